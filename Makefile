@@ -1,0 +1,43 @@
+# frameloom: `make serve` and `make test` install what they need on first use.
+# The virtualenv is rebuilt only when pyproject.toml changes (stamp file).
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.frameloom-installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install serve test lint bench clean
+
+help:
+	@echo "make serve   start the API on http://$(HOST):$(PORT) (docs at /docs)"
+	@echo "make test    ruff + mypy + pytest"
+	@echo "make lint    ruff + mypy only"
+	@echo "make bench   time one 1920x1080 compose image"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/frameloom serve --host $(HOST) --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
