@@ -5,7 +5,8 @@
     │   ├── UnknownEngine           an engine name that is not registered
     │   └── UnknownStyle            a style name the engine does not know
     ├── EngineUnavailable           an engine whose optional extra is not installed
-    └── EngineFailed                an engine could not produce a result
+    ├── EngineFailed                an engine could not produce a result
+    └── OutputError                 a result could not be written to its path; carries path, reason
 
 Edges (HTTP, CLI) map these to codes in one place; nothing below them formats
 messages for a transport.
@@ -58,3 +59,15 @@ class EngineUnavailable(FrameloomError):
 
 class EngineFailed(FrameloomError):
     """The engine ran and failed; the message is safe to show to a user."""
+
+
+class OutputError(FrameloomError):
+    """A file could not be written. ``path`` is the target, ``reason`` a short cause.
+
+    Nothing half-written is left behind when this is raised.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"output: cannot write {path}: {reason}")
