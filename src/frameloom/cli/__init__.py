@@ -1,0 +1,1 @@
+"""The ``frameloom`` command line. Entry point: :func:`frameloom.cli.main.main`."""

@@ -1,0 +1,188 @@
+"""The ``frameloom`` command: local generation with no server, and running the service.
+
+Every :class:`~frameloom.domain.errors.FrameloomError` becomes one line on
+stderr (``error: prompt: must not be empty``) and exit status 2; an unexpected
+exception becomes one line and exit status 1. No traceback is ever printed.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from frameloom import __version__
+from frameloom.domain.errors import FrameloomError, InvalidRequest
+from frameloom.domain.images import MAX_SEED, ImageRequest
+from frameloom.domain.sizes import ASPECTS, resolve_size
+from frameloom.settings import load_settings
+
+if TYPE_CHECKING:
+    from frameloom.engines.compose import ComposeEngine
+
+EXIT_USER_ERROR = 2
+EXIT_INTERNAL_ERROR = 1
+VIDEO_SUFFIXES = (".mp4", ".gif", ".mov", ".webm", ".mkv", ".avi")
+
+
+class _Cli(click.Group):
+    """A group that turns errors into one line on stderr and an exit status."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FrameloomError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(EXIT_USER_ERROR)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("error: interrupted", err=True)
+            ctx.exit(130)
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            click.echo(f"error: internal error ({type(exc).__name__}): {exc}", err=True)
+            ctx.exit(EXIT_INTERNAL_ERROR)
+
+
+_aspect_help = f"aspect preset: {', '.join(ASPECTS)} (default 16:9)"
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="frameloom")
+@click.option("--debug", is_flag=True, hidden=True, help="show tracebacks of internal errors")
+def cli(debug: bool) -> None:
+    """frameloom: a self-hosted image and video generation studio."""
+
+
+@cli.command()
+@click.argument("prompt")
+@click.option(
+    "-o", "--output", default=None, help="file to write: .png, .jpg or .webp (default frameloom-SEED.png)"
+)
+@click.option("--aspect", default=None, help=_aspect_help)
+@click.option("--size", default=None, metavar="WxH", help="explicit size in px, e.g. 1280x720")
+@click.option("--n", "n", default=1, show_default=True, type=int, help="number of variations (1 to 4)")
+@click.option("--seed", default=None, type=int, help="seed (0 to 2**32-1); random when omitted")
+@click.option("--style", default=None, help="style name, e.g. watercolor")
+@click.option("--engine", "engine_name", default=None, help="engine name (default: FRAMELOOM_ENGINE or compose)")
+@click.option("--seconds", default=None, type=float, help="video length (not available yet)")
+@click.option("--music", default=None, help="background music style for video (not available yet)")
+def generate(
+    prompt: str,
+    output: str | None,
+    aspect: str | None,
+    size: str | None,
+    n: int,
+    seed: int | None,
+    style: str | None,
+    engine_name: str | None,
+    seconds: float | None,
+    music: str | None,
+) -> None:
+    """Generate images for PROMPT locally (no server) and write them to OUTPUT.
+
+    With --n above 1 the files are numbered: out-1.png, out-2.png, ...
+    Prints one line per file written.
+    """
+    from frameloom.engines import default_registry
+    from frameloom.render import check_writable, format_for_path, image_metadata, save_image
+
+    chosen_seed = seed if seed is not None else _random_seed()
+    target = Path(output) if output is not None else Path(f"frameloom-{chosen_seed}.png")
+    _refuse_video(target, seconds, music)
+    format_for_path(target)
+    settings = load_settings()
+    dims = resolve_size(aspect, size)
+    request = ImageRequest(
+        prompt=prompt, width=dims.width, height=dims.height, seed=chosen_seed, n=n, style=style
+    )
+    paths = [check_writable(path) for path in _output_paths(target, n)]  # fail before drawing
+    engine = default_registry(settings.engine).get(engine_name)
+    results = engine.generate(request)
+    if seed is None:
+        _announce_random(chosen_seed)
+    for path, result in zip(paths, results, strict=True):
+        meta = image_metadata(
+            prompt, result.seed, result.engine, result.image.width, result.image.height, style=style
+        )
+        save_image(result.image, path, meta)
+        click.echo(f"{path}  {result.image.width}x{result.image.height}  seed {result.seed}")
+
+
+@cli.command()
+@click.argument("prompt")
+@click.option("--aspect", default=None, help=_aspect_help)
+@click.option("--size", default=None, metavar="WxH", help="explicit size in px, e.g. 1280x720")
+@click.option("--seed", default=None, type=int, help="seed (0 to 2**32-1); random when omitted")
+@click.option("--style", default=None, help="style name, e.g. watercolor")
+def plan(prompt: str, aspect: str | None, size: str | None, seed: int | None, style: str | None) -> None:
+    """Print the scene plan the compose engine would draw for PROMPT, as JSON."""
+    dims = resolve_size(aspect, size)
+    chosen_seed = seed if seed is not None else _random_seed()
+    engine = _compose_engine()
+    result = engine.plan(prompt, width=dims.width, height=dims.height, seed=chosen_seed, style=style)
+    if seed is None:
+        _announce_random(chosen_seed)
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@click.option("--host", default=None, help="address to bind (default: FRAMELOOM_HOST or 127.0.0.1)")
+@click.option("--port", default=None, type=int, help="port (default: FRAMELOOM_PORT or 8000)")
+def serve(host: str | None, port: int | None) -> None:
+    """Run the HTTP API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from frameloom.api.app import create_app
+
+    overrides: dict[str, Any] = {}
+    if host is not None:
+        overrides["host"] = host
+    if port is not None:
+        overrides["port"] = port
+    settings = load_settings(**overrides)
+    app = create_app(settings)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+
+
+def _compose_engine() -> ComposeEngine:
+    from frameloom.engines.compose import ComposeEngine
+
+    return ComposeEngine()
+
+
+def _refuse_video(target: Path, seconds: float | None, music: str | None) -> None:
+    if target.suffix.lower() in VIDEO_SUFFIXES:
+        raise InvalidRequest.of(
+            "output", f"{target.suffix} video output is not available yet; use .png, .jpg or .webp"
+        )
+    if seconds is not None or music is not None:
+        field = "seconds" if seconds is not None else "music"
+        raise InvalidRequest.of(field, "video generation is not available yet")
+
+
+def _random_seed() -> int:
+    return secrets.randbelow(MAX_SEED + 1)
+
+
+def _announce_random(seed: int) -> None:
+    """Say which random seed was used (on stderr) so the result can be reproduced."""
+    click.echo(f"seed {seed} (random; pass --seed {seed} to repeat)", err=True)
+
+
+def _output_paths(target: Path, n: int) -> list[Path]:
+    """``target`` itself for one image; ``out-1.png``, ``out-2.png`` ... for several."""
+    if n == 1:
+        return [target]
+    return [target.with_name(f"{target.stem}-{i}{target.suffix}") for i in range(1, n + 1)]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="frameloom")
+
