@@ -1,0 +1,62 @@
+"""Liveness and readiness probes (plain JSON, no envelope, no authentication)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from frameloom import __version__
+from frameloom.api.deps import RegistryDep, SettingsDep
+from frameloom.domain.errors import FrameloomError
+from frameloom.engines.registry import EngineRegistry
+
+router = APIRouter(tags=["health"])
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+
+
+class Readiness(BaseModel):
+    """``status`` is ``ready`` when every check says ``ok``; otherwise each failing check says why."""
+
+    status: str
+    checks: dict[str, str]
+
+
+@router.get("/healthz", response_model=Health)
+def healthz() -> Health:
+    """The process is up."""
+    return Health(status="ok", version=__version__)
+
+
+@router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
+def readyz(settings: SettingsDep, registry: RegistryDep) -> Readiness | JSONResponse:
+    """The service can take work: its data folder is writable and its default engine loads."""
+    checks = {"data_dir": _data_dir_check(settings.data_dir), "engine": _engine_check(registry)}
+    ready = all(value == "ok" for value in checks.values())
+    body = Readiness(status="ready" if ready else "not ready", checks=checks)
+    return body if ready else JSONResponse(status_code=503, content=body.model_dump())
+
+
+def _data_dir_check(path: Path) -> str:
+    """``ok`` when ``path`` exists and is writable, or can be created."""
+    probe = path.resolve()
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir():
+        return f"{probe} is not a folder"
+    return "ok" if os.access(probe, os.W_OK | os.X_OK) else f"{probe} is not writable"
+
+
+def _engine_check(registry: EngineRegistry) -> str:
+    try:
+        registry.get()
+    except FrameloomError as exc:
+        return str(exc)
+    return "ok"
