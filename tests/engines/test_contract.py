@@ -1,0 +1,107 @@
+"""The engine contract: every registered engine runs this class.
+
+Small sizes keep it fast (the contract allows any multiple of 8 from 64 px);
+an engine whose optional extra is missing is skipped with the reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from frameloom.domain.errors import EngineUnavailable, InvalidRequest, UnknownStyle
+from frameloom.domain.images import MAX_PROMPT_CHARS, ImageRequest
+from frameloom.engines import Capabilities, Engine, GeneratedImage, default_registry
+
+W, H = 256, 144
+PROMPT = "a fox reading a book in a forest at sunset"
+
+
+@pytest.fixture(scope="module", params=default_registry().names())
+def engine(request: pytest.FixtureRequest) -> Engine:
+    try:
+        return default_registry().get(request.param)
+    except EngineUnavailable as exc:
+        pytest.skip(f"engine {request.param} is not available here: {exc}")
+
+
+def generate(engine: Engine, **kwargs: Any) -> list[GeneratedImage]:
+    args: dict[str, Any] = {"prompt": PROMPT, "width": W, "height": H, "seed": 1, **kwargs}
+    return engine.generate(ImageRequest(**args))
+
+
+def pixels(result: GeneratedImage) -> np.ndarray:
+    return np.asarray(result.image)
+
+
+class TestEngineContract:
+    def test_describes_itself(self, engine: Engine) -> None:
+        assert isinstance(engine.name, str)
+        assert engine.name in default_registry().names()
+        assert isinstance(engine.capabilities, Capabilities)
+
+    @pytest.mark.parametrize(("width", "height"), [(W, H), (H, W), (128, 128)])
+    def test_result_has_the_requested_size_and_is_rgb(self, engine: Engine, width: int, height: int) -> None:
+        (result,) = generate(engine, width=width, height=height)
+        assert result.image.size == (width, height)
+        assert result.image.mode == "RGB"
+        assert pixels(result).shape == (height, width, 3)
+        assert result.engine == engine.name
+
+    def test_n_results_with_consecutive_seeds(self, engine: Engine) -> None:
+        results = generate(engine, seed=40, n=3)
+        assert len(results) == 3
+        assert [r.seed for r in results] == [40, 41, 42]
+        assert all(r.image.size == (W, H) for r in results)
+
+    def test_same_seed_gives_the_same_pixels(self, engine: Engine) -> None:
+        first, second = generate(engine, seed=7)[0], generate(engine, seed=7)[0]
+        assert np.array_equal(pixels(first), pixels(second))
+
+    def test_result_i_of_n_is_reproducible_alone(self, engine: Engine) -> None:
+        second_of_two = generate(engine, seed=7, n=2)[1]
+        alone = generate(engine, seed=8)[0]
+        assert np.array_equal(pixels(second_of_two), pixels(alone))
+
+    def test_different_seeds_give_different_pixels(self, engine: Engine) -> None:
+        a, b = generate(engine, seed=1)[0], generate(engine, seed=2)[0]
+        assert not np.array_equal(pixels(a), pixels(b))
+
+    def test_every_declared_style_draws(self, engine: Engine) -> None:
+        for style in engine.capabilities.styles:
+            (result,) = generate(engine, style=style, width=128, height=72)
+            assert result.image.size == (128, 72), style
+
+    def test_unknown_style_is_refused_on_the_style_field(self, engine: Engine) -> None:
+        with pytest.raises(UnknownStyle) as exc:
+            generate(engine, style="no-such-style")
+        assert [p.field for p in exc.value.problems] == ["style"]
+
+    @pytest.mark.parametrize(
+        ("kwargs", "field"),
+        [
+            ({"prompt": ""}, "prompt"),
+            ({"prompt": "   "}, "prompt"),
+            ({"width": 100}, "size"),
+            ({"height": 4096}, "size"),
+            ({"n": 0}, "n"),
+            ({"n": 5}, "n"),
+        ],
+    )
+    def test_bad_requests_are_refused_with_the_field(
+        self, engine: Engine, kwargs: dict[str, Any], field: str
+    ) -> None:
+        with pytest.raises(InvalidRequest) as exc:
+            generate(engine, **kwargs)
+        assert field in [p.field for p in exc.value.problems]
+
+    @pytest.mark.parametrize(
+        "prompt",
+        ["一只在日落时分的森林里读书的狐狸", "🦊📚 at night", "zzqx blorf", ("a fox " * 700)[:MAX_PROMPT_CHARS]],
+        ids=["chinese", "emoji", "unknown-words", "longest"],
+    )
+    def test_any_valid_prompt_draws(self, engine: Engine, prompt: str) -> None:
+        (result,) = generate(engine, prompt=prompt, width=128, height=72)
+        assert result.image.size == (128, 72)
