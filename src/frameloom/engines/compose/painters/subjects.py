@@ -1,0 +1,178 @@
+"""Subjects: emoji artwork assembled into figures, relit by the scene's light,
+standing on cast shadows.
+
+A figure is one subject plus what it holds; head-only animal art gets a drawn
+body in the art's own colours, seated, with paws over what it holds. The
+whole figure is relit at once so that the light is consistent across parts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import skia
+
+from frameloom.engines.compose.art import colours, sprite
+from frameloom.engines.compose.canvas import RGB, Array, mix, new_layer, paint, scale, surface
+from frameloom.engines.compose.painters.context import Ctx
+from frameloom.engines.compose.placement import SubjectPlan
+
+MARGIN = 0.18
+
+
+@dataclass(frozen=True)
+class Figure:
+    main: SubjectPlan
+    held: tuple[SubjectPlan, ...]
+
+
+def figures(subjects: tuple[SubjectPlan, ...]) -> list[Figure]:
+    """Group held things with the subject just before them (their holder)."""
+    out: list[Figure] = []
+    for s in subjects:
+        if s.role == "held" and out:
+            out[-1] = Figure(out[-1].main, (*out[-1].held, s))
+        else:
+            out.append(Figure(s, ()))
+    return out
+
+
+def paint_subjects(ctx: Ctx) -> None:
+    for fig in figures(ctx.plan.subjects):
+        pixels, origin_x, origin_y = _assemble(fig)
+        if fig.main.flip:
+            pixels = np.ascontiguousarray(pixels[:, ::-1])
+            origin_x = pixels.shape[1] - origin_x
+        lit = relight(ctx, pixels, fig.main)
+        left, top = fig.main.x - origin_x, fig.main.base_y - origin_y
+        if fig.main.shadow:
+            _shadow(ctx, fig.main, pixels.shape[1] - 2 * MARGIN * fig.main.height)
+        img = skia.Image.fromarray(lit, colorType=skia.kRGBA_8888_ColorType, alphaType=skia.kPremul_AlphaType)
+        ctx.canvas.drawImage(img, left, top)
+
+
+def _assemble(fig: Figure) -> tuple[Array, float, float]:
+    """Draw a figure in its own premultiplied RGBA array.
+
+    Returns the array and where the subject's base centre sits in it (px).
+    """
+    s = fig.main
+    h = s.height
+    pad = MARGIN * h
+    head_h = int(h * (0.56 if s.body else 1.0))
+    head = sprite(s.emoji, max(8, head_h)).pixels
+    width = int(max(head.shape[1], h * 0.9 if s.body else 0) + 2 * pad)
+    height = int(h + 2 * pad)
+    pixels = new_layer(width, height)
+    canvas = surface(pixels).getCanvas()
+    cx, base = width / 2, height - pad
+    main, light = colours(s.emoji)
+    if s.body:
+        _body(canvas, cx, base, h, head.shape[1], main, light)
+    _blit(pixels, head, cx - head.shape[1] / 2, base - h)
+    for item in fig.held:
+        art = sprite(item.emoji, max(8, int(item.height))).pixels
+        top = base - (s.base_y - item.base_y) - art.shape[0]
+        _blit(pixels, art, cx - art.shape[1] / 2, top)
+        if s.body:
+            _paws(canvas, cx, top + art.shape[0] * 0.55, art.shape[1], h, main)
+    return pixels, cx, base
+
+
+def _blit(dst: Array, src: Array, x: float, y: float) -> None:
+    """Source-over of premultiplied ``src`` onto ``dst`` at (x, y), clipped."""
+    x0, y0 = int(round(x)), int(round(y))
+    h, w = src.shape[:2]
+    dx0, dy0 = max(0, x0), max(0, y0)
+    dx1, dy1 = min(dst.shape[1], x0 + w), min(dst.shape[0], y0 + h)
+    if dx1 <= dx0 or dy1 <= dy0:
+        return
+    part = src[dy0 - y0: dy1 - y0, dx0 - x0: dx1 - x0].astype(np.uint16)
+    under = dst[dy0:dy1, dx0:dx1].astype(np.uint16)
+    inv = 255 - part[..., 3:4]
+    dst[dy0:dy1, dx0:dx1] = (part + (under * inv + 127) // 255).astype(np.uint8)
+
+
+def _body(canvas: skia.Canvas, cx: float, base: float, h: float, head_w: float, main: RGB, light: RGB) -> None:
+    """A seated body under head-only art: torso, belly, haunches and a tail."""
+    bw = min(head_w * 0.78, h * 0.55)
+    top = base - h * 0.62
+    tail = skia.Path()
+    tail.moveTo(cx + bw * 0.3, base - h * 0.08)
+    tail.cubicTo(cx + bw * 1.1, base, cx + bw * 1.25, base - h * 0.25, cx + bw * 0.95, base - h * 0.4)
+    canvas.drawPath(tail, paint(main, stroke=h * 0.11))
+    canvas.drawCircle(cx + bw * 0.95, base - h * 0.4, h * 0.06, paint(mix(light, (255, 255, 255), 0.4)))
+    torso = skia.Path()
+    torso.moveTo(cx - bw * 0.32, top)
+    torso.cubicTo(cx - bw * 0.62, top + h * 0.25, cx - bw * 0.68, base - h * 0.05, cx - bw * 0.45, base)
+    torso.lineTo(cx + bw * 0.45, base)
+    torso.cubicTo(cx + bw * 0.68, base - h * 0.05, cx + bw * 0.62, top + h * 0.25, cx + bw * 0.32, top)
+    torso.close()
+    canvas.drawPath(torso, paint(main))
+    canvas.drawOval(skia.Rect.MakeXYWH(cx - bw * 0.25, top + h * 0.08, bw * 0.5, h * 0.42), paint(light))
+    for side in (-1, 1):
+        canvas.drawOval(skia.Rect.MakeXYWH(cx + side * bw * 0.38 - bw * 0.2, base - h * 0.06, bw * 0.4, h * 0.07),
+                        paint(scale(main, 0.7)))
+
+
+def _paws(canvas: skia.Canvas, cx: float, y: float, item_w: float, h: float, main: RGB) -> None:
+    for side in (-1, 1):
+        px = cx + side * item_w * 0.45
+        canvas.drawOval(skia.Rect.MakeXYWH(px - h * 0.055, y - h * 0.04, h * 0.11, h * 0.08), paint(scale(main, 0.8)))
+
+
+def _shadow(ctx: Ctx, s: SubjectPlan, width: float) -> None:
+    """A soft ground shadow cast away from the light, and a dark contact shadow."""
+    lt = ctx.plan.light
+    away = -ctx.toward_light(s.x)
+    strength = min(1.0, 0.35 + 0.4 * lt.strength)
+    reach = width * (0.35 + 0.5 * max(0.0, (s.base_y - lt.y) / ctx.h - 0.3))
+    dark = scale(ctx.plan.palette.ambient, 0.2)
+    ctx.canvas.drawOval(skia.Rect.MakeXYWH(s.x - width * 0.5 + away * reach * 0.5, s.base_y - width * 0.06,
+                                           width + reach * 0.6, width * 0.13),
+                        paint(dark, 0.45 * strength, blur=width * 0.05))
+    ctx.canvas.drawOval(skia.Rect.MakeXYWH(s.x - width * 0.38, s.base_y - width * 0.035, width * 0.76, width * 0.07),
+                        paint(dark, 0.6, blur=width * 0.015))
+
+
+def relight(ctx: Ctx, pixels: Array, s: SubjectPlan) -> Array:
+    """Relight flat artwork for this scene: ambient tint, a gradient toward the
+    light, rounded (darker) inner edges, a rim on the lit side, ground bounce.
+    ``pixels`` and the result are ``(H, W, 4) uint8`` premultiplied RGBA."""
+    pal, lt = ctx.plan.palette, ctx.plan.light
+    h, w = pixels.shape[:2]
+    a = pixels[..., 3].astype(np.float32) / 255.0
+    rgb = pixels[..., :3].astype(np.float32) / 255.0 / np.maximum(a, 1e-3)[..., None]
+    if s.colour is not None:
+        lum = rgb @ np.array([0.3, 0.59, 0.11], np.float32)
+        rgb = rgb * 0.35 + lum[..., None] * (np.array(s.colour, np.float32) / 255.0) * 0.9
+    # light direction in the figure's frame: from its centre toward the light
+    cx, cy = s.x, s.base_y - s.height / 2
+    dx, dy = lt.x - cx, lt.y - cy
+    norm = max((dx * dx + dy * dy) ** 0.5, 1e-3)
+    dx, dy = dx / norm, dy / norm
+    xs = (np.arange(w, dtype=np.float32) - w / 2) / max(w, h)
+    ys = (np.arange(h, dtype=np.float32) - h / 2) / max(w, h)
+    facing = np.clip(0.55 + 1.2 * (xs[None, :] * dx + ys[:, None] * dy), 0, 1)[..., None]
+    key = np.array(lt.colour, np.float32) / 255.0 * (0.75 + 0.35 * lt.strength)
+    amb = np.array(mix(pal.ambient, (255, 255, 255), 0.25), np.float32) / 255.0 * 0.8
+    shade = amb + (key - amb) * facing
+    sigma = max(1.0, 0.025 * max(w, h))
+    soft = cv2.GaussianBlur(a, (0, 0), sigma)
+    rgb = rgb * shade * (0.62 + 0.38 * soft)[..., None]
+    shift = max(1, int(0.018 * max(w, h)))
+    moved = np.roll(np.roll(soft, -int(round(dx * shift)), axis=1), -int(round(dy * shift)), axis=0)
+    rim = np.clip(a - moved * 1.15, 0, 1) * min(1.0, 0.6 + 0.5 * lt.strength)
+    rgb += rim[..., None] * (np.array(mix(lt.colour, (255, 255, 255), 0.3), np.float32) / 255.0) * 1.1
+    bounce = np.clip((ys[:, None] + 0.1) * 2.2, 0, 1)[..., None] * 0.12
+    rgb += bounce * np.array(mix(pal.ground, pal.light, 0.4), np.float32) / 255.0
+    if s.depth > 0.25:
+        haze = np.array(pal.haze, np.float32) / 255.0
+        k = ctx.haze_amount(s.depth) * 0.8
+        rgb = rgb * (1 - k) + haze * k
+    out = np.empty_like(pixels)
+    out[..., :3] = np.clip(rgb * a[..., None] * 255.0, 0, 255).astype(np.uint8)
+    out[..., 3] = pixels[..., 3]
+    return out
