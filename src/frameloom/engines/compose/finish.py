@@ -34,7 +34,9 @@ def _bloom(img: Array, threshold: float) -> Array:
     h, w = img.shape[:2]
     small = cv2.resize(img, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
     lum = cv2.transform(small, LUMA[None, :])
-    bright = small * np.clip((lum - threshold) / (1 - threshold), 0, 1)[..., None]
+    # a bright scene blooms less: only what stands out from it glows
+    threshold = max(threshold, float(lum.mean()) + 0.25)
+    bright = small * np.clip((lum - threshold) / max(1 - threshold, 0.05), 0, 1)[..., None]
     glow = cv2.GaussianBlur(bright, (0, 0), w / 4 * 0.012) * 0.6 + cv2.GaussianBlur(bright, (0, 0), w / 4 * 0.04)
     return cv2.resize(glow, (w, h), interpolation=cv2.INTER_LINEAR)
 

@@ -104,10 +104,10 @@ def _city(rng: random.Random, night: bool, lights: tuple[str, ...]) -> Recipe:
     return [
         ("far", 0.85, [_el("skyline", rng, top=0.32, min_h=0.15, width=0.045, depth=0.85, lit=0.35 if night else 0,
                            neon=False)]),
-        ("mid", 0.6, [_el("skyline", rng, top=0.5, min_h=0.2, width=0.07, depth=0.6, lit=0.3 if night else 0,
-                          neon=neon)]),
-        ("near", 0.35, [_el("skyline", rng, top=0.75, min_h=0.35, width=0.11, depth=0.35,
-                            lit=0.25 if night else 0, neon=neon, keep_out=0.3)]),
+        ("mid", 0.6, [_el("skyline", rng, top=0.55, min_h=0.2, width=0.07, depth=0.6, lit=0.3 if night else 0,
+                          neon=neon, gaps=0.2)]),
+        ("near", 0.35, [_el("skyline", rng, top=0.8, min_h=0.3, width=0.11, depth=0.35,
+                            lit=0.25 if night else 0, neon=neon, keep_out=0.3, gaps=0.45)]),
         ("ground", 0.25, [_el("water", rng, wet_street=rng.random() < 0.5)]),
         ("foreground", 0.05, [_el("railing", rng)] if rng.random() < 0.5 else []),
     ]

@@ -41,7 +41,9 @@ def _buildings(ctx: Ctx, rng: np.random.Generator, params: dict[str, Any]) -> li
             hgt = min(hgt, (ctx.horizon - ctx.plan.light.y) * 0.5)
         if keep_out and any(abs(centre - s.x) < keep_out for s in ctx.plan.subjects[:1]):
             hgt *= 0.35
-        out.append(Building(x, bw * 0.94, ctx.horizon - hgt, rng.random() < 0.12))
+        # near layers leave gaps so the skyline behind them shows through
+        if rng.random() >= float(params.get("gaps", 0.0)):
+            out.append(Building(x, bw * 0.94, ctx.horizon - hgt, rng.random() < 0.12))
         x += bw
     return out
 
@@ -111,9 +113,17 @@ def _neon(ctx: Ctx, buildings: list[Building], rng: np.random.Generator, depth: 
             y = b.top + (ctx.horizon - b.top) * float(rng.uniform(0.1, 0.4))
             strokes.append((x, y, x, y + (ctx.horizon - b.top) * 0.3, c))
     width = (5 - 3 * depth) * ctx.unit
+    boxes = _sign_boxes(ctx, buildings, rng, colours)
     with soft_layer(ctx.canvas, ctx.w, ctx.h, blur=22 * ctx.unit, blend=PLUS) as halo:
         for x0, y0, x1, y1, c in strokes:
             halo.drawLine(x0, y0, x1, y1, paint(c, 0.9, stroke=width * 6))
+        for rect, c in boxes:
+            halo.drawRect(rect, paint(c, 0.8))
+    for rect, c in boxes:
+        ctx.canvas.drawRoundRect(rect, 6 * ctx.unit, 6 * ctx.unit, paint(scale(c, 0.25), 0.9))
+        ctx.canvas.drawRoundRect(rect, 6 * ctx.unit, 6 * ctx.unit, paint(c, 1.0, stroke=width))
+        inner = rect.makeInset(rect.width() * 0.2, rect.height() * 0.3)
+        ctx.canvas.drawRect(inner, paint(mix(c, (255, 255, 255), 0.6), 0.9))
     for x0, y0, x1, y1, c in strokes:
         ctx.canvas.drawLine(x0, y0, x1, y1, paint(c, 1.0, stroke=width))
         ctx.canvas.drawLine(x0, y0, x1, y1, paint(mix(c, (255, 255, 255), 0.75), 1.0, stroke=width * 0.35))
@@ -130,3 +140,19 @@ def railing(ctx: Ctx, params: dict[str, Any]) -> None:
         step = ctx.w / 9
         for k in range(10):
             fg.drawRect(skia.Rect.MakeXYWH(k * step, y, 12 * ctx.unit, ctx.h - y), paint(col))
+
+
+def _sign_boxes(ctx: Ctx, buildings: list[Building], rng: np.random.Generator,
+                colours: list[RGB]) -> list[tuple[skia.Rect, RGB]]:
+    """Glowing signboards on the wider buildings, kept inside the frame."""
+    out = []
+    for b in buildings:
+        if b.w < 60 * ctx.unit or rng.random() > 0.3:
+            continue
+        sw, sh = b.w * float(rng.uniform(0.4, 0.7)), b.w * float(rng.uniform(0.15, 0.25))
+        x = b.x + (b.w - sw) / 2
+        y = b.top + (ctx.horizon - b.top) * float(rng.uniform(0.15, 0.55))
+        if x < 0 or x + sw > ctx.w:
+            continue
+        out.append((skia.Rect.MakeXYWH(x, y, sw, sh), colours[int(rng.integers(0, len(colours)))]))
+    return out

@@ -63,8 +63,8 @@ def leaves(ctx: Ctx, params: dict[str, Any]) -> None:
         if rng.random() < 0.25 and not big:
             continue
         cx = corner * ctx.w
-        for _ in range(int(rng.integers(30, 55))):
-            r = float(rng.exponential(0.16)) * ctx.w * (1.4 if big else 1.0)
+        for _ in range(int(rng.integers(40, 70))):
+            r = float(rng.exponential(0.07)) * ctx.w * (1.5 if big else 1.0)
             a = float(rng.uniform(0, math.pi / 2))
             x = cx + (1 - 2 * corner) * math.cos(a) * r
             y = math.sin(a) * r * 0.7 - ctx.h * 0.02

@@ -126,7 +126,8 @@ def treeline(ctx: Ctx, params: dict[str, Any]) -> None:
             h = size * rng.uniform(0.6, 1.15)
             _tree(path, kind, x, base + rng.uniform(-0.02, 0.05) * size, h, rng)
         x += size * 0.42 / density * rng.uniform(0.4, 1.4)
-    body = ctx.land(depth, mix(ctx.plan.palette.silhouette, (30, 60, 40), 0.25))
+    pal = ctx.plan.palette
+    body = ctx.land(depth, mix(pal.silhouette, scale(pal.ground, 0.55), 0.5))
     draw_rimmed(ctx, path, body, depth, max(2.0, 4 * ctx.unit * (1 - depth)))
     if style == "snowy":
         ctx.canvas.save()
@@ -147,7 +148,7 @@ def ground(ctx: Ctx, params: dict[str, Any]) -> None:
     base = {"meadow": pal.ground, "sand": SAND, "snow": SNOW, "moon": MOON}.get(str(kind), pal.ground)
     lit = mix(base, pal.light, 0.25)
     near = mix(scale(base, 0.55), pal.ambient, 0.3)
-    far = ctx.hazed(mix(lit, pal.ambient, 0.2), 0.75)
+    far = ctx.hazed(mix(lit, pal.ambient, 0.2), 0.55)
     top = ctx.horizon - 2
     if kind == "snow":
         near = mix(base, pal.ambient, 0.4)

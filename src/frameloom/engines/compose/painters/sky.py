@@ -31,8 +31,9 @@ def light(ctx: Ctx, params: dict[str, Any]) -> None:
     if ctx.plan.setting in ("room", "underwater"):
         return
     u = ctx.unit
-    glow_r = ctx.w * (0.7 if lt.kind == "sun" else 0.35)
-    glow = scale(lt.colour, 0.55 * lt.strength if lt.kind == "sun" else 0.25)
+    low = lt.kind == "sun" and lt.y > ctx.horizon * 0.55
+    glow_r = ctx.w * (0.7 if low else 0.35)
+    glow = scale(lt.colour, (0.55 if low else 0.22) * lt.strength if lt.kind == "sun" else 0.25)
     ctx.canvas.drawRect(skia.Rect.MakeWH(ctx.w, ctx.horizon + 4 * u),
                         radial_paint(lt.x, max(lt.y, 0), glow_r, [(0, glow, 0.9), (0.35, glow, 0.35),
                                                                    (1, glow, 0.0)], PLUS))
@@ -76,14 +77,16 @@ def clouds(ctx: Ctx, params: dict[str, Any]) -> None:
     rng = ctx.rng(params)
     pal, lt = ctx.plan.palette, ctx.plan.light
     cw, ch = max(8, ctx.w // 8), max(8, int(ctx.horizon) // 8)
-    n = value_noise((ch, cw * 2), rng, octaves=5, base=3)
+    # noise made wide then squeezed: clouds stretch horizontally, flatter near the horizon
+    n = value_noise((ch * 2, cw * 3), rng, octaves=6, base=5, persistence=0.55)
     n = cv2.resize(n, (cw, ch), interpolation=cv2.INTER_AREA)
     coverage = float(params.get("coverage", 0.4))
     ys = np.linspace(0, 1, ch, dtype=np.float32)[:, None]
-    band = np.clip(np.sin(np.pi * np.clip(ys * 1.1 - 0.02, 0, 1)) * 1.4, 0, 1) * (1 - 0.5 * ys)
-    density = np.clip((n - (1 - coverage)) * 3.2, 0, 1) * band
+    band = np.clip(ys * 4, 0, 1) * np.clip((1 - ys) * 3, 0, 1)
+    density = np.clip((n - (1 - coverage)) * 2.4, 0, 1) ** 1.3 * band
     dx = int(round((lt.x - ctx.w / 2) / ctx.w * 6)) or 1
-    shifted = np.roll(np.roll(density, -dx, axis=1), 2, axis=0)
+    shifted = np.roll(density, -dx, axis=1)
+    shifted[1:] = shifted[:-1].copy()
     lit = np.clip(0.5 + (density - shifted) * 2.2 + (1 - ys) * 0.1, 0, 1)[..., None]
     dark = np.array(mix(pal.sky_top, pal.ambient, 0.45), np.float32) * 0.85
     bright = np.array(mix(pal.light, (255, 255, 255), 0.25 if lt.kind == "sun" else 0.0), np.float32)

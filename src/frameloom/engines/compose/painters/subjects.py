@@ -156,9 +156,11 @@ def relight(ctx: Ctx, pixels: Array, s: SubjectPlan) -> Array:
     xs = (np.arange(w, dtype=np.float32) - w / 2) / max(w, h)
     ys = (np.arange(h, dtype=np.float32) - h / 2) / max(w, h)
     facing = np.clip(0.55 + 1.2 * (xs[None, :] * dx + ys[:, None] * dy), 0, 1)[..., None]
-    key = np.array(lt.colour, np.float32) / 255.0 * (0.75 + 0.35 * lt.strength)
-    amb = np.array(mix(pal.ambient, (255, 255, 255), 0.25), np.float32) / 255.0 * 0.8
-    shade = amb + (key - amb) * facing
+    # a low light is behind the scene: the front of a subject sees mostly the ambient
+    low = float(np.clip((ctx.horizon - lt.y) / max(ctx.horizon, 1) * 2.5, 0.35, 1.0))
+    key = np.array(lt.colour, np.float32) / 255.0 * (0.7 + 0.3 * lt.strength)
+    amb = np.array(mix(pal.ambient, (255, 255, 255), 0.2), np.float32) / 255.0 * 0.75
+    shade = amb + (key - amb) * facing * low
     sigma = max(1.0, 0.025 * max(w, h))
     soft = cv2.GaussianBlur(a, (0, 0), sigma)
     rgb = rgb * shade * (0.62 + 0.38 * soft)[..., None]
