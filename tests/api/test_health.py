@@ -56,3 +56,16 @@ def test_openapi_docs_are_served(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
     schema = client.get("/openapi.json").json()
     assert {"/healthz", "/readyz", "/api/engines"} <= set(schema["paths"])
+
+
+def test_readyz_when_the_default_engine_does_not_load(settings: Settings) -> None:
+    from frameloom.engines import Engine, EngineRegistry
+
+    def broken() -> Engine:
+        raise ModuleNotFoundError("No module named 'somewhere'")
+
+    registry = EngineRegistry("broken")
+    registry.register("broken", broken)
+    response = TestClient(create_app(settings, registry=registry)).get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["engine"] == "ModuleNotFoundError: No module named 'somewhere'"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -11,9 +12,9 @@ from pydantic import BaseModel
 
 from frameloom import __version__
 from frameloom.api.deps import RegistryDep, SettingsDep
-from frameloom.domain.errors import FrameloomError
 from frameloom.engines.registry import EngineRegistry
 
+log = logging.getLogger("frameloom.api")
 router = APIRouter(tags=["health"])
 
 
@@ -55,8 +56,10 @@ def _data_dir_check(path: Path) -> str:
 
 
 def _engine_check(registry: EngineRegistry) -> str:
+    """``ok`` when the default engine builds; otherwise why not (a probe reports, it does not fail)."""
     try:
         registry.get()
-    except FrameloomError as exc:
-        return str(exc)
+    except Exception as exc:
+        log.warning("readiness: default engine %r does not load", registry.default, exc_info=True)
+        return f"{type(exc).__name__}: {exc}"
     return "ok"
