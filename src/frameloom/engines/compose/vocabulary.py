@@ -1,0 +1,408 @@
+"""Scene words: the English and Chinese names of settings, times, weathers, lights, styles,
+colours, actions, relations and quantities, each mapped to its canonical value in facts.py.
+
+Everything here is a literal table; parse.py combines them into one index on first use.
+Multi-word English forms are written with single spaces and no hyphens ("8 bit"), the way
+the parser normalises prompt text.
+"""
+
+from __future__ import annotations
+
+
+def _words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of a literal block, as a set."""
+    return frozenset(text.split())
+
+SETTING_WORDS: dict[str, str] = {
+    # forest
+    "forest": "forest", "forests": "forest", "woods": "forest", "wood": "forest", "woodland": "forest",
+    "woodlands": "forest", "grove": "forest", "enchanted forest": "forest",
+    "森林": "forest", "树林": "forest", "林中": "forest", "林间": "forest", "丛林小径": "forest",
+    # city
+    "city": "city", "cities": "city", "town": "city", "skyline": "city", "street": "city", "streets": "city",
+    "downtown": "city", "cityscape": "city", "metropolis": "city", "alley": "city", "alleyway": "city",
+    "rooftop": "city", "rooftops": "city", "urban": "city", "city street": "city", "city skyline": "city",
+    "城市": "city", "街道": "city", "都市": "city", "街头": "city", "街上": "city", "城市天际线": "city",
+    "小镇": "city", "城镇": "city", "市中心": "city", "小巷": "city", "屋顶": "city", "夜景": "city",
+    # beach
+    "beach": "beach", "beaches": "beach", "seaside": "beach", "shore": "beach", "seashore": "beach",
+    "coast": "beach", "coastline": "beach", "sand": "beach", "sandy beach": "beach",
+    "海滩": "beach", "沙滩": "beach", "海边": "beach", "海岸": "beach", "海岸线": "beach",
+    # ocean
+    "ocean": "ocean", "sea": "ocean", "seas": "ocean", "oceans": "ocean", "open sea": "ocean",
+    "high seas": "ocean", "harbor": "ocean", "harbour": "ocean", "bay": "ocean",
+    "海洋": "ocean", "大海": "ocean", "海": "ocean", "海面": "ocean", "海上": "ocean", "港口": "ocean",
+    # desert
+    "desert": "desert", "deserts": "desert", "dunes": "desert", "sand dunes": "desert", "dune": "desert",
+    "沙漠": "desert", "荒漠": "desert", "沙丘": "desert",
+    # mountains
+    "mountains": "mountains", "mountain": "mountains", "peaks": "mountains", "peak": "mountains",
+    "alps": "mountains", "hills": "mountains", "hill": "mountains", "hillside": "mountains",
+    "valley": "mountains", "cliff": "mountains", "cliffs": "mountains", "canyon": "mountains",
+    "mountain range": "mountains", "mountaintop": "mountains", "summit": "mountains",
+    "山": "mountains", "雪山": "mountains", "山脉": "mountains", "高山": "mountains", "群山": "mountains",
+    "山顶": "mountains", "山上": "mountains", "山谷": "mountains", "悬崖": "mountains", "峡谷": "mountains",
+    "山间": "mountains", "山坡": "mountains",
+    # snowfield
+    "snowfield": "snowfield", "snowfields": "snowfield", "tundra": "snowfield", "snowy plain": "snowfield",
+    "snowy field": "snowfield", "arctic": "snowfield", "antarctica": "snowfield", "glacier": "snowfield",
+    "ice field": "snowfield", "snowy landscape": "snowfield", "winter wonderland": "snowfield",
+    "雪地": "snowfield", "雪原": "snowfield", "冰原": "snowfield", "北极": "snowfield", "南极": "snowfield",
+    "冰川": "snowfield",
+    # field
+    "field": "field", "fields": "field", "meadow": "field", "meadows": "field", "prairie": "field",
+    "grassland": "field", "grasslands": "field", "countryside": "field", "farm": "field",
+    "farmland": "field", "savanna": "field", "savannah": "field", "pasture": "field", "plains": "field",
+    "lawn": "field", "flower field": "field",
+    "草地": "field", "田野": "field", "草原": "field", "原野": "field", "麦田": "field", "农田": "field",
+    "农场": "field", "乡村": "field", "田园": "field", "草坪": "field", "花海": "field",
+    # space
+    "space": "space", "outer space": "space", "galaxy": "space", "cosmos": "space", "universe": "space",
+    "nebula": "space", "orbit": "space", "deep space": "space", "milky way": "space",
+    "太空": "space", "宇宙": "space", "外太空": "space", "银河": "space", "星系": "space", "银河系": "space",
+    "星际": "space",
+    # room
+    "room": "room", "bedroom": "room", "library": "room", "kitchen": "room", "indoors": "room",
+    "living room": "room", "study": "room", "office": "room", "classroom": "room", "attic": "room",
+    "studio": "room", "cafe": "room", "café": "room", "coffee shop": "room", "bathroom": "room",
+    "interior": "room", "home office": "room", "bookstore": "room", "workshop": "room",
+    "房间": "room", "书房": "room", "卧室": "room", "客厅": "room", "室内": "room", "屋里": "room",
+    "厨房": "room", "图书馆": "room", "教室": "room", "咖啡馆": "room", "办公室": "room", "阁楼": "room",
+    # lake
+    "lake": "lake", "lakes": "lake", "pond": "lake", "lakeside": "lake", "river": "lake",
+    "riverside": "lake", "riverbank": "lake", "stream": "lake", "creek": "lake", "waterfall": "lake",
+    "swamp": "lake", "marsh": "lake", "湖": "lake", "湖边": "lake", "湖泊": "lake", "湖面": "lake",
+    "池塘": "lake", "河": "lake", "河边": "lake", "小河": "lake", "溪": "lake", "小溪": "lake", "瀑布": "lake",
+    # garden
+    "garden": "garden", "gardens": "garden", "park": "garden", "backyard": "garden", "orchard": "garden",
+    "greenhouse": "garden", "flower garden": "garden",
+    "花园": "garden", "公园": "garden", "庭院": "garden", "后院": "garden", "果园": "garden",
+    # jungle
+    "jungle": "jungle", "rainforest": "jungle", "rain forest": "jungle", "tropical forest": "jungle",
+    "丛林": "jungle", "雨林": "jungle", "热带雨林": "jungle",
+    # underwater
+    "underwater": "underwater", "under the sea": "underwater", "under water": "underwater",
+    "ocean floor": "underwater", "seabed": "underwater", "sea floor": "underwater",
+    "coral reef": "underwater", "reef": "underwater", "deep sea": "underwater", "aquarium": "underwater",
+    "海底": "underwater", "水下": "underwater", "水底": "underwater", "深海": "underwater", "珊瑚礁": "underwater",
+    "水中": "underwater",
+}
+
+# Sunset is its own value (facts.TIMES); 黄昏 ("dusk") is the later, dimmer light after it.
+TIME_WORDS: dict[str, str] = {
+    "dawn": "dawn", "sunrise": "dawn", "morning": "dawn", "daybreak": "dawn", "early morning": "dawn",
+    "first light": "dawn", "break of dawn": "dawn",
+    "黎明": "dawn", "日出": "dawn", "清晨": "dawn", "早晨": "dawn", "早上": "dawn", "拂晓": "dawn", "晨光": "dawn",
+    "day": "day", "noon": "day", "midday": "day", "afternoon": "day", "daytime": "day", "daylight": "day",
+    "broad daylight": "day", "白天": "day", "中午": "day", "下午": "day", "正午": "day", "白昼": "day",
+    "golden hour": "golden_hour", "magic hour": "golden_hour", "黄金时刻": "golden_hour",
+    "黄金时段": "golden_hour", "黄金时间": "golden_hour",
+    "sunset": "sunset", "sundown": "sunset", "setting sun": "sunset", "sunsets": "sunset",
+    "夕阳": "sunset", "日落": "sunset", "落日": "sunset", "晚霞": "sunset", "夕照": "sunset",
+    "dusk": "dusk", "twilight": "dusk", "evening": "dusk", "nightfall": "dusk", "blue hour": "dusk",
+    "傍晚": "dusk", "黄昏": "dusk", "薄暮": "dusk",
+    "night": "night", "midnight": "night", "nighttime": "night", "moonlit": "night", "starry": "night",
+    "starlit": "night", "stars": "night", "night sky": "night", "starry sky": "night", "starry night": "night",
+    "tonight": "night", "nights": "night", "dark night": "night",
+    "夜晚": "night", "夜": "night", "晚上": "night", "星空": "night", "夜里": "night", "深夜": "night",
+    "午夜": "night", "夜空": "night", "黑夜": "night", "月夜": "night", "夜间": "night", "星夜": "night",
+}
+
+WEATHER_WORDS: dict[str, str] = {
+    "clear": "clear", "clear sky": "clear", "clear skies": "clear", "cloudless": "clear", "sunny": "clear",
+    "fair weather": "clear", "blue sky": "clear", "blue skies": "clear",
+    "晴天": "clear", "晴朗": "clear", "晴": "clear", "蓝天": "clear", "万里无云": "clear",
+    "clouds": "clouds", "cloudy": "clouds", "overcast": "clouds", "grey sky": "clouds", "gray sky": "clouds",
+    "grey skies": "clouds", "gray skies": "clouds", "多云": "clouds", "阴天": "clouds", "云": "clouds",
+    "云朵": "clouds", "乌云": "clouds", "阴": "clouds",
+    "rain": "rain", "rainy": "rain", "raining": "rain", "rainfall": "rain", "drizzle": "rain",
+    "downpour": "rain", "rainy day": "rain", "rains": "rain", "showers": "rain",
+    "雨": "rain", "下雨": "rain", "雨天": "rain", "小雨": "rain", "大雨": "rain", "细雨": "rain", "雨中": "rain",
+    "snow": "snow", "snowy": "snow", "snowing": "snow", "snowfall": "snow", "blizzard": "snow",
+    "snowflakes": "snow", "snowstorm": "snow", "snow covered": "snow",
+    "雪": "snow", "下雪": "snow", "大雪": "snow", "雪天": "snow", "飘雪": "snow", "雪中": "snow",
+    "fog": "fog", "foggy": "fog", "mist": "fog", "misty": "fog", "haze": "fog", "hazy": "fog", "smog": "fog",
+    "雾": "fog", "大雾": "fog", "雾气": "fog", "薄雾": "fog", "迷雾": "fog", "雾中": "fog",
+    "storm": "storm", "stormy": "storm", "thunderstorm": "storm", "thunder": "storm", "lightning": "storm",
+    "tempest": "storm", "hurricane": "storm", "typhoon": "storm", "rainstorm": "storm", "tornado": "storm",
+    "storms": "storm", "暴风雨": "storm", "雷雨": "storm", "雷暴": "storm", "雷": "storm", "闪电": "storm",
+    "风暴": "storm", "暴风": "storm", "台风": "storm", "飓风": "storm",
+}
+
+LIGHT_WORDS: dict[str, str] = {
+    "neon": "neon", "neon lights": "neon", "neon light": "neon", "neon signs": "neon", "neon sign": "neon",
+    "neon lit": "neon", "cyberpunk": "neon", "霓虹": "neon", "霓虹灯": "neon", "赛博朋克": "neon",
+    "candle": "candle", "candles": "candle", "candlelight": "candle", "candlelit": "candle",
+    "candle light": "candle", "蜡烛": "candle", "烛光": "candle",
+    "moonlight": "moonlight", "moon": "moonlight", "moonlit": "moonlight", "moonbeams": "moonlight",
+    "full moon": "moonlight", "moonrise": "moonlight", "月光": "moonlight", "月亮": "moonlight",
+    "sun": "sun", "sunlight": "sun", "sunny": "sun", "sunshine": "sun", "sunlit": "sun", "sunbeams": "sun",
+    "sun rays": "sun", "阳光": "sun", "太阳": "sun", "日光": "sun",
+    "lantern": "lantern", "lanterns": "lantern", "paper lanterns": "lantern", "fairy lights": "lantern",
+    "string lights": "lantern", "lantern light": "lantern", "灯笼": "lantern", "灯火": "lantern",
+    "fire": "fire", "campfire": "fire", "bonfire": "fire", "firelight": "fire", "fireplace": "fire",
+    "torchlight": "fire", "fires": "fire", "campfires": "fire", "篝火": "fire", "火": "fire", "火光": "fire",
+    "炉火": "fire", "营火": "fire", "壁炉": "fire",
+}
+
+STYLE_WORDS: dict[str, str] = {
+    "watercolor": "watercolor", "watercolour": "watercolor", "water color": "watercolor",
+    "watercolors": "watercolor", "watercolor painting": "watercolor", "watercolour painting": "watercolor",
+    "水彩": "watercolor", "水彩画": "watercolor",
+    "pixel art": "pixel_art", "pixel": "pixel_art", "pixelated": "pixel_art", "8 bit": "pixel_art",
+    "16 bit": "pixel_art", "pixel style": "pixel_art", "retro game": "pixel_art",
+    "像素": "pixel_art", "像素风": "pixel_art", "像素艺术": "pixel_art", "像素画": "pixel_art",
+    "oil painting": "oil_painting", "oil": "oil_painting", "oil paint": "oil_painting",
+    "oil on canvas": "oil_painting", "impasto": "oil_painting", "油画": "oil_painting",
+    "sketch": "sketch", "pencil sketch": "sketch", "pencil drawing": "sketch", "drawing": "sketch",
+    "sketched": "sketch", "line art": "sketch", "charcoal": "sketch", "ink drawing": "sketch",
+    "in pencil": "sketch", "pencil art": "sketch", "sketchy": "sketch",
+    "素描": "sketch", "铅笔画": "sketch", "速写": "sketch", "线稿": "sketch",
+    "synthwave": "neon", "vaporwave": "neon", "retrowave": "neon", "outrun": "neon", "neon style": "neon",
+    "neon art": "neon", "in neon": "neon", "霓虹风格": "neon", "蒸汽波": "neon", "合成器浪潮": "neon",
+    "illustration": "illustration", "cartoon": "illustration", "cartoony": "illustration",
+    "flat illustration": "illustration", "vector art": "illustration", "comic": "illustration",
+    "anime": "illustration", "storybook illustration": "illustration", "children s book": "illustration",
+    "插画": "illustration", "卡通": "illustration", "动漫": "illustration", "漫画": "illustration",
+    "绘本": "illustration",
+}
+
+# Canonical colour names -> sRGB. Mention.colour and PromptFacts.colours always hold a key here.
+COLOURS: dict[str, tuple[int, int, int]] = {
+    "red": (214, 40, 40), "orange": (245, 130, 32), "yellow": (250, 210, 50), "green": (60, 160, 70),
+    "blue": (40, 100, 210), "purple": (130, 60, 170), "pink": (240, 130, 170), "brown": (130, 85, 50),
+    "black": (25, 25, 28), "white": (245, 245, 240), "gray": (128, 128, 128), "gold": (212, 175, 55),
+    "silver": (192, 192, 200), "cyan": (0, 200, 220), "magenta": (220, 30, 160), "teal": (0, 128, 128),
+    "turquoise": (64, 224, 208), "navy": (20, 30, 90), "indigo": (75, 0, 130), "violet": (143, 0, 255),
+    "lavender": (181, 160, 220), "lilac": (200, 162, 200), "beige": (225, 205, 170), "cream": (255, 250, 220),
+    "ivory": (255, 255, 240), "maroon": (128, 0, 32), "crimson": (220, 20, 60), "scarlet": (255, 36, 0),
+    "burgundy": (128, 0, 50), "olive": (128, 128, 0), "lime": (150, 220, 40), "mint": (152, 230, 180),
+    "emerald": (0, 155, 119), "coral": (255, 127, 80), "peach": (255, 203, 164), "salmon": (250, 128, 114),
+    "tan": (210, 180, 140), "khaki": (195, 176, 145), "bronze": (205, 127, 50), "copper": (184, 115, 51),
+    "rust": (183, 65, 14), "amber": (255, 191, 0), "sky blue": (135, 206, 235), "azure": (0, 127, 255),
+    "cobalt": (0, 71, 171), "sapphire": (15, 82, 186), "ruby": (224, 17, 95), "jade": (0, 168, 107),
+    "charcoal grey": (54, 69, 79), "pastel pink": (255, 209, 220), "pastel blue": (174, 198, 207),
+    "dark blue": (0, 0, 139), "light blue": (173, 216, 230), "dark green": (0, 100, 0),
+    "light green": (144, 238, 144), "rainbow coloured": (200, 120, 200),
+}
+
+# Other spellings and languages -> a COLOURS key.
+COLOUR_WORDS: dict[str, str] = {
+    **{name: name for name in COLOURS},
+    "grey": "gray", "golden": "gold", "navy blue": "navy", "aqua": "cyan", "fuchsia": "magenta",
+    "rainbow colored": "rainbow coloured", "multicolored": "rainbow coloured", "multicoloured": "rainbow coloured",
+    "charcoal gray": "charcoal grey", "dark grey": "charcoal grey", "dark gray": "charcoal grey",
+    "light grey": "silver", "light gray": "silver", "baby blue": "light blue", "royal blue": "blue",
+    "blonde": "gold", "ginger": "orange", "snow white": "white", "jet black": "black", "pitch black": "black",
+    "红": "red", "红色": "red", "大红": "red", "橙": "orange", "橙色": "orange", "橘色": "orange",
+    "黄": "yellow", "黄色": "yellow", "绿": "green", "绿色": "green", "蓝": "blue", "蓝色": "blue",
+    "紫": "purple", "紫色": "purple", "粉": "pink", "粉色": "pink", "粉红": "pink", "粉红色": "pink",
+    "棕": "brown", "棕色": "brown", "褐色": "brown", "咖啡色": "brown", "黑": "black", "黑色": "black",
+    "白": "white", "白色": "white", "灰": "gray", "灰色": "gray", "金": "gold", "金色": "gold", "金黄": "gold",
+    "金黄色": "gold", "银": "silver", "银色": "silver", "青色": "cyan", "品红": "magenta",
+    "洋红": "magenta", "蓝绿色": "teal", "绿松石色": "turquoise", "藏青": "navy", "藏青色": "navy",
+    "海军蓝": "navy", "靛蓝": "indigo", "靛青": "indigo", "紫罗兰色": "violet", "薰衣草色": "lavender",
+    "淡紫色": "lilac", "米色": "beige", "奶油色": "cream", "象牙白": "ivory", "栗色": "maroon",
+    "深红": "crimson", "深红色": "crimson", "猩红": "scarlet", "酒红": "burgundy", "酒红色": "burgundy",
+    "橄榄绿": "olive", "青柠色": "lime", "薄荷绿": "mint", "翠绿": "emerald", "翠绿色": "emerald",
+    "珊瑚色": "coral", "桃色": "peach", "桃红": "pink", "鲑鱼色": "salmon", "棕褐色": "tan", "卡其色": "khaki",
+    "青铜色": "bronze", "古铜色": "bronze", "铜色": "copper", "铁锈色": "rust", "琥珀色": "amber",
+    "天蓝": "sky blue", "天蓝色": "sky blue", "蔚蓝": "azure", "蔚蓝色": "azure", "钴蓝": "cobalt",
+    "宝石蓝": "sapphire", "红宝石色": "ruby", "玉色": "jade", "深蓝": "dark blue", "深蓝色": "dark blue",
+    "浅蓝": "light blue", "浅蓝色": "light blue", "深绿": "dark green", "深绿色": "dark green",
+    "浅绿": "light green", "浅绿色": "light green", "彩色": "rainbow coloured", "五彩": "rainbow coloured",
+}
+
+ACTION_WORDS: dict[str, str] = {
+    "read": "reading", "reads": "reading", "reading": "reading", "studying": "reading",
+    "读": "reading", "读书": "reading", "看书": "reading", "阅读": "reading", "读着": "reading",
+    "hold": "holding", "holds": "holding", "holding": "holding", "held": "holding", "carry": "holding",
+    "carries": "holding", "carrying": "holding", "clutching": "holding", "wielding": "holding",
+    "grasping": "holding", "hugging": "holding", "cuddling": "holding", "waving": "holding",
+    "拿": "holding", "拿着": "holding", "抱着": "holding", "抱": "holding", "举着": "holding",
+    "手持": "holding", "握着": "holding", "带着": "holding", "提着": "holding", "撑着": "holding",
+    "撑": "holding", "打着": "holding", "捧着": "holding",
+    "ride": "riding", "rides": "riding", "riding": "riding", "rode": "riding", "driving": "riding",
+    "drives": "riding", "drive": "riding", "sailing": "riding", "piloting": "riding", "rowing": "riding",
+    "paddling": "riding", "骑": "riding", "骑着": "riding", "开着": "riding", "驾驶": "riding", "开车": "riding",
+    "坐船": "riding", "划船": "riding",
+    "sit": "sitting", "sits": "sitting", "sitting": "sitting", "sat": "sitting", "seated": "sitting",
+    "perched": "sitting", "perching": "sitting", "resting": "sitting", "lounging": "sitting",
+    "坐": "sitting", "坐着": "sitting", "坐在": "sitting", "蹲": "sitting", "蹲在": "sitting",
+    "stand": "standing", "stands": "standing", "standing": "standing", "stood": "standing",
+    "posing": "standing", "站": "standing", "站着": "standing", "站在": "standing", "伫立": "standing",
+    "fly": "flying", "flies": "flying", "flying": "flying", "flew": "flying", "soaring": "flying",
+    "gliding": "flying", "hovering": "flying", "floating": "flying", "drifting": "flying",
+    "飞": "flying", "飞翔": "flying", "飞行": "flying", "翱翔": "flying", "飞过": "flying", "飞着": "flying",
+    "漂浮": "flying",
+    "swim": "swimming", "swims": "swimming", "swimming": "swimming", "diving": "swimming",
+    "游泳": "swimming", "游": "swimming", "潜水": "swimming", "游过": "swimming",
+    "run": "running", "runs": "running", "running": "running", "ran": "running", "racing": "running",
+    "chasing": "running", "jogging": "running", "sprinting": "running", "galloping": "running",
+    "跑": "running", "奔跑": "running", "跑步": "running", "追": "running", "追着": "running", "奔驰": "running",
+    "walk": "walking", "walks": "walking", "walking": "walking", "walked": "walking", "strolling": "walking",
+    "wandering": "walking", "hiking": "walking", "marching": "walking", "exploring": "walking",
+    "走": "walking", "散步": "walking", "走路": "walking", "行走": "walking", "漫步": "walking",
+    "走在": "walking", "徒步": "walking",
+    "sleep": "sleeping", "sleeps": "sleeping", "sleeping": "sleeping", "asleep": "sleeping",
+    "napping": "sleeping", "dozing": "sleeping", "lying": "sleeping", "curled up": "sleeping",
+    "睡": "sleeping", "睡觉": "sleeping", "睡着": "sleeping", "躺": "sleeping", "躺着": "sleeping",
+    "睡在": "sleeping", "躺在": "sleeping", "打盹": "sleeping", "午睡": "sleeping",
+    "play": "playing", "plays": "playing", "playing": "playing", "strumming": "playing",
+    "juggling": "playing", "practicing": "playing", "玩": "playing", "玩耍": "playing", "弹": "playing",
+    "弹奏": "playing", "演奏": "playing", "吹": "playing", "拉": "playing", "弹着": "playing", "玩着": "playing",
+    "eat": "eating", "eats": "eating", "eating": "eating", "ate": "eating", "munching": "eating",
+    "nibbling": "eating", "feasting": "eating", "吃": "eating", "吃着": "eating", "啃": "eating",
+    "drink": "drinking", "drinks": "drinking", "drinking": "drinking", "sipping": "drinking",
+    "喝": "drinking", "喝着": "drinking", "品尝": "drinking",
+    "look": "looking", "looks": "looking", "looking": "looking", "watching": "looking", "watch": "looking",
+    "watches": "looking", "gazing": "looking", "staring": "looking", "observing": "looking",
+    "admiring": "looking", "looking at": "looking", "gazing at": "looking", "staring at": "looking",
+    "看": "looking", "看着": "looking", "望着": "looking", "凝视": "looking", "观看": "looking", "仰望": "looking",
+    "眺望": "looking",
+    "dance": "dancing", "dances": "dancing", "dancing": "dancing", "twirling": "dancing",
+    "跳舞": "dancing", "舞蹈": "dancing", "起舞": "dancing",
+    "jump": "jumping", "jumps": "jumping", "jumping": "jumping", "leaping": "jumping", "hopping": "jumping",
+    "bouncing": "jumping", "跳": "jumping", "跳跃": "jumping", "跳过": "jumping",
+}
+
+# How an action's object sits relative to the subject when no preposition says otherwise.
+ACTION_RELATIONS: dict[str, str] = {
+    "reading": "holds", "holding": "holds", "riding": "rides", "sitting": "on", "standing": "on",
+    "flying": "above", "swimming": "beside", "running": "beside", "walking": "beside", "sleeping": "on",
+    "playing": "holds", "eating": "holds", "drinking": "holds", "looking": "beside", "dancing": "beside",
+    "jumping": "above",
+}
+
+# Verb forms that put the subject inside what it moves ("sailing a boat", "driving a car").
+VERB_RELATIONS: dict[str, str] = {
+    "driving": "in", "drives": "in", "drive": "in", "sailing": "in", "piloting": "in", "rowing": "in",
+    "paddling": "in", "开着": "in", "驾驶": "in", "开车": "in", "坐船": "in", "划船": "in",
+}
+
+# Chinese verb-object compounds that name their object: 读书 "read (a) book".
+VERB_OBJECTS: dict[str, str] = {
+    "读书": "book", "看书": "book", "坐船": "boat", "划船": "canoe", "开车": "car",
+}
+
+# Prepositions between a subject and a thing; "with" and "under" are settled by the object.
+PREPOSITIONS: dict[str, str] = {
+    "on": "on", "onto": "on", "upon": "on", "atop": "on", "on top of": "on", "on the back of": "rides",
+    "next to": "beside", "beside": "beside", "besides": "beside", "by": "beside", "near": "beside",
+    "alongside": "beside", "close to": "beside", "in front of": "beside", "behind": "beside",
+    "among": "beside", "amongst": "beside", "around": "beside", "against": "beside",
+    "above": "above", "over": "above", "high above": "above",
+    "in": "in", "inside": "in", "into": "in", "within": "in", "aboard": "in", "on board": "in",
+    "with": "with", "together with": "with", "along with": "with", "holding onto": "with",
+    "under": "under", "below": "under", "beneath": "under", "underneath": "under",
+}
+
+# Chinese locative words follow their noun: 沙发上 "on the sofa", 树下 "under the tree".
+POSTPOSITIONS: dict[str, str] = {
+    "上": "on", "上面": "on", "顶上": "on", "之上": "on", "上方": "above", "上空": "above",
+    "旁边": "beside", "旁": "beside", "边上": "beside", "身边": "beside", "附近": "beside", "前面": "beside",
+    "后面": "beside", "边": "beside", "里": "in", "里面": "in", "中": "in", "内": "in", "之中": "in",
+    "下": "under", "下面": "under", "底下": "under", "之下": "under",
+}
+
+QUANTITY_WORDS: dict[str, int] = {
+    "a": 1, "an": 1, "one": 1, "single": 1, "lone": 1, "solitary": 1, "two": 2, "three": 3, "four": 4,
+    "five": 5, "six": 5, "seven": 5, "eight": 5, "nine": 5, "ten": 5, "dozen": 5, "a dozen": 5,
+    "dozens of": 5, "a pair of": 2, "pair of": 2, "a couple of": 2, "couple of": 2, "both": 2, "twin": 2,
+    "twins": 2, "a few": 3, "few": 3, "several": 3, "some": 3, "a group of": 4, "group of": 4,
+    "many": 4, "lots of": 4, "a lot of": 4, "a bunch of": 3, "a herd of": 4, "a flock of": 4,
+    "a pack of": 4, "a school of": 4, "a swarm of": 4, "a crowd of": 5, "a family of": 3, "a team of": 4,
+    "a pride of": 4, "a colony of": 4, "numerous": 4, "countless": 5, "hundreds of": 5, "thousands of": 5,
+    "a row of": 4, "rows of": 4,
+    "两": 2, "俩": 2, "几": 3, "一些": 3, "许多": 4, "很多": 4, "好多": 4, "一群": 4, "成群的": 4,
+    "一对": 2, "一双": 2, "数": 3, "无数": 5,
+}
+
+# Chinese digits; combined with a measure word (一只, 三本) they count what follows.
+CHINESE_NUMBERS: dict[str, int] = {
+    "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 5, "七": 5, "八": 5, "九": 5, "十": 5, "几": 3,
+}
+MEASURE_WORDS = (
+    "只", "个", "本", "辆", "匹", "头", "条", "棵", "朵", "座", "把", "位", "名", "架", "艘", "张", "件",
+    "杯", "碗", "块", "片", "颗", "盏", "支", "根", "群", "对", "双", "些", "间", "栋", "幢", "束", "顶", "台",
+)
+
+# Determiners that open a noun phrase without counting it.
+DETERMINERS = frozenset({
+    "the", "this", "that", "these", "those", "my", "your", "his", "her", "its", "our", "their", "every",
+    "each", "another", "other", "any", "no", "such", "whose", "which", "what",
+})
+PLURAL_DETERMINERS = frozenset({"these", "those"})
+
+SIZE_WORDS: dict[str, str] = {
+    "tiny": "small", "little": "small", "small": "small", "mini": "small", "miniature": "small",
+    "teeny": "small", "baby": "small", "petite": "small", "big": "big", "large": "big", "huge": "big",
+    "giant": "big", "gigantic": "big", "enormous": "big", "massive": "big", "colossal": "big",
+    "towering": "big", "vast": "big", "immense": "big", "mighty": "big",
+    "小": "small", "小小": "small", "迷你": "small", "微型": "small", "大": "big", "巨大": "big",
+    "巨型": "big", "庞大": "big", "高大": "big", "大大": "big",
+}
+
+MOOD_WORDS: dict[str, str] = {
+    "cozy": "cozy", "cosy": "cozy", "warm": "cozy", "snug": "cozy", "homely": "cozy",
+    "peaceful": "peaceful", "calm": "peaceful", "serene": "peaceful", "tranquil": "peaceful",
+    "quiet": "peaceful", "relaxing": "peaceful", "dreamy": "dreamy", "dreamlike": "dreamy",
+    "ethereal": "dreamy", "surreal": "dreamy", "magical": "magical", "enchanted": "magical",
+    "mystical": "magical", "fantasy": "magical", "whimsical": "whimsical", "playful": "whimsical",
+    "mysterious": "mysterious", "spooky": "spooky", "eerie": "spooky", "creepy": "spooky", "haunted": "spooky",
+    "scary": "spooky", "gloomy": "gloomy", "moody": "gloomy", "melancholic": "gloomy", "melancholy": "gloomy",
+    "sad": "gloomy", "lonely": "lonely", "cheerful": "cheerful", "happy": "cheerful", "joyful": "cheerful",
+    "bright": "cheerful", "vibrant": "cheerful", "colorful": "cheerful", "colourful": "cheerful",
+    "romantic": "romantic", "epic": "epic", "dramatic": "epic", "majestic": "epic", "heroic": "epic",
+    "futuristic": "futuristic", "sci fi": "futuristic", "scifi": "futuristic", "high tech": "futuristic",
+    "retro": "retro", "vintage": "retro", "nostalgic": "retro", "old fashioned": "retro",
+    "festive": "festive", "cute": "cute", "adorable": "cute", "kawaii": "cute", "dark": "gloomy",
+    "温馨": "cozy", "舒适": "cozy", "温暖": "cozy", "宁静": "peaceful", "安静": "peaceful", "平静": "peaceful",
+    "梦幻": "dreamy", "魔幻": "magical", "奇幻": "magical", "神秘": "mysterious", "恐怖": "spooky",
+    "阴森": "spooky", "忧郁": "gloomy", "孤独": "lonely", "快乐": "cheerful", "欢乐": "cheerful",
+    "浪漫": "romantic", "史诗": "epic", "壮丽": "epic", "未来": "futuristic", "未来感": "futuristic",
+    "未来主义": "futuristic", "科幻": "futuristic", "复古": "retro", "怀旧": "retro", "可爱": "cute",
+    "节日": "festive", "黑暗": "gloomy",
+}
+
+# Grammar and prompt boilerplate: they end a noun phrase and never become ``unknown``.
+# Every other table takes precedence over these sets.
+FUNCTION_WORDS = _words("""
+and or but nor so yet of for from to as than then there here is are was were be been being am do does
+did has have had having will would can could should may might must shall it they them he she him we us
+you i me mine who whom which what where when while why how all either neither not very really quite
+rather too also just only even still almost about up down out off away back together alone again ever
+never always often sometimes much more most less least please generate create draw make render paint
+show give imagine depict picture pictures image images photo photograph pic painting paintings art
+artwork wallpaper poster scene shot view portrait landscape closeup close rendering style styled
+version kind sort type featuring feature depicting showing background foreground distance horizon sky
+skies ground grass water air light glow shadows shadow reflection reflections surface atmosphere
+environment world place area spot setting vibe vibes lighting color colour colors colours tones tone
+someone something anything everything nothing like same own first second last next today now
+yesterday tomorrow s t d ll re ve m x wearing named called made full covered filled
+""")
+
+# Descriptive words that sit inside a noun phrase ("a rocky beach") and are not drawn.
+PLAIN_ADJECTIVES = _words("""
+beautiful pretty lovely gorgeous stunning nice cool awesome amazing wonderful fantastic great good
+old ancient young new modern tall short long wide narrow deep high low round square flat thin thick fat
+soft hard smooth rough rocky sandy grassy leafy lush wild fluffy furry fuzzy shiny sparkling glittering
+glowing luminous radiant shimmering dim pale faded fresh clean dirty wet dry hot cold icy frozen gentle
+fierce brave wise clever curious friendly lazy busy hungry tired angry proud shy silly funny
+smiling laughing crying grumpy fancy elegant simple minimal minimalist ornate intricate detailed
+abstract geometric lowpoly isometric 3d 2d digital traditional classic classical famous empty crowded
+bustling distant nearby far open closed wooden stone metal metallic glass plastic velvet mechanical
+steampunk medieval victorian gothic japanese chinese french italian english american european asian
+african tropical alpine northern southern eastern western mystic realistic photorealistic
+hyperrealistic cinematic hd 4k 8k hdr ultra highly quality resolution masterpiece trending lit
+lone lonely sleepy majestic fluffy tiny little big large giant huge massive cute adorable
+quickly slowly happily peacefully quietly gently softly calmly lazily proudly
+""")
+
+# Chinese grammar words, boilerplate and common adjectives, consumed so they never look unknown.
+CHINESE_IGNORED = _words("""
+一幅 一张 一副 画 画面 图 图片 图像 照片 生成 创作 绘制 请 帮我 给我 我想要 我要 想要 一下 风格 场景
+背景 美丽 漂亮 好看 精美 唯美 高清 写实 逼真 超现实 细节 精致 有 是 了 呢 吧 啊 着 地 得 很 非常
+特别 正在 这 那 一起 一边 一 个 古老 古代 现代 新 旧 老 年轻 小巧 天空 地面 地上 草 水 光 光线 灯光
+氛围 气氛 世界 远处 远方 近处 周围 四周 前景 中间 之间 正 被 让 为 想象 抽象 印象 形象 一片
+""")
