@@ -94,3 +94,18 @@ def colours(emoji: str) -> tuple[RGB, RGB]:
     light = max((c for c in found if counts[order[found.index(c)]] > counts[order[0]] * 0.08),
                 key=luma, default=main)
     return main, light if luma(light) > luma(main) + 20 else main
+
+
+@lru_cache(maxsize=512)
+def base_colour(emoji: str) -> RGB:
+    """The mean colour of the artwork's lowest opaque rows: the shoulders of a
+    bust, which is what a drawn body below it should wear."""
+    pixels = rasterise(emoji, 48).astype(np.float32)
+    rows = np.nonzero(pixels[..., 3].max(axis=1) > 200)[0]
+    if rows.size == 0:
+        return (128, 128, 128)
+    band = pixels[max(rows[-1] - 5, 0): rows[-1] + 1]
+    mask = band[..., 3] > 200
+    rgb = band[mask][:, :3] * (255.0 / band[mask][:, 3:4])
+    mean = rgb.mean(axis=0)
+    return (int(mean[0]), int(mean[1]), int(mean[2]))

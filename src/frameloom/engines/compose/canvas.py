@@ -39,7 +39,7 @@ def luma(c: Sequence[float]) -> float:
 
 def color(c: Sequence[float], alpha: float = 1.0) -> int:
     """A skia colour int from an RGB triple and an alpha in 0..1."""
-    return skia.ColorSetARGB(round(255 * min(max(alpha, 0.0), 1.0)), int(c[0]), int(c[1]), int(c[2]))
+    return int(skia.ColorSetARGB(round(255 * min(max(alpha, 0.0), 1.0)), int(c[0]), int(c[1]), int(c[2])))
 
 
 def paint(c: Sequence[float], alpha: float = 1.0, *, stroke: float = 0.0,

@@ -1,20 +1,27 @@
-"""ComposeEngine: parse, plan, render. (Interface first; rendering lands next.)"""
+"""ComposeEngine: the built-in offline engine. Parse, plan, render: no model, no download."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PIL import Image
-
 from frameloom.domain.errors import UnknownStyle
 from frameloom.domain.images import ImageRequest
 from frameloom.engines.base import Capabilities, Engine, GeneratedImage
 from frameloom.engines.compose.facts import STYLES
+from frameloom.engines.compose.parse import parse_prompt
+from frameloom.engines.compose.plan import ScenePlan, make_plan, plan_to_dict
+from frameloom.engines.compose.render import render_plan
+from frameloom.engines.compose.vocabulary import COLOURS
 
-STYLE_ALIASES = {"synthwave": "neon", "watercolour": "watercolor", "pixel": "pixel_art", "oil": "oil_painting"}
+STYLE_ALIASES = {
+    "synthwave": "neon", "watercolour": "watercolor", "pixel": "pixel_art", "pixelart": "pixel_art",
+    "oil": "oil_painting", "oil_paint": "oil_painting", "pencil": "sketch", "cartoon": "illustration",
+}
+DEFAULT_STYLE = "illustration"
 
 
 def normalise_style(style: str | None) -> str | None:
+    """A canonical style name, ``None`` when not given; raises UnknownStyle."""
     if style is None:
         return None
     key = style.strip().lower().replace("-", "_").replace(" ", "_")
@@ -25,23 +32,35 @@ def normalise_style(style: str | None) -> str | None:
 
 
 class ComposeEngine(Engine):
+    """Deterministic: the same prompt, size, seed and style give the same pixels."""
+
     name = "compose"
 
     @property
     def capabilities(self) -> Capabilities:
-        return Capabilities(styles=STYLES)
+        return Capabilities(styles=STYLES, offline=True, gpu=False, text_to_image=True, image_to_image=False)
+
+    def scene(self, request: ImageRequest, seed: int) -> ScenePlan:
+        """The :class:`~.plan.ScenePlan` for one result of ``request``."""
+        style = normalise_style(request.style)
+        facts = parse_prompt(request.prompt)
+        chosen = style or facts.style or DEFAULT_STYLE
+        colours = tuple(COLOURS[c] for c in facts.colours if c in COLOURS)
+        return make_plan(facts, request.width, request.height, seed, chosen, colours)
 
     def plan(self, prompt: str, width: int = 1920, height: int = 1080, seed: int = 0,
              style: str | None = None) -> dict[str, Any]:
         """The scene plan for one image, as JSON-ready data."""
         request = ImageRequest(prompt=prompt, width=width, height=height, seed=seed, style=style)
-        return {"prompt": request.prompt, "seed": seed, "width": width, "height": height,
-                "style": normalise_style(style) or "illustration", "layers": []}
+        return plan_to_dict(self.scene(request, seed))
 
     def generate(self, request: ImageRequest) -> list[GeneratedImage]:
         normalise_style(request.style)
         out = []
         for seed in request.seeds():
-            img = Image.new("RGB", (request.width, request.height), (seed % 256, 80, 120))
-            out.append(GeneratedImage(image=img, seed=seed, engine=self.name))
+            plan = self.scene(request, seed)
+            info = {"style": plan.style, "setting": plan.setting, "time_of_day": plan.time_of_day}
+            if plan.unknown:
+                info["unknown"] = ", ".join(plan.unknown)
+            out.append(GeneratedImage(image=render_plan(plan), seed=seed, engine=self.name, info=info))
         return out

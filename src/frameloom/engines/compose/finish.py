@@ -38,14 +38,16 @@ def _bloom(img: Array, threshold: float) -> Array:
     threshold = max(threshold, float(lum.mean()) + 0.25)
     bright = small * np.clip((lum - threshold) / max(1 - threshold, 0.05), 0, 1)[..., None]
     glow = cv2.GaussianBlur(bright, (0, 0), w / 4 * 0.012) * 0.6 + cv2.GaussianBlur(bright, (0, 0), w / 4 * 0.04)
-    return cv2.resize(glow, (w, h), interpolation=cv2.INTER_LINEAR)
+    out: Array = cv2.resize(glow, (w, h), interpolation=cv2.INTER_LINEAR)
+    return out
 
 
 def _shoulder(lum: Array) -> Array:
     """Identity below 0.7, then a smooth roll-off toward 1.0."""
     knee = 0.7
     over = np.maximum(lum - knee, 0)
-    return np.minimum(lum, knee) + (1 - knee) * (1 - np.exp(-over / (1 - knee)))
+    out: Array = np.minimum(lum, knee) + (1 - knee) * (1 - np.exp(-over / (1 - knee)))
+    return out
 
 
 @lru_cache(maxsize=8)

@@ -19,6 +19,8 @@ from frameloom.engines.compose.vocabulary import COLOURS
 
 WATER_SETTINGS = ("ocean", "lake", "beach")
 FLOATING_SETTINGS = ("underwater", "space")
+# head-only art of these kinds gets a drawn body
+BODY_KINDS = ("animal", "creature", "person")
 
 
 @dataclass(frozen=True)
@@ -27,8 +29,8 @@ class SubjectPlan:
     (where it touches the ground), both in px; ``height`` in px. ``role`` says
     how it was placed: main, companion, held, rider, mount, support, flyer,
     floater, sky. ``body`` asks for a drawn body under head-only art.
-    ``depth`` 0..1 drives haze and parallax; ``holder`` is the index of the
-    subject holding or carrying this one."""
+    ``depth`` 0..1 drives haze and parallax; ``kind`` is the lexicon's kind.
+    A ``held`` subject belongs to the subject listed just before it."""
 
     noun: str
     emoji: str
@@ -41,8 +43,8 @@ class SubjectPlan:
     body: bool = False
     shadow: bool = True
     colour: RGB | None = None
-    holder: int | None = None
     action: str | None = None
+    kind: str = "object"
 
 
 def place_subjects(facts: PromptFacts, width: int, height: int, horizon: float, setting: str,
@@ -103,7 +105,7 @@ def _place_one(mention: Mention, noun: Noun, role: str, x: float, ground_y: floa
     flying = mention.action == "flying" or noun.placement in ("air", "sky")
     if flying:
         base_y, depth, placed_role, shadow = horizon * rng.uniform(0.45, 0.62), 0.5, "flyer", False
-    elif setting in FLOATING_SETTINGS and setting != "space" or noun.placement == "water" and setting == "underwater":
+    elif (setting in FLOATING_SETTINGS and setting != "space") or (noun.placement == "water" and setting == "underwater"):
         base_y, placed_role, shadow = height * rng.uniform(0.62, 0.8), "floater", False
     elif noun.placement == "water" and setting in WATER_SETTINGS:
         base_y, depth, placed_role, shadow = horizon + (height - horizon) * 0.45, 0.35, "floater", False
@@ -112,7 +114,7 @@ def _place_one(mention: Mention, noun: Noun, role: str, x: float, ground_y: floa
         if role != "main":
             size *= 0.7
     colour = COLOURS.get(mention.colour) if mention.colour else None
-    body = noun.head_only and noun.kind == "animal" and not flying
+    body = noun.head_only and noun.kind in BODY_KINDS and not flying
     count = max(1, min(mention.count, 5))
     out = []
     for k in range(count):
@@ -122,6 +124,7 @@ def _place_one(mention: Mention, noun: Noun, role: str, x: float, ground_y: floa
             noun=noun.key, emoji=noun.emoji, x=x + offset * (0.9 if count > 2 else 1.0),
             base_y=base_y - (0 if k % 2 == 0 or count < 3 else size * 0.06), height=size * shrink,
             role=placed_role, depth=depth, body=body, shadow=shadow, colour=colour, action=mention.action,
+            kind=noun.kind,
         ))
     return out
 
@@ -136,13 +139,14 @@ def _relate(group: list[SubjectPlan], mention: Mention, target: Noun, target_men
         chest = subject.base_y - subject.height * (0.2 if subject.body else 0.22)
         size = subject.height * (0.3 if target.scale < 0.5 else 0.5)
         held = SubjectPlan(noun=target.key, emoji=target.emoji, x=subject.x, base_y=chest + size * 0.5,
-                           height=size, role="held", depth=subject.depth, shadow=False, colour=colour, holder=0)
+                           height=size, role="held", depth=subject.depth, shadow=False, colour=colour,
+                           kind=target.kind)
         return [*group, held]
     if relation in ("rides", "on"):
         mount_size = subject.height * (1.0 if relation == "rides" else 0.75)
         mount = SubjectPlan(noun=target.key, emoji=target.emoji, x=subject.x, base_y=subject.base_y,
                             height=mount_size, role="mount" if relation == "rides" else "support",
-                            depth=subject.depth, colour=colour)
+                            depth=subject.depth, colour=colour, kind=target.kind)
         rider_size = subject.height * (0.62 if relation == "rides" else 0.7)
         seat = subject.base_y - mount_size * (0.55 if relation == "rides" else 0.6)
         rider = replace(subject, base_y=seat + rider_size * (0.25 if relation == "rides" else 0.1),
@@ -150,14 +154,15 @@ def _relate(group: list[SubjectPlan], mention: Mention, target: Noun, target_men
         return [mount, rider, *group[1:]]
     if relation == "in":
         vessel = SubjectPlan(noun=target.key, emoji=target.emoji, x=subject.x, base_y=subject.base_y,
-                             height=subject.height * 0.7, role="support", depth=subject.depth, colour=colour)
+                             height=subject.height * 0.7, role="support", depth=subject.depth, colour=colour,
+                             kind=target.kind)
         sitter = replace(subject, base_y=subject.base_y - vessel.height * 0.35, height=subject.height * 0.65,
                          shadow=False)
         return [sitter, vessel, *group[1:]]
     if relation == "above":
         below = SubjectPlan(noun=target.key, emoji=target.emoji, x=subject.x, base_y=height * 0.93,
                             height=_size_for(target, "companion", height), role="companion", depth=0.2,
-                            colour=colour)
+                            colour=colour, kind=target.kind)
         above = replace(subject, base_y=below.base_y - below.height * 1.15, role="flyer", shadow=False)
         return [below, above, *group[1:]]
     # beside: the target stands next to the subject, a little behind it
@@ -166,7 +171,8 @@ def _relate(group: list[SubjectPlan], mention: Mention, target: Noun, target_men
     friend = SubjectPlan(noun=target.key, emoji=target.emoji, x=subject.x + side * gap,
                          base_y=subject.base_y - height * 0.02, height=_size_for(target, "companion", height)
                          * (1.0 if target.scale <= 3 else 1.2), role="companion", depth=subject.depth + 0.05,
-                         colour=colour, body=target.head_only and target.kind == "animal")
+                         colour=colour, body=target.head_only and target.kind in BODY_KINDS,
+                         kind=target.kind)
     return [friend, *group]
 
 
@@ -176,8 +182,6 @@ def _face_centre(placed: list[SubjectPlan], width: int) -> list[SubjectPlan]:
     out = []
     for s in placed:
         flip = s.x < width / 2 and s.role not in ("held", "sky")
-        if s.role == "held" and s.holder is not None:
-            flip = False
         out.append(replace(s, flip=flip, x=min(max(s.x, width * 0.08), width * 0.92)))
     return out
 

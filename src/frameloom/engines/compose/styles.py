@@ -44,9 +44,9 @@ def watercolor(rgb: Array, seed: int) -> Array:
     amp = 6.0 * h / 1080
     mx = cv2.resize((nx - 0.5) * 2 * amp, (w, h)) + np.arange(w, dtype=np.float32)[None, :]
     my = cv2.resize((ny - 0.5) * 2 * amp, (w, h)) + np.arange(h, dtype=np.float32)[:, None]
-    wash = cv2.remap(wash, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    warped = cv2.remap(wash, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
     detail = rgb.astype(np.float32)
-    img = wash * 0.75 + detail * 0.25
+    img = warped * 0.75 + detail * 0.25
     gray = cv2.cvtColor(cv2.resize(small, (w // 2, h // 2)), cv2.COLOR_RGB2GRAY).astype(np.float32)
     edges = np.abs(cv2.Laplacian(gray, cv2.CV_32F, ksize=3))
     edges = cv2.resize(cv2.GaussianBlur(edges, (0, 0), 1.0), (w, h))
@@ -64,7 +64,8 @@ def pixel_art(rgb: Array, seed: int) -> Array:
     levels = np.array([0, 48, 96, 144, 200, 255], np.uint8)
     idx = np.clip(np.rint(small.astype(np.float32) / 51.0), 0, 5).astype(np.uint8)
     reduced = levels[idx]
-    return cv2.resize(reduced, (w, h), interpolation=cv2.INTER_NEAREST)
+    out: Array = cv2.resize(reduced, (w, h), interpolation=cv2.INTER_NEAREST)
+    return out
 
 
 def oil_painting(rgb: Array, seed: int) -> Array:
@@ -79,8 +80,9 @@ def oil_painting(rgb: Array, seed: int) -> Array:
     relief = 1 + np.clip(relief * 6, -0.12, 0.12)
     img = cv2.resize(flat.astype(np.float32) * relief[..., None], (w, h), interpolation=cv2.INTER_CUBIC)
     hsv = cv2.cvtColor(np.clip(img, 0, 255).astype(np.uint8), cv2.COLOR_RGB2HSV)
-    hsv[..., 1] = cv2.add(hsv[..., 1], 18)
-    return cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)
+    hsv[..., 1] = np.minimum(hsv[..., 1].astype(np.int16) + 18, 255).astype(np.uint8)
+    out: Array = cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)
+    return out
 
 
 def sketch(rgb: Array, seed: int) -> Array:
@@ -92,7 +94,8 @@ def sketch(rgb: Array, seed: int) -> Array:
     shade = cv2.resize(cv2.resize(gray, (w // 8, h // 8), interpolation=cv2.INTER_AREA), (w, h))
     img = dodge * (0.75 + 0.25 * shade / 255) * _paper(w, h)
     tint = np.array([0.97, 0.96, 1.0], np.float32)
-    return np.clip(img[..., None] * tint, 0, 255).astype(np.uint8)
+    out: Array = np.clip(img[..., None] * tint, 0, 255).astype(np.uint8)
+    return out
 
 
 def neon(rgb: Array, seed: int) -> Array:
@@ -106,7 +109,8 @@ def neon(rgb: Array, seed: int) -> Array:
     h, w = rgb.shape[:2]
     small = cv2.resize(img, (w // 4, h // 4), interpolation=cv2.INTER_AREA)
     glow = cv2.resize(cv2.GaussianBlur(np.clip(small - 0.5, 0, 1), (0, 0), w / 4 * 0.02), (w, h))
-    return np.clip((img + glow * 0.8) * 255, 0, 255).astype(np.uint8)
+    out: Array = np.clip((img + glow * 0.8) * 255, 0, 255).astype(np.uint8)
+    return out
 
 
 FILTERS: dict[str, StyleFilter] = {

@@ -47,7 +47,7 @@ class Ctx:
 
     def haze_amount(self, depth: float) -> float:
         fog = 1.35 if self.plan.weather in ("fog", "snow") else 1.0
-        return min(0.93, (depth**1.5) * 0.85 * fog)
+        return float(min(0.93, (depth**1.5) * 0.85 * fog))
 
     def hazed(self, c: RGB, depth: float) -> RGB:
         return mix(c, self.plan.palette.haze, self.haze_amount(depth))

@@ -30,7 +30,8 @@ def _profile(rng: np.random.Generator, n: int, rough: float) -> np.ndarray:
             2 * math.pi * (f * x + rng.random()))
     jag = np.abs(np.sin(2 * math.pi * (rng.uniform(5, 9) * x + rng.random()))) * 0.35 * rough
     y = y - jag
-    return (y - y.min()) / max(float(np.ptp(y)), 1e-6)
+    out: np.ndarray = (y - y.min()) / max(float(np.ptp(y)), 1e-6)
+    return out
 
 
 def baseline(ctx: Ctx, depth: float) -> float:

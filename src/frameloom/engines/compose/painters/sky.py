@@ -9,7 +9,15 @@ import cv2
 import numpy as np
 import skia
 
-from frameloom.engines.compose.canvas import draw_pixels, mix, paint, radial_paint, scale, value_noise, vertical_gradient
+from frameloom.engines.compose.canvas import (
+    draw_pixels,
+    mix,
+    paint,
+    radial_paint,
+    scale,
+    value_noise,
+    vertical_gradient,
+)
 from frameloom.engines.compose.painters.context import Ctx, painter
 
 PLUS = skia.BlendMode.kPlus

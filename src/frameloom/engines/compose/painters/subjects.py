@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 import skia
 
-from frameloom.engines.compose.art import colours, sprite
+from frameloom.engines.compose.art import base_colour, colours, sprite
 from frameloom.engines.compose.canvas import RGB, Array, mix, new_layer, paint, scale, surface
 from frameloom.engines.compose.painters.context import Ctx
 from frameloom.engines.compose.placement import SubjectPlan
@@ -61,7 +61,8 @@ def _assemble(fig: Figure) -> tuple[Array, float, float]:
     s = fig.main
     h = s.height
     pad = MARGIN * h
-    head_h = int(h * (0.56 if s.body else 1.0))
+    person = s.body and s.kind == "person"
+    head_h = int(h * ((0.4 if person else 0.56) if s.body else 1.0))
     head = sprite(s.emoji, max(8, head_h)).pixels
     width = int(max(head.shape[1], h * 0.9 if s.body else 0) + 2 * pad)
     height = int(h + 2 * pad)
@@ -69,7 +70,10 @@ def _assemble(fig: Figure) -> tuple[Array, float, float]:
     canvas = surface(pixels).getCanvas()
     cx, base = width / 2, height - pad
     main, light = colours(s.emoji)
-    if s.body:
+    if person:
+        main = base_colour(s.emoji)
+        _person_body(canvas, cx, base, h, head.shape[1], main)
+    elif s.body:
         _body(canvas, cx, base, h, head.shape[1], main, light)
     _blit(pixels, head, cx - head.shape[1] / 2, base - h)
     for item in fig.held:
@@ -77,7 +81,7 @@ def _assemble(fig: Figure) -> tuple[Array, float, float]:
         top = base - (s.base_y - item.base_y) - art.shape[0]
         _blit(pixels, art, cx - art.shape[1] / 2, top)
         if s.body:
-            _paws(canvas, cx, top + art.shape[0] * 0.55, art.shape[1], h, main)
+            _paws(canvas, cx, top + art.shape[0] * 0.55, art.shape[1], h, main if not person else scale(main, 0.9))
     return pixels, cx, base
 
 
@@ -115,6 +119,24 @@ def _body(canvas: skia.Canvas, cx: float, base: float, h: float, head_w: float, 
     for side in (-1, 1):
         canvas.drawOval(skia.Rect.MakeXYWH(cx + side * bw * 0.38 - bw * 0.2, base - h * 0.06, bw * 0.4, h * 0.07),
                         paint(scale(main, 0.7)))
+
+
+def _person_body(canvas: skia.Canvas, cx: float, base: float, h: float, head_w: float, main: RGB) -> None:
+    """A standing body under a bust: legs, a torso in the bust's shoulder colour, arms."""
+    bw = min(head_w * 0.9, h * 0.34)
+    legs = scale(main, 0.6)
+    for side in (-1, 1):
+        canvas.drawRoundRect(skia.Rect.MakeXYWH(cx + side * bw * 0.22 - bw * 0.16, base - h * 0.36, bw * 0.32,
+                                                h * 0.36), bw * 0.12, bw * 0.12, paint(legs))
+        canvas.drawOval(skia.Rect.MakeXYWH(cx + side * bw * 0.26 - bw * 0.2, base - h * 0.04, bw * 0.4, h * 0.05),
+                        paint(scale(main, 0.35)))
+    canvas.drawRoundRect(skia.Rect.MakeXYWH(cx - bw / 2, base - h * 0.64, bw, h * 0.34), bw * 0.25, bw * 0.25,
+                         paint(main))
+    for side in (-1, 1):
+        arm = skia.Path()
+        arm.moveTo(cx + side * bw * 0.45, base - h * 0.6)
+        arm.quadTo(cx + side * bw * 0.62, base - h * 0.45, cx + side * bw * 0.4, base - h * 0.36)
+        canvas.drawPath(arm, paint(scale(main, 0.85), stroke=bw * 0.2))
 
 
 def _paws(canvas: skia.Canvas, cx: float, y: float, item_w: float, h: float, main: RGB) -> None:
