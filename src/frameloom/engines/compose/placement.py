@@ -53,9 +53,10 @@ def place_subjects(facts: PromptFacts, width: int, height: int, horizon: float, 
     mentions = [m for m in facts.subjects if m.noun in NOUNS]
     if not mentions:
         return []
-    attached = {m.target for m in mentions if m.target is not None and m.relation in ("holds", "rides", "on")}
+    attached = {m.target for m in mentions if m.target is not None and m.relation in ATTACHING}
     ground_y = _ground_y(setting, height, horizon)
     main_side = 1 if rng.random() < 0.5 else -1
+    main_scale = NOUNS[mentions[0].noun].scale
     placed: list[SubjectPlan] = []
     slot = 0
     for index, mention in enumerate(mentions):
@@ -67,18 +68,30 @@ def place_subjects(facts: PromptFacts, width: int, height: int, horizon: float, 
         if slot >= 2:
             x = width * rng.uniform(0.15, 0.85)
         slot += 1
-        group = _place_one(mention, noun, role, x, ground_y, width, height, horizon, setting, rng)
+        size = _size_for(noun, role, height) * (1.0 if role == "main" else _ratio(noun.scale, main_scale, 0.25, 1.2))
+        group = _place_one(mention, noun, role, x, size, ground_y, height, horizon, setting, rng)
         if mention.target is not None and mention.relation and 0 <= mention.target < len(mentions):
             target = mentions[mention.target]
-            if target.noun in NOUNS:
+            if target.noun in NOUNS and mention.target != index:
                 group = _relate(group, mention, NOUNS[target.noun], target, width, height)
         placed.extend(group)
     return _face_centre(placed, width)
 
 
+ATTACHING = ("holds", "rides", "on", "in")
+# things people hold up over their heads rather than in front of them
+OVERHEAD = ("umbrella", "balloon", "kite", "flag", "torch", "lantern")
+
+
+def _ratio(scale: float, other: float, lo: float, hi: float) -> float:
+    """How big one thing looks next to another: real sizes, compressed so that
+    small things stay readable and big ones fit the frame."""
+    return float(min(max((scale / max(other, 1e-3)) ** 0.6, lo), hi))
+
+
 def _holder_of(mentions: list[Mention], index: int) -> int | None:
     for i, m in enumerate(mentions):
-        if m.target == index and m.relation in ("holds", "rides", "on") and i != index:
+        if m.target == index and m.relation in ATTACHING and i != index:
             return i
     return None
 
@@ -95,12 +108,11 @@ def _size_for(noun: Noun, role: str, height: int) -> float:
         return height * (0.22 if noun.scale < 2 else 0.3)
     if noun.kind == "building" or noun.scale >= 3:
         return height * 0.5
-    return height * (0.5 if role == "main" else 0.36)
+    return height * 0.5
 
 
-def _place_one(mention: Mention, noun: Noun, role: str, x: float, ground_y: float, width: int, height: int,
+def _place_one(mention: Mention, noun: Noun, role: str, x: float, size: float, ground_y: float, height: int,
                horizon: float, setting: str, rng: random.Random) -> list[SubjectPlan]:
-    size = _size_for(noun, role, height)
     base_y, depth, placed_role, shadow = ground_y, 0.15, role, True
     flying = mention.action == "flying" or noun.placement in ("air", "sky")
     if flying:
@@ -111,8 +123,6 @@ def _place_one(mention: Mention, noun: Noun, role: str, x: float, ground_y: floa
         base_y, depth, placed_role, shadow = horizon + (height - horizon) * 0.45, 0.35, "floater", False
     elif noun.kind == "building" or noun.scale >= 3:
         base_y, depth = horizon + (height - horizon) * 0.35, 0.4
-        if role != "main":
-            size *= 0.7
     colour = COLOURS.get(mention.colour) if mention.colour else None
     body = noun.head_only and noun.kind in BODY_KINDS and not flying
     count = max(1, min(mention.count, 5))
@@ -131,49 +141,70 @@ def _place_one(mention: Mention, noun: Noun, role: str, x: float, ground_y: floa
 
 def _relate(group: list[SubjectPlan], mention: Mention, target: Noun, target_mention: Mention,
             width: int, height: int) -> list[SubjectPlan]:
-    """Add the target of an action next to (or under) the first of ``group``."""
+    """Place the target of an action relative to the subject copies in ``group``."""
     subject = group[0]
+    own_scale = NOUNS[subject.noun].scale
     colour = COLOURS.get(target_mention.colour) if target_mention.colour else None
     relation = mention.relation
+    other = SubjectPlan(noun=target.key, emoji=target.emoji, x=subject.x, base_y=subject.base_y,
+                        height=subject.height, role="companion", depth=subject.depth, colour=colour,
+                        kind=target.kind, body=target.head_only and target.kind in BODY_KINDS)
     if relation == "holds":
-        chest = subject.base_y - subject.height * (0.2 if subject.body else 0.22)
-        size = subject.height * (0.3 if target.scale < 0.5 else 0.5)
-        held = SubjectPlan(noun=target.key, emoji=target.emoji, x=subject.x, base_y=chest + size * 0.5,
-                           height=size, role="held", depth=subject.depth, shadow=False, colour=colour,
-                           kind=target.kind)
-        return [*group, held]
-    if relation in ("rides", "on"):
-        mount_size = subject.height * (1.0 if relation == "rides" else 0.75)
-        mount = SubjectPlan(noun=target.key, emoji=target.emoji, x=subject.x, base_y=subject.base_y,
-                            height=mount_size, role="mount" if relation == "rides" else "support",
-                            depth=subject.depth, colour=colour, kind=target.kind)
-        rider_size = subject.height * (0.62 if relation == "rides" else 0.7)
-        seat = subject.base_y - mount_size * (0.55 if relation == "rides" else 0.6)
-        rider = replace(subject, base_y=seat + rider_size * (0.25 if relation == "rides" else 0.1),
-                        height=rider_size, role="rider", shadow=False)
-        return [mount, rider, *group[1:]]
-    if relation == "in":
-        vessel = SubjectPlan(noun=target.key, emoji=target.emoji, x=subject.x, base_y=subject.base_y,
-                             height=subject.height * 0.7, role="support", depth=subject.depth, colour=colour,
-                             kind=target.kind)
-        sitter = replace(subject, base_y=subject.base_y - vessel.height * 0.35, height=subject.height * 0.65,
-                         shadow=False)
-        return [sitter, vessel, *group[1:]]
+        return _hold(group, other, _ratio(target.scale, own_scale, 0.2, 0.55) * 0.85)
+    if relation in ("rides", "on", "in"):
+        return _carry(group, other, relation, _ratio(target.scale, own_scale, 0.8, 2.2), height)
     if relation == "above":
-        below = SubjectPlan(noun=target.key, emoji=target.emoji, x=subject.x, base_y=height * 0.93,
-                            height=_size_for(target, "companion", height), role="companion", depth=0.2,
-                            colour=colour, kind=target.kind)
-        above = replace(subject, base_y=below.base_y - below.height * 1.15, role="flyer", shadow=False)
-        return [below, above, *group[1:]]
+        below = replace(other, base_y=height * 0.93, depth=0.2,
+                        height=subject.height * _ratio(target.scale, own_scale, 0.5, 1.5))
+        return [below, *(replace(s, base_y=below.base_y - below.height * 1.1, role="flyer", shadow=False)
+                         for s in group)]
     # beside: the target stands next to the subject, a little behind it
-    gap = subject.height * 0.55 + _size_for(target, "companion", height) * 0.4
+    size = subject.height * _ratio(target.scale, own_scale, 0.3, 1.3)
     side = 1 if subject.x < width / 2 else -1
-    friend = SubjectPlan(noun=target.key, emoji=target.emoji, x=subject.x + side * gap,
-                         base_y=subject.base_y - height * 0.02, height=_size_for(target, "companion", height)
-                         * (1.0 if target.scale <= 3 else 1.2), role="companion", depth=subject.depth + 0.05,
-                         colour=colour, body=target.head_only and target.kind in BODY_KINDS,
-                         kind=target.kind)
+    gap = subject.height * 0.45 + size * 0.45
+    friend = replace(other, x=subject.x + side * gap, base_y=subject.base_y - height * 0.02, height=size,
+                     depth=subject.depth + 0.05)
     return [friend, *group]
+
+
+def _hold(group: list[SubjectPlan], item: SubjectPlan, ratio: float) -> list[SubjectPlan]:
+    """Each copy holds the item: in front of its chest, or over its head."""
+    out: list[SubjectPlan] = []
+    for s in group:
+        size = s.height * ratio
+        if item.noun in OVERHEAD:
+            size = s.height * max(ratio, 0.5)
+            bottom = s.base_y - s.height * 0.5
+        else:
+            chest = s.base_y - s.height * 0.2
+            bottom = chest + size * 0.5
+        lift = item.noun in OVERHEAD
+        x = s.x + (s.height * 0.22 if lift else 0.0)
+        out += [s, replace(item, x=x, base_y=bottom, height=size, role="held",
+                           depth=s.depth, shadow=False)]
+    return out
+
+
+def _carry(group: list[SubjectPlan], carrier: SubjectPlan, relation: str, ratio: float,
+           height: int) -> list[SubjectPlan]:
+    """The group rides, sits on, or sits in the carrier; all copies share it."""
+    subject = group[0]
+    big = min(subject.height * ratio, height * 0.58)
+    # what carries stands on the ground, even when its rider is a bird
+    carrier = replace(carrier, height=big, role="mount" if relation == "rides" else "support", shadow=True,
+                      base_y=max(subject.base_y, height * 0.93) if subject.role == "flyer" else subject.base_y,
+                      depth=0.15)
+    riders_scale = min(1.0, big / (subject.height * ratio)) if ratio else 1.0
+    seat = {"rides": 0.55, "on": 0.6, "in": 0.35}[relation]
+    out: list[SubjectPlan] = []
+    n = len(group)
+    for k, s in enumerate(group):
+        size = s.height * riders_scale * (0.85 if relation == "rides" else 0.9)
+        dx = (k - (n - 1) / 2) * carrier.height * 0.45
+        out.append(replace(s, x=carrier.x + dx, base_y=carrier.base_y - carrier.height * seat + size * 0.12,
+                           height=size, role="rider", shadow=False))
+    # a vessel is drawn over what sits in it; a mount or a seat under its riders
+    return [*out, carrier] if relation == "in" else [carrier, *out]
 
 
 def _face_centre(placed: list[SubjectPlan], width: int) -> list[SubjectPlan]:

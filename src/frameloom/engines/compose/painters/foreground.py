@@ -134,11 +134,11 @@ def plant(ctx: Ctx, params: dict[str, Any]) -> None:
     rng = ctx.rng(params)
     side = _free_side(ctx)
     x = ctx.w * (0.06 if side == 0 else 0.94)
-    pot_w, pot_h = ctx.w * 0.07, ctx.h * 0.12
+    pot_w, pot_h = ctx.w * 0.05, ctx.h * 0.09
     path = skia.Path()
     for k in range(12):
         a = -math.pi / 2 + (k - 5.5) * 0.22
-        _leaf(path, x, ctx.h - pot_h, ctx.h * float(rng.uniform(0.18, 0.3)), a)
+        _leaf(path, x, ctx.h - pot_h, ctx.h * float(rng.uniform(0.1, 0.18)), a)
     path.addRect(skia.Rect.MakeXYWH(x - pot_w / 2, ctx.h - pot_h, pot_w, pot_h))
     with soft_layer(ctx.canvas, ctx.w, ctx.h, blur=5 * ctx.unit) as fg:
         fg.drawPath(path, paint(_dark(ctx)))

@@ -17,7 +17,7 @@ import skia
 from frameloom.engines.compose.art import base_colour, colours, sprite
 from frameloom.engines.compose.canvas import RGB, Array, mix, new_layer, paint, scale, surface
 from frameloom.engines.compose.painters.context import Ctx
-from frameloom.engines.compose.placement import SubjectPlan
+from frameloom.engines.compose.placement import OVERHEAD, SubjectPlan
 
 MARGIN = 0.18
 
@@ -61,26 +61,30 @@ def _assemble(fig: Figure) -> tuple[Array, float, float]:
     s = fig.main
     h = s.height
     pad = MARGIN * h
-    person = s.body and s.kind == "person"
+    person = s.body and s.kind in ("person", "creature")
     head_h = int(h * ((0.4 if person else 0.56) if s.body else 1.0))
     head = sprite(s.emoji, max(8, head_h)).pixels
-    width = int(max(head.shape[1], h * 0.9 if s.body else 0) + 2 * pad)
-    height = int(h + 2 * pad)
+    arts = [sprite(item.emoji, max(8, int(item.height))).pixels for item in fig.held]
+    # the canvas must hold everything: held things may stick out above or to the side
+    reach_up = max([h, *((s.base_y - it.base_y) + art.shape[0] for it, art in zip(fig.held, arts, strict=True))])
+    reach_side = max([head.shape[1] / 2, h * 0.45 if s.body else 0.0,
+                      *(abs(it.x - s.x) + art.shape[1] / 2 for it, art in zip(fig.held, arts, strict=True))])
+    width = int(2 * reach_side + 2 * pad)
+    height = int(reach_up + 2 * pad)
     pixels = new_layer(width, height)
     canvas = surface(pixels).getCanvas()
     cx, base = width / 2, height - pad
     main, light = colours(s.emoji)
     if person:
-        main = base_colour(s.emoji)
+        main = clothing(s)
         _person_body(canvas, cx, base, h, head.shape[1], main)
     elif s.body:
         _body(canvas, cx, base, h, head.shape[1], main, light)
     _blit(pixels, head, cx - head.shape[1] / 2, base - h)
-    for item in fig.held:
-        art = sprite(item.emoji, max(8, int(item.height))).pixels
+    for item, art in zip(fig.held, arts, strict=True):
         top = base - (s.base_y - item.base_y) - art.shape[0]
-        _blit(pixels, art, cx - art.shape[1] / 2, top)
-        if s.body:
+        _blit(pixels, art, cx + (item.x - s.x) - art.shape[1] / 2, top)
+        if s.body and item.noun not in OVERHEAD:
             _paws(canvas, cx, top + art.shape[0] * 0.55, art.shape[1], h, main if not person else scale(main, 0.9))
     return pixels, cx, base
 
@@ -121,12 +125,27 @@ def _body(canvas: skia.Canvas, cx: float, base: float, h: float, head_w: float, 
                         paint(scale(main, 0.7)))
 
 
+CLOTHES: tuple[RGB, ...] = ((60, 90, 160), (170, 50, 60), (60, 120, 90), (40, 140, 170), (120, 70, 150),
+                            (40, 40, 50), (230, 230, 235))
+
+
+def clothing(s: SubjectPlan) -> RGB:
+    """What a drawn body wears: the bust's own shoulders when they are not
+    skin or hair (a space suit, a robe), else a colour picked by name."""
+    c = s.colour or base_colour(s.emoji)
+    r, g, b = c
+    skin_or_hair = r > g > b and r - b > 50
+    if s.colour is None and skin_or_hair:
+        return CLOTHES[sum(map(ord, s.noun)) % len(CLOTHES)]
+    return c
+
+
 def _person_body(canvas: skia.Canvas, cx: float, base: float, h: float, head_w: float, main: RGB) -> None:
     """A standing body under a bust: legs, a torso in the bust's shoulder colour, arms."""
-    bw = min(head_w * 0.9, h * 0.34)
-    legs = scale(main, 0.6)
+    bw = min(head_w * 0.75, h * 0.27)
+    legs = scale(main, 0.55)
     for side in (-1, 1):
-        canvas.drawRoundRect(skia.Rect.MakeXYWH(cx + side * bw * 0.22 - bw * 0.16, base - h * 0.36, bw * 0.32,
+        canvas.drawRoundRect(skia.Rect.MakeXYWH(cx + side * bw * 0.2 - bw * 0.14, base - h * 0.36, bw * 0.28,
                                                 h * 0.36), bw * 0.12, bw * 0.12, paint(legs))
         canvas.drawOval(skia.Rect.MakeXYWH(cx + side * bw * 0.26 - bw * 0.2, base - h * 0.04, bw * 0.4, h * 0.05),
                         paint(scale(main, 0.35)))
@@ -186,7 +205,7 @@ def relight(ctx: Ctx, pixels: Array, s: SubjectPlan) -> Array:
     sigma = max(1.0, 0.025 * max(w, h))
     soft = cv2.GaussianBlur(a, (0, 0), sigma)
     rgb = rgb * shade * (0.62 + 0.38 * soft)[..., None]
-    shift = max(1, int(0.018 * max(w, h)))
+    shift = max(1, min(int(0.01 * max(w, h)), int(8 * ctx.unit)))
     moved = np.roll(np.roll(soft, -int(round(dx * shift)), axis=1), -int(round(dy * shift)), axis=0)
     rim = np.clip(a - moved * 1.15, 0, 1) * min(1.0, 0.6 + 0.5 * lt.strength)
     rgb += rim[..., None] * (np.array(mix(lt.colour, (255, 255, 255), 0.3), np.float32) / 255.0) * 1.1
