@@ -7,6 +7,7 @@ can move its layers at different speeds for parallax (``Layer.depth``).
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -125,7 +126,7 @@ def _light(kind: str, light_height: float, strength: float, colour: RGB, width: 
 
 
 def plan_to_dict(plan: ScenePlan) -> dict[str, Any]:
-    """The plan as JSON-ready data (tuples become lists)."""
-    data = asdict(plan)
+    """The plan as JSON-native data: what ``frameloom plan`` prints (tuples become lists)."""
+    data: dict[str, Any] = json.loads(json.dumps(asdict(plan)))
     data["horizon"] = round(plan.horizon, 1)
     return data

@@ -51,7 +51,7 @@ def watercolor(rgb: Array, seed: int) -> Array:
     edges = np.abs(cv2.Laplacian(gray, cv2.CV_32F, ksize=3))
     edges = cv2.resize(cv2.GaussianBlur(edges, (0, 0), 1.0), (w, h))
     img *= (1 - np.clip(edges / 90, 0, 0.35))[..., None]
-    img = 255 - (255 - img) * 0.85  # pigment on white paper: lift toward the paper
+    img = 255 - (255 - img) * 0.78  # pigment on white paper: lift toward the paper
     img *= _paper(w, h)[..., None]
     return np.clip(img, 0, 255).astype(np.uint8)
 
