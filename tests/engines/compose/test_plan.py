@@ -100,8 +100,10 @@ def test_subjects_stand_inside_the_frame(prompt: str, setting: str, time_of_day:
 def test_layers_run_from_the_sky_to_the_lens() -> None:
     p = plan("a fox reading a book in a forest at sunset")
     depths = [layer.depth for layer in p.layers]
-    assert p.layers[0].name == "sky" and depths[0] == 1.0
-    assert p.layers[-1].name == "atmosphere" and depths[-1] == 0.0
+    assert p.layers[0].name == "sky"
+    assert depths[0] == 1.0
+    assert p.layers[-1].name == "atmosphere"
+    assert depths[-1] == 0.0
     assert depths == sorted(depths, reverse=True)
     kinds = {e.kind for layer in p.layers for e in layer.elements}
     assert {"sky", "light", "ridge", "treeline", "ground", "trunk", "motes"} <= kinds
@@ -112,14 +114,16 @@ def test_one_light_for_the_whole_scene_sits_across_from_the_main_subject() -> No
         p = plan("a fox reading a book in a forest at sunset", seed)
         main = p.subjects[0]
         assert (p.light.x < W / 2) != (main.x < W / 2)
-        assert p.light.kind == "sun" and p.light.visible
+        assert p.light.kind == "sun"
+        assert p.light.visible
 
 
 def test_night_has_a_moon_and_neon_turns_the_sky_purple() -> None:
     p = plan("a futuristic city skyline at night with neon lights")
     assert p.light.kind == "moon"
     top = p.palette.sky_top
-    assert top[2] > top[1] and top[0] > top[1]
+    assert top[2] > top[1]
+    assert top[0] > top[1]
 
 
 def test_the_held_book_sits_in_front_of_the_fox_at_chest_height() -> None:
@@ -156,7 +160,8 @@ def test_the_plan_is_json_and_names_everything() -> None:
     data = ENGINE.plan("a fox reading a book in a forest at sunset", seed=1)
     text = json.dumps(data, ensure_ascii=False)
     assert json.loads(text) == data
-    assert data["setting"] == "forest" and data["style"] == "illustration"
+    assert data["setting"] == "forest"
+    assert data["style"] == "illustration"
     assert [s["noun"] for s in data["subjects"]] == ["fox", "book"]
     assert all("depth" in layer and "elements" in layer for layer in data["layers"])
 
