@@ -67,15 +67,23 @@ class _Lex:
 
 # --- the lexicon index ------------------------------------------------------------------
 
-def _merge(index: dict[str, _Lex], form: str, **meaning: object) -> None:
-    """Add one meaning to ``form``'s lexeme (a form may have several: "moon", "orange")."""
-    old = index.get(form, _Lex(text=form))
-    if "scenes" in meaning:
-        meaning["scenes"] = old.scenes + tuple(meaning["scenes"])  # type: ignore[arg-type]
-    index[form] = replace(old, **meaning)  # type: ignore[arg-type]
+_Meanings = dict[str, dict[str, object]]  # form -> _Lex fields, while the index is built
 
 
-def _add_scene_words(index: dict[str, _Lex]) -> None:
+def _merge(index: _Meanings, form: str, **meaning: object) -> None:
+    """Add one meaning to ``form`` (a form may have several: "moon", "orange")."""
+    index.setdefault(form, {}).update(meaning)
+
+
+def _merge_scene(index: _Meanings, form: str, scene: tuple[str, str]) -> None:
+    """Add one scene fact to ``form``; some forms state two ("moonlit": night and moonlight)."""
+    fields = index.setdefault(form, {})
+    old = fields.get("scenes", ())
+    assert isinstance(old, tuple)
+    fields["scenes"] = (*old, scene)
+
+
+def _add_scene_words(index: _Meanings) -> None:
     """Settings, times, weathers, lights and styles: one scene fact each (or more: "moonlit")."""
     tables = (
         (_SETTING, vocab.SETTING_WORDS), ("time", vocab.TIME_WORDS), ("weather", vocab.WEATHER_WORDS),
@@ -83,10 +91,10 @@ def _add_scene_words(index: dict[str, _Lex]) -> None:
     )
     for name, table in tables:
         for form, value in table.items():
-            _merge(index, form, scenes=((name, value),))
+            _merge_scene(index, form, (name, value))
 
 
-def _add_grammar_words(index: dict[str, _Lex]) -> None:
+def _add_grammar_words(index: _Meanings) -> None:
     """Verbs, prepositions, quantities, determiners, modifiers and Chinese particles."""
     for form, action in vocab.ACTION_WORDS.items():
         _merge(index, form, action=action, verb_relation=vocab.VERB_RELATIONS.get(form),
@@ -107,7 +115,7 @@ def _add_grammar_words(index: dict[str, _Lex]) -> None:
         _merge(index, form, mood=mood)
     particles = {"的": "de", "之": "de", "在": "zai", "位于": "zai", "于": "zai", "们": "men", "和": "and",
                  "与": "and", "跟": "and", "及": "and", "以及": "and", "还有": "and", "and": "and", "or": "and",
-                 "plus": "and", "&": "and"}
+                 "plus": "and"}
     for form, tag in particles.items():
         _merge(index, form, tag=tag)
 
@@ -115,20 +123,20 @@ def _add_grammar_words(index: dict[str, _Lex]) -> None:
 @functools.cache
 def _index() -> dict[str, _Lex]:
     """Every known form -> its lexeme. Built once, on the first parse."""
-    index: dict[str, _Lex] = {}
+    meanings: _Meanings = {}
     for form, hit in surface_forms().items():
-        _merge(index, form, noun=hit)
+        _merge(meanings, form, noun=hit)
     for form, colour in vocab.COLOUR_WORDS.items():
-        _merge(index, form, colour=colour)
-    _add_scene_words(index)
-    _add_grammar_words(index)
+        _merge(meanings, form, colour=colour)
+    _add_scene_words(meanings)
+    _add_grammar_words(meanings)
     # Plain words only where no table gave the form a meaning.
     for words, tag in ((vocab.FUNCTION_WORDS, "function"), (vocab.PLAIN_ADJECTIVES, "adjective"),
                        (vocab.CHINESE_IGNORED, "function")):
         for form in words:
-            if form not in index:
-                index[form] = _Lex(text=form, tag=tag)
-    return index
+            meanings.setdefault(form, {"tag": tag})
+    # Field names and types come from the tables above; one construction per form keeps this fast.
+    return {form: _Lex(text=form, **fields) for form, fields in meanings.items()}  # type: ignore[arg-type]
 
 
 @functools.cache
@@ -185,15 +193,16 @@ def _lex(text: str) -> list[_Lex]:
     words: list[str] = []
     for match in _TOKEN.finditer(clean):
         token = match.group()
-        if token[0].isascii() and token[0].isalnum() or token[0] in "àáâãäåçèéêëìíîïñòóôõöùúûüýÿ":
+        is_punct = len(token) == 1 and not token.isalnum()
+        if not is_punct and not is_chinese(token):
             words.append(token)
             continue
         _match_words(words, out)
         words = []
-        if is_chinese(token):
-            _match_chinese(token, out)
-        else:
+        if is_punct:
             out.append(_Lex(text="." if token in _HARD_BREAKS else ",", tag="punct"))
+        else:
+            _match_chinese(token, out)
     _match_words(words, out)
     return out
 
@@ -279,9 +288,9 @@ class _Draft:
     def _infer_space(self) -> None:
         """Standing or sitting on the moon (or a planet) puts the scene in space."""
         for subject in self.subjects:
-            if subject.target is not None and subject.relation in ("on", "in"):
-                if self.subjects[subject.target].noun in _CELESTIAL:
-                    self.scene.setdefault(_SETTING, "space")
+            target = subject.target
+            if target is not None and subject.relation in ("on", "in") and self.subjects[target].noun in _CELESTIAL:
+                self.scene.setdefault(_SETTING, "space")
 
 
 def _append_new(items: list[str], value: str) -> None:
@@ -327,14 +336,17 @@ def _relation(action: str | None, verb_relation: str | None, prep: str | None, n
         return None if noun.placement in ("sky", "air") else "beside"
     if prep is not None:
         if action == "riding" and prep in ("on", "in"):
-            return "in" if prep == "in" and noun.kind == "vehicle" else "rides"
-        return None if prep == "beside" and noun.placement == "sky" else prep
-    if verb_relation is not None:
-        return verb_relation
-    if action is None:
+            relation = "in" if prep == "in" and noun.kind == "vehicle" else "rides"
+        else:
+            relation = prep
+    elif verb_relation is not None:
+        relation = verb_relation
+    elif action is not None:
+        relation = vocab.ACTION_RELATIONS[action]
+    else:
         return None
-    relation = vocab.ACTION_RELATIONS[action]
-    return None if relation == "beside" and noun.placement == "sky" else relation
+    # Nothing stands beside or inside the sky: "looking at the moon", "in the sun" link nothing.
+    return None if noun.placement == "sky" and relation not in ("on", "above") else relation
 
 
 def _looks_like_noun(word: str) -> bool:
@@ -346,9 +358,13 @@ def _looks_like_noun(word: str) -> bool:
 
 @dataclass
 class _Link:
-    """A verb or preposition waiting for its object: ``source`` is None when it is unknown."""
+    """A verb or preposition waiting for its object.
 
-    source: int | None
+    ``sources`` are the subjects it links ("a cat and a dog sleeping on ..." links both); empty
+    when the subject is unknown or already busy, and then the object is simply drawn.
+    """
+
+    sources: tuple[int, ...]
     action: str | None
     verb_relation: str | None
     prep: str | None = None
@@ -370,6 +386,8 @@ class _English:
         self.last: int | None = None  # the latest subject, for prepositions
         self.link: _Link | None = None
         self.run: list[str] = []  # unrecognised words inside the current noun slot
+        self.group: list[int] = []  # subjects joined by "and" that share the next verb
+        self.joined = False  # "and" or a comma came right after a subject
 
     def parse(self, lexemes: list[_Lex]) -> None:
         for i, lex in enumerate(lexemes):
@@ -379,6 +397,7 @@ class _English:
     def step(self, lex: _Lex, nxt: _Lex | None) -> None:
         if lex.tag in ("punct", "and"):
             self.boundary(hard=lex.text == ".")
+            self.joined = lex.text != "." and self.agent is not None
         elif lex.quantity is not None or lex.determiner:
             self.end_run(head_found=False)
             self.count = lex.quantity if lex.quantity is not None else self.count
@@ -418,6 +437,7 @@ class _English:
         self.participle, self.slot = None, True
         if hard:
             self.agent, self.last, self.link, self.unknown_agent = None, None, None, False
+            self.group = []
 
     def reset_phrase(self) -> None:
         self.count, self.plural, self.colour, self.opened = None, False, None, False
@@ -436,9 +456,14 @@ class _English:
     def on_noun(self, lex: _Lex, nxt: _Lex | None) -> None:
         assert lex.noun is not None
         self.end_run(head_found=True)
+        if self.worn(lex.noun.key):
+            return
         form = Form(lex.noun.key, lex.noun.plural or self.plural)
-        crowd = nxt is not None and nxt.is_setting and self.count is None  # "a cherry blossom garden"
-        index = self.draft.add_subject(form, self.count, self.colour, crowd)
+        # "a cherry blossom garden": the article belongs to the garden, which holds a few of them;
+        # "a village", "a crowd" name several things.
+        crowd = nxt is not None and nxt.is_setting and self.count in (None, 1)
+        count = None if crowd or (form.plural and self.count == 1) else self.count
+        index = self.draft.add_subject(form, count, self.colour, crowd)
         self.draft.add_scenes(lex.scenes)
         if self.participle:
             self.draft.subjects[index].action = self.participle
@@ -446,12 +471,28 @@ class _English:
             link, self.link = self.link, None
             noun = NOUNS[lex.noun.key]
             relation = _relation(link.action, link.verb_relation, link.prep, noun)
-            self.draft.link(link.source, index, link.action, relation)
+            for source in link.sources:
+                self.draft.link(source, index, link.action, relation)
         else:
+            self.group = [*self.group, index] if self.joined else [index]
             self.agent, self.unknown_agent = index, False
-        self.last = index
+        self.last, self.joined = index, False
         self.reset_phrase()
         self.participle, self.slot = None, False
+
+    def worn(self, key: str) -> bool:
+        """"A girl in a red dress": the garment is not drawn on its own; its colour (and its name,
+        in ``extras["wearing"]``) go to the wearer. True when ``key`` was consumed that way."""
+        link = self.link
+        if key not in _CLOTHING or link is None or link.prep not in ("wear", "in", "with") or not link.sources:
+            return False
+        wearer = self.draft.subjects[link.sources[0]]
+        wearer.colour = wearer.colour or self.colour
+        self.draft.extras.setdefault("wearing", key)
+        self.link = None
+        self.reset_phrase()
+        self.slot = False
+        return True
 
     def on_scene(self, lex: _Lex, nxt: _Lex | None) -> None:
         self.end_run(head_found=True)
@@ -472,12 +513,12 @@ class _English:
         if self.opened or (self.agent is None and not self.unknown_agent and self.link is None):
             self.participle = lex.action  # "a sleeping cat", "flying dragons"
             return
-        source = self.agent
-        if source is not None and self.draft.subjects[source].action is None:
-            self.draft.subjects[source].action = lex.action
-        else:
-            source = None  # one action per subject: a second verb's object is just drawn
-        self.link = _Link(source, lex.action, lex.verb_relation)
+        group = self.group if self.agent in self.group else [] if self.agent is None else [self.agent]
+        # One action per subject: a second verb's object is just drawn.
+        sources = tuple(i for i in group if self.draft.subjects[i].action is None)
+        for i in sources:
+            self.draft.subjects[i].action = lex.action
+        self.link = _Link(sources, lex.action, lex.verb_relation)
         self.reset_phrase()
         self.slot = True
 
@@ -485,10 +526,17 @@ class _English:
         self.end_run(head_found=False)
         if self.link is not None and self.link.prep is None:
             self.link.prep = lex.prep  # "sitting on", "flying over"
-        elif self.last is not None and self.draft.subjects[self.last].target is None:
-            self.link = _Link(self.last, None, None, lex.prep)  # "a cat on a sofa"
+        elif self.last is not None and self.free_for_prep(self.last):
+            self.link = _Link((self.last,), None, None, lex.prep)  # "a cat on a sofa"
         self.reset_phrase()
         self.slot = True
+
+    def free_for_prep(self, index: int) -> bool:
+        """Can a preposition hang off this subject? Not when it is already linked, nor when it is
+        held: in "a man reading a newspaper on a bench" the bench is the man's, not the paper's."""
+        if self.draft.subjects[index].target is not None:
+            return False
+        return not any(s.target == index and s.relation == "holds" for s in self.draft.subjects)
 
     def on_modifier(self, lex: _Lex, nxt: _Lex | None) -> None:
         self.draft.add_modifier(lex)
@@ -536,14 +584,15 @@ class _Chinese:
         self.after_de = False
         self.last: int | None = None
         self.prev = "start"  # what the previous lexeme was, for unknown-word detection
+        self.group: list[int] = []  # subjects joined by 和 that share the next verb
+        self.joined = False
+        self.next: _Lex | None = None
 
     def parse(self, lexemes: list[_Lex]) -> None:
         for i, lex in enumerate(lexemes):
+            self.next = lexemes[i + 1] if i + 1 < len(lexemes) else None
             kind = self.kind(lex)
-            if kind == "other":
-                self.on_other(lex, lexemes[i + 1] if i + 1 < len(lexemes) else None)
-            else:
-                getattr(self, "on_" + kind)(lex)
+            getattr(self, "on_" + kind)(lex)
             self.prev = kind
         self.commit()
 
@@ -572,24 +621,31 @@ class _Chinese:
             subject = self.agent  # 狐狸，在森林里读书
         if subject is None:
             return
+        members = [subject]
+        if subject in self.group:  # 猫和狗在睡觉: both sleep
+            members = [i for i in self.group if i == subject or self.draft.subjects[i].action is None]
         if frame.target is None:
-            if frame.action and self.draft.subjects[subject].action is None:
-                self.draft.subjects[subject].action = frame.action
+            for i in members:
+                if frame.action and self.draft.subjects[i].action is None:
+                    self.draft.subjects[i].action = frame.action
             return
         noun = NOUNS[self.draft.subjects[frame.target].noun]
         relation = _relation(frame.action, frame.verb_relation, frame.post, noun)
         if relation is None and frame.action is None and frame.post is None:
             relation = "beside"  # 猫在狗 - a place with no postposition
-        self.draft.link(subject, frame.target, frame.action, relation)
+        for i in members:
+            self.draft.link(i, frame.target, frame.action, relation)
 
     def on_punct(self, lex: _Lex) -> None:
         self.commit()
         self.count, self.colour, self.after_de = None, None, False
         if lex.text == ".":
-            self.agent, self.unknown_agent = None, False
+            self.agent, self.unknown_agent, self.group = None, False, []
+        self.joined = lex.text != "." and self.agent is not None
 
     def on_and(self, lex: _Lex) -> None:
         self.commit()
+        self.joined = self.agent is not None
 
     def on_de(self, lex: _Lex) -> None:
         frame = self.frame
@@ -628,8 +684,8 @@ class _Chinese:
 
     def on_prep(self, lex: _Lex) -> None:
         frame = self.frame
-        if frame is None or self.last is None:
-            return
+        if frame is None or self.last is None or self.prev != "noun":
+            return  # 森林里: a postposition after a setting only locates the scene
         if frame.target == self.last:
             frame.post = lex.prep  # 坐在沙发上, 猫在沙发上
         elif frame.subject == self.last and frame.action is None and frame.target is None:
@@ -655,7 +711,8 @@ class _Chinese:
 
     def on_noun(self, lex: _Lex) -> None:
         assert lex.noun is not None
-        index = self.draft.add_subject(lex.noun, self.count, self.colour, False)
+        crowd = self.next is not None and self.next.is_setting and self.count is None  # 樱花花园
+        index = self.draft.add_subject(lex.noun, self.count, self.colour, crowd)
         self.draft.add_scenes(lex.scenes)
         frame = self.frame
         if frame is not None and frame.awaiting_subject:
@@ -668,13 +725,15 @@ class _Chinese:
         else:
             self.commit()
             self.frame = _Frame(subject=index)
+            self.group = [*self.group, index] if self.joined else [index]
             self.agent, self.unknown_agent = index, False
-        self.last = index
+        self.last, self.joined = index, False
         self.count, self.colour, self.after_de = None, None, False
 
-    def on_other(self, lex: _Lex, nxt: _Lex | None) -> None:
+    def on_other(self, lex: _Lex) -> None:
         """An unmatched run is unknown when it stands where a noun would: after a number, a verb,
         的 or the start, and not before 的 or a noun (then it was a modifier)."""
+        nxt = self.next
         long_enough = len(lex.text) >= 2 if is_chinese(lex.text) else _looks_like_noun(lex.text)
         after = self.prev in ("start", "punct", "quantity", "action", "de", "and", "zai", "colour", "modifier")
         before = nxt is None or not (nxt.noun or nxt.tag == "de" or nxt.colour)

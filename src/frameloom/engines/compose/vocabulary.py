@@ -105,7 +105,7 @@ TIME_WORDS: dict[str, str] = {
     "starlit": "night", "stars": "night", "night sky": "night", "starry sky": "night", "starry night": "night",
     "tonight": "night", "nights": "night", "dark night": "night",
     "夜晚": "night", "夜": "night", "晚上": "night", "星空": "night", "夜里": "night", "深夜": "night",
-    "午夜": "night", "夜空": "night", "黑夜": "night", "月夜": "night", "夜间": "night", "星夜": "night",
+    "午夜": "night", "夜空": "night", "夜景": "night", "黑夜": "night", "月夜": "night", "夜间": "night", "星夜": "night",
 }
 
 WEATHER_WORDS: dict[str, str] = {
@@ -151,7 +151,7 @@ STYLE_WORDS: dict[str, str] = {
     "水彩": "watercolor", "水彩画": "watercolor",
     "pixel art": "pixel_art", "pixel": "pixel_art", "pixelated": "pixel_art", "8 bit": "pixel_art",
     "16 bit": "pixel_art", "pixel style": "pixel_art", "retro game": "pixel_art",
-    "像素": "pixel_art", "像素风": "pixel_art", "像素艺术": "pixel_art", "像素画": "pixel_art",
+    "像素": "pixel_art", "像素风": "pixel_art", "像素风格": "pixel_art", "像素艺术": "pixel_art", "像素画": "pixel_art",
     "oil painting": "oil_painting", "oil": "oil_painting", "oil paint": "oil_painting",
     "oil on canvas": "oil_painting", "impasto": "oil_painting", "油画": "oil_painting",
     "sketch": "sketch", "pencil sketch": "sketch", "pencil drawing": "sketch", "drawing": "sketch",
@@ -250,7 +250,7 @@ ACTION_WORDS: dict[str, str] = {
     "睡在": "sleeping", "躺在": "sleeping", "打盹": "sleeping", "午睡": "sleeping",
     "play": "playing", "plays": "playing", "playing": "playing", "strumming": "playing",
     "juggling": "playing", "practicing": "playing", "玩": "playing", "玩耍": "playing", "弹": "playing",
-    "弹奏": "playing", "演奏": "playing", "吹": "playing", "拉": "playing", "弹着": "playing", "玩着": "playing",
+    "弹奏": "playing", "演奏": "playing", "吹": "playing", "拉小提琴": "playing", "拉大提琴": "playing", "弹着": "playing", "玩着": "playing",
     "eat": "eating", "eats": "eating", "eating": "eating", "ate": "eating", "munching": "eating",
     "nibbling": "eating", "feasting": "eating", "吃": "eating", "吃着": "eating", "啃": "eating",
     "drink": "drinking", "drinks": "drinking", "drinking": "drinking", "sipping": "drinking",
@@ -282,10 +282,11 @@ VERB_RELATIONS: dict[str, str] = {
 
 # Chinese verb-object compounds that name their object: 读书 "read (a) book".
 VERB_OBJECTS: dict[str, str] = {
-    "读书": "book", "看书": "book", "坐船": "boat", "划船": "canoe", "开车": "car",
+    "读书": "book", "看书": "book", "拉小提琴": "violin", "拉大提琴": "violin", "坐船": "boat", "划船": "canoe", "开车": "car",
 }
 
 # Prepositions between a subject and a thing; "with" and "under" are settled by the object.
+# "wear" is no drawn relation: the garment's colour goes to its wearer (see parse.py).
 PREPOSITIONS: dict[str, str] = {
     "on": "on", "onto": "on", "upon": "on", "atop": "on", "on top of": "on", "on the back of": "rides",
     "next to": "beside", "beside": "beside", "besides": "beside", "by": "beside", "near": "beside",
@@ -294,6 +295,7 @@ PREPOSITIONS: dict[str, str] = {
     "above": "above", "over": "above", "high above": "above",
     "in": "in", "inside": "in", "into": "in", "within": "in", "aboard": "in", "on board": "in",
     "with": "with", "together with": "with", "along with": "with", "holding onto": "with",
+    "wearing": "wear", "wears": "wear", "dressed in": "wear", "clad in": "wear", "in a pair of": "wear",
     "under": "under", "below": "under", "beneath": "under", "underneath": "under",
 }
 
@@ -368,7 +370,7 @@ MOOD_WORDS: dict[str, str] = {
 # Grammar and prompt boilerplate: they end a noun phrase and never become ``unknown``.
 # Every other table takes precedence over these sets.
 FUNCTION_WORDS = _words("""
-and or but nor so yet of for from to as than then there here is are was were be been being am do does
+and or but nor so yet of for from to at as than then there here is are was were be been being am do does
 did has have had having will would can could should may might must shall it they them he she him we us
 you i me mine who whom which what where when while why how all either neither not very really quite
 rather too also just only even still almost about up down out off away back together alone again ever
@@ -379,7 +381,14 @@ version kind sort type featuring feature depicting showing background foreground
 skies ground grass water air light glow shadows shadow reflection reflections surface atmosphere
 environment world place area spot setting vibe vibes lighting color colour colors colours tones tone
 someone something anything everything nothing like same own first second last next today now
-yesterday tomorrow s t d ll re ve m x wearing named called made full covered filled
+yesterday tomorrow s t d ll re ve m x named called made full covered filled through
+across toward towards along past between beyond throughout during after before until since among
+against despite except inside outside underneath upward upwards downward forward forwards ahead
+everywhere somewhere anywhere nowhere home abroad afar overhead nearby there's its if because though
+although unless whether whereas seems seem looks appear appears becomes become getting get gets got
+let lets using use uses used way ways lot lots bit piece pieces group set pair couple bunch
+shade shades hue hues tint tints side top bottom front middle edge corner end center centre left right near far into onto upon
+this way that way very much one ones thing things stuff everyone anyone nobody somebody people's
 """)
 
 # Descriptive words that sit inside a noun phrase ("a rocky beach") and are not drawn.
@@ -404,5 +413,5 @@ CHINESE_IGNORED = _words("""
 一幅 一张 一副 画 画面 图 图片 图像 照片 生成 创作 绘制 请 帮我 给我 我想要 我要 想要 一下 风格 场景
 背景 美丽 漂亮 好看 精美 唯美 高清 写实 逼真 超现实 细节 精致 有 是 了 呢 吧 啊 着 地 得 很 非常
 特别 正在 这 那 一起 一边 一 个 古老 古代 现代 新 旧 老 年轻 小巧 天空 地面 地上 草 水 光 光线 灯光
-氛围 气氛 世界 远处 远方 近处 周围 四周 前景 中间 之间 正 被 让 为 想象 抽象 印象 形象 一片
+氛围 气氛 世界 远处 远方 近处 周围 四周 前景 中间 之间 正 被 让 为 想象 抽象 印象 形象 一片 穿着 穿 戴着 戴 身穿
 """)
