@@ -103,7 +103,8 @@ def encode_image(image: Image.Image, fmt: str, metadata: Mapping[str, str]) -> b
     pil_format = FORMATS[key]
     buf = io.BytesIO()
     if pil_format == "PNG":
-        image.save(buf, "PNG", pnginfo=_png_info(metadata), compress_level=6)
+        # level 4: a 1080p render encodes in ~150 ms instead of ~360 ms at 6, for ~7 % more bytes
+        image.save(buf, "PNG", pnginfo=_png_info(metadata), compress_level=4)
     elif pil_format == "JPEG":
         image.save(buf, "JPEG", quality=92, exif=_exif(metadata), xmp=_xmp(metadata))
     else:
