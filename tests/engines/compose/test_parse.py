@@ -179,6 +179,16 @@ TABLE = [
     pytest.param("a snowman in a snowy field", {
         "subjects": (S("snowman"),), "setting": "snowfield",
     }, id="a snowy field is a snowfield"),
+    pytest.param("a child flying a kite in a field", {
+        "subjects": (S("child", action="flying", target=1, relation="holds"), S("kite")), "setting": "field",
+    }, id="flying a kite holds it; flying a plane would sit in it"),
+    pytest.param("a couple walking on the beach at sunset", {
+        "subjects": (S("person", 2, action="walking"),), "setting": "beach", "time_of_day": "sunset",
+    }, id="a couple is two people"),
+    pytest.param("a cozy cabin in the snowy mountains with smoke rising from the chimney", {
+        "subjects": (S("hut"),), "unknown": ("smoke", "chimney"), "setting": "mountains", "weather": "snow",
+        "extras": {"mood": "cozy"},
+    }, id="the unknown thing before a participle is named, not the participle"),
     pytest.param("a whale swimming under the sea", {
         "subjects": (S("whale", action="swimming"),), "setting": "underwater",
     }, id="under the sea is underwater"),
@@ -230,6 +240,16 @@ TABLE = [
     pytest.param("一只狐狸，在森林里读书", {
         "subjects": (S("fox", action="reading", target=1, relation="holds"), S("book")), "setting": "forest",
     }, id="zh: after a comma the verb still belongs to the subject"),
+    pytest.param("画一只戴着红色帽子的猫", {
+        "subjects": (S("cat", colour="red"),), "colours": ("red",), "extras": {"wearing": "top hat"},
+    }, id="zh: a worn hat is not drawn alone; its colour goes to the wearer"),
+    pytest.param("两个孩子在公园里放风筝", {
+        "subjects": (S("child", 2, action="flying", target=1, relation="holds"), S("kite")), "setting": "garden",
+    }, id="zh: 放风筝 is flying a kite"),
+    pytest.param("戴着眼镜的老爷爷在看报纸", {
+        "subjects": (S("grandfather", action="reading", target=1, relation="holds"), S("newspaper")),
+        "extras": {"wearing": "glasses"},
+    }, id="zh: 看报纸 is reading"),
     pytest.param("沙发上的猫", {
         "subjects": (S("cat", target=1, relation="on"), S("sofa")),
     }, id="zh: a place before 的 locates the subject after it"),

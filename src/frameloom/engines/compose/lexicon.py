@@ -151,7 +151,7 @@ _ROWS: tuple[tuple[str, str, str, str, float, bool, str], ...] = (
     ("cockroach", "🪳", "animal", "ground", 0.03, False, "roach|蟑螂"),
     ("donkey", "🫏", "animal", "ground", 1.2, False, "mule|burro|驴|毛驴"),
     # --- people: standing glyphs for the generic ones, busts for the trades ---
-    ("person", "🧍", "person", "ground", 1.0, False, "human|someone|figure|individual|*people|*crowd|人|人物"),
+    ("person", "🧍", "person", "ground", 1.0, False, "human|someone|figure|individual|*people|*crowd|*couple|人|人物"),
     ("man", "🧍‍♂️", "person", "ground", 1.0, False, "guy|gentleman|男人|男子|男士"),
     ("woman", "🧍‍♀️", "person", "ground", 1.0, False, "lady|女人|女子|女士"),
     ("child", "🧒", "person", "ground", 0.6, True, "kid|youngster|toddler|孩子|小孩|儿童"),

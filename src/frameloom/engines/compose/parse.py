@@ -115,7 +115,7 @@ def _add_grammar_words(index: _Meanings) -> None:
         _merge(index, form, mood=mood)
     particles = {"的": "de", "之": "de", "在": "zai", "位于": "zai", "于": "zai", "们": "men", "和": "and",
                  "与": "and", "跟": "and", "及": "and", "以及": "and", "还有": "and", "and": "and", "or": "and",
-                 "plus": "and"}
+                 "plus": "and", "穿着": "wear", "穿": "wear", "戴着": "wear", "戴": "wear", "身穿": "wear"}
     for form, tag in particles.items():
         _merge(index, form, tag=tag)
 
@@ -341,6 +341,8 @@ def _relation(action: str | None, verb_relation: str | None, prep: str | None, n
             relation = prep
     elif verb_relation is not None:
         relation = verb_relation
+    elif action == "flying":  # flying a plane sits in it; flying a kite holds its string
+        relation = "in" if noun.kind == "vehicle" else "holds"
     elif action is not None:
         relation = vocab.ACTION_RELATIONS[action]
     else:
@@ -445,9 +447,10 @@ class _English:
     def end_run(self, head_found: bool) -> None:
         """Close the unrecognised words of a slot: without a known head, the last one is unknown."""
         run, self.run = self.run, []
-        if head_found or not run or not _looks_like_noun(run[-1]):
+        heads = [word for word in run if _looks_like_noun(word)]
+        if head_found or not heads:
             return
-        self.draft.add_unknown(run[-1])
+        self.draft.add_unknown(heads[-1])  # "with smoke rising": the last word that can be a thing
         if self.link is not None:
             self.link = None  # the object was the unknown thing
         else:
@@ -586,6 +589,8 @@ class _Chinese:
         self.prev = "start"  # what the previous lexeme was, for unknown-word detection
         self.group: list[int] = []  # subjects joined by 和 that share the next verb
         self.joined = False
+        self.wearing = False  # 戴着/穿着 came; a garment next is worn, not drawn
+        self.worn_colour: str | None = None  # 穿红裙子的女孩: red waits for the wearer
         self.next: _Lex | None = None
 
     def parse(self, lexemes: list[_Lex]) -> None:
@@ -597,7 +602,7 @@ class _Chinese:
         self.commit()
 
     def kind(self, lex: _Lex) -> str:
-        if lex.tag in ("punct", "and", "de", "zai", "men"):
+        if lex.tag in ("punct", "and", "de", "zai", "men", "wear"):
             return lex.tag
         if lex.noun is not None and not (lex.scenes and self.count is None and not self.expecting()):
             return "noun"  # 太阳/月亮/蜡烛 light the scene unless counted or acted on
@@ -709,10 +714,33 @@ class _Chinese:
             frame.expect_target = False
         self.after_de = False
 
+    def on_wear(self, lex: _Lex) -> None:
+        self.wearing = True
+
+    def worn(self, key: str) -> bool:
+        """A garment after 戴着/穿着 goes to ``extras["wearing"]``, its colour to the wearer: the
+        subject before it (猫戴着帽子) or the one after 的 (戴着帽子的猫). True when consumed."""
+        wearing, self.wearing = self.wearing, False
+        if not wearing or key not in _CLOTHING:
+            return False
+        self.draft.extras.setdefault("wearing", key)
+        frame = self.frame
+        if frame is not None and frame.subject is not None and frame.subject == self.agent:
+            wearer = self.draft.subjects[frame.subject]
+            wearer.colour = wearer.colour or self.colour
+        else:
+            self.worn_colour = self.colour
+        self.count, self.colour = None, None
+        return True
+
     def on_noun(self, lex: _Lex) -> None:
         assert lex.noun is not None
+        if self.worn(lex.noun.key):
+            return
+        colour = self.colour or self.worn_colour
+        self.worn_colour = None
         crowd = self.next is not None and self.next.is_setting and self.count is None  # 樱花花园
-        index = self.draft.add_subject(lex.noun, self.count, self.colour, crowd)
+        index = self.draft.add_subject(lex.noun, self.count, colour, crowd)
         self.draft.add_scenes(lex.scenes)
         frame = self.frame
         if frame is not None and frame.awaiting_subject:

@@ -215,7 +215,7 @@ COLOUR_WORDS: dict[str, str] = {
 
 ACTION_WORDS: dict[str, str] = {
     "read": "reading", "reads": "reading", "reading": "reading", "studying": "reading",
-    "读": "reading", "读书": "reading", "看书": "reading", "阅读": "reading", "读着": "reading",
+    "读": "reading", "读书": "reading", "看书": "reading", "看报纸": "reading", "读报": "reading", "阅读": "reading", "读着": "reading",
     "hold": "holding", "holds": "holding", "holding": "holding", "held": "holding", "carry": "holding",
     "carries": "holding", "carrying": "holding", "clutching": "holding", "wielding": "holding",
     "grasping": "holding", "hugging": "holding", "cuddling": "holding", "waving": "holding",
@@ -234,7 +234,7 @@ ACTION_WORDS: dict[str, str] = {
     "fly": "flying", "flies": "flying", "flying": "flying", "flew": "flying", "soaring": "flying",
     "gliding": "flying", "hovering": "flying", "floating": "flying", "drifting": "flying",
     "飞": "flying", "飞翔": "flying", "飞行": "flying", "翱翔": "flying", "飞过": "flying", "飞着": "flying",
-    "漂浮": "flying",
+    "漂浮": "flying", "放风筝": "flying",
     "swim": "swimming", "swims": "swimming", "swimming": "swimming", "diving": "swimming",
     "游泳": "swimming", "游": "swimming", "潜水": "swimming", "游过": "swimming",
     "run": "running", "runs": "running", "running": "running", "ran": "running", "racing": "running",
@@ -282,7 +282,7 @@ VERB_RELATIONS: dict[str, str] = {
 
 # Chinese verb-object compounds that name their object: 读书 "read (a) book".
 VERB_OBJECTS: dict[str, str] = {
-    "读书": "book", "看书": "book", "拉小提琴": "violin", "拉大提琴": "violin", "坐船": "boat", "划船": "canoe", "开车": "car",
+    "读书": "book", "看书": "book", "看报纸": "newspaper", "读报": "newspaper", "放风筝": "kite", "拉小提琴": "violin", "拉大提琴": "violin", "坐船": "boat", "划船": "canoe", "开车": "car",
 }
 
 # Prepositions between a subject and a thing; "with" and "under" are settled by the object.
@@ -386,7 +386,8 @@ across toward towards along past between beyond throughout during after before u
 against despite except inside outside underneath upward upwards downward forward forwards ahead
 everywhere somewhere anywhere nowhere home abroad afar overhead nearby there's its if because though
 although unless whether whereas seems seem looks appear appears becomes become getting get gets got
-let lets using use uses used way ways lot lots bit piece pieces group set pair couple bunch
+let lets using use uses used way ways lot lots bit piece pieces group set pair bunch video videos
+clip clips animation animated gif movie footage timelapse loop sequence frame frames photography
 shade shades hue hues tint tints side top bottom front middle edge corner end center centre left right near far into onto upon
 this way that way very much one ones thing things stuff everyone anyone nobody somebody people's
 """)
@@ -413,5 +414,5 @@ CHINESE_IGNORED = _words("""
 一幅 一张 一副 画 画面 图 图片 图像 照片 生成 创作 绘制 请 帮我 给我 我想要 我要 想要 一下 风格 场景
 背景 美丽 漂亮 好看 精美 唯美 高清 写实 逼真 超现实 细节 精致 有 是 了 呢 吧 啊 着 地 得 很 非常
 特别 正在 这 那 一起 一边 一 个 古老 古代 现代 新 旧 老 年轻 小巧 天空 地面 地上 草 水 光 光线 灯光
-氛围 气氛 世界 远处 远方 近处 周围 四周 前景 中间 之间 正 被 让 为 想象 抽象 印象 形象 一片 穿着 穿 戴着 戴 身穿
+氛围 气氛 世界 远处 远方 近处 周围 四周 前景 中间 之间 正 被 让 为 想象 抽象 印象 形象 一片
 """)
