@@ -58,7 +58,7 @@ class _Lex:
     plural_determiner: bool = False
     size: str | None = None
     mood: str | None = None
-    tag: str = ""  # "function", "adjective", "punct", "and", "de", "zai", "men", "other"
+    tag: str = ""  # "function", "adjective", "punct", "and", "other"; Chinese: "de", "zai", "men", "wear"
 
     @property
     def is_setting(self) -> bool:
@@ -187,7 +187,8 @@ def _match_chinese(run: str, out: list[_Lex]) -> None:
 
 
 def _lex(text: str) -> list[_Lex]:
-    """The lexemes of ``text``, in order. Possessive 's and hyphens are dropped first."""
+    """The lexemes of ``text``, in order: lower case, possessive 's dropped, hyphens and other
+    symbols separating words ("t-rex" -> "t rex"), punctuation kept as phrase boundaries."""
     clean = re.sub(r"['’]s\b", "", text.lower()).replace("'", "").replace("’", "")
     out: list[_Lex] = []
     words: list[str] = []
