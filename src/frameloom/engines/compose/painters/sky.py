@@ -90,12 +90,12 @@ def clouds(ctx: Ctx, params: dict[str, Any]) -> None:
     n = cv2.resize(n, (cw, ch), interpolation=cv2.INTER_AREA)
     coverage = float(params.get("coverage", 0.4))
     ys = np.linspace(0, 1, ch, dtype=np.float32)[:, None]
-    band = np.clip(ys * 4, 0, 1) * np.clip((1 - ys) * 3, 0, 1)
-    density = np.clip((n - (1 - coverage)) * 2.4, 0, 1) ** 1.3 * band
+    band = _smoothstep(0.0, 0.3, ys) * (1 - _smoothstep(0.55, 1.0, ys))  # smooth: a kink shows as a line
+    density = cv2.GaussianBlur(np.clip((n - (1 - coverage)) * 2.4, 0, 1) ** 1.3, (0, 0), 0.8) * band
     dx = int(round((lt.x - ctx.w / 2) / ctx.w * 6)) or 1
     shifted = np.roll(density, -dx, axis=1)
     shifted[1:] = shifted[:-1].copy()
-    lit = np.clip(0.5 + (density - shifted) * 2.2 + (1 - ys) * 0.1, 0, 1)[..., None]
+    lit = np.clip(0.55 + (density - shifted) * 1.6 + (1 - ys) * 0.1, 0, 1)[..., None]
     dark = np.array(mix(pal.sky_top, pal.ambient, 0.45), np.float32) * 0.85
     bright = np.array(mix(pal.light, (255, 255, 255), 0.25 if lt.kind == "sun" else 0.0), np.float32)
     if ctx.plan.time_of_day == "night":
@@ -142,3 +142,9 @@ def planet(ctx: Ctx, params: dict[str, Any]) -> None:
         ctx.canvas.rotate(float(rng.uniform(-20, 20)))
         ctx.canvas.drawOval(skia.Rect.MakeXYWH(-r * 1.8, -r * 0.35, r * 3.6, r * 0.7), ring)
         ctx.canvas.restore()
+
+
+def _smoothstep(lo: float, hi: float, x: np.ndarray) -> np.ndarray:
+    t = np.clip((x - lo) / (hi - lo), 0, 1)
+    out: np.ndarray = t * t * (3 - 2 * t)
+    return out

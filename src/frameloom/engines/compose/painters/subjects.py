@@ -42,6 +42,8 @@ def figures(subjects: tuple[SubjectPlan, ...]) -> list[Figure]:
 def paint_subjects(ctx: Ctx) -> None:
     for fig in figures(ctx.plan.subjects):
         pixels, origin_x, origin_y = _assemble(fig)
+        if fig.main.role == "floater" and ctx.plan.setting != "underwater":
+            _submerge(pixels, origin_y, fig.main.height)
         if fig.main.flip:
             pixels = np.ascontiguousarray(pixels[:, ::-1])
             origin_x = pixels.shape[1] - origin_x
@@ -51,6 +53,17 @@ def paint_subjects(ctx: Ctx) -> None:
             _shadow(ctx, fig.main, pixels.shape[1] - 2 * MARGIN * fig.main.height)
         img = skia.Image.fromarray(lit, colorType=skia.kRGBA_8888_ColorType, alphaType=skia.kPremul_AlphaType)
         ctx.canvas.drawImage(img, left, top)
+
+
+def _submerge(pixels: Array, base: float, height: float) -> None:
+    """Fade the lowest part of a floating thing into the water (art often
+    carries its own strip of water, which would float on ours)."""
+    top, bottom = int(base - height * 0.2), int(base)
+    if bottom <= top:
+        return
+    ramp = np.linspace(1.0, 0.0, bottom - top, dtype=np.float32) ** 1.5
+    pixels[top:bottom] = (pixels[top:bottom] * ramp[:, None, None]).astype(np.uint8)
+    pixels[bottom:] = 0
 
 
 def _assemble(fig: Figure) -> tuple[Array, float, float]:
@@ -202,9 +215,9 @@ def relight(ctx: Ctx, pixels: Array, s: SubjectPlan) -> Array:
     key = np.array(lt.colour, np.float32) / 255.0 * (0.7 + 0.3 * lt.strength)
     amb = np.array(mix(pal.ambient, (255, 255, 255), 0.2), np.float32) / 255.0 * 0.75
     shade = amb + (key - amb) * facing * low
-    sigma = max(1.0, 0.025 * max(w, h))
+    sigma = max(1.0, 0.015 * max(w, h))
     soft = cv2.GaussianBlur(a, (0, 0), sigma)
-    rgb = rgb * shade * (0.62 + 0.38 * soft)[..., None]
+    rgb = rgb * shade * (0.7 + 0.3 * soft)[..., None]
     shift = max(1, min(int(0.01 * max(w, h)), int(8 * ctx.unit)))
     moved = np.roll(np.roll(soft, -int(round(dx * shift)), axis=1), -int(round(dy * shift)), axis=0)
     rim = np.clip(a - moved * 1.15, 0, 1) * min(1.0, 0.6 + 0.5 * lt.strength)
