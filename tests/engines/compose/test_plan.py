@@ -173,3 +173,19 @@ def test_other_aspects_keep_subjects_in_frame(width: int, height: int) -> None:
         half = s.height * 0.5
         assert half * 0.3 < s.x < width - half * 0.3
         assert s.base_y <= height
+
+
+def test_a_named_light_is_drawn_and_becomes_the_key_light_in_the_dark() -> None:
+    p = plan("a cat in a cozy room by candlelight")
+    candle = next(s for s in p.subjects if s.noun == "candle")
+    assert candle.role == "prop"
+    assert p.light.kind == "flame"
+    assert p.light.x == pytest.approx(candle.x)
+
+
+def test_a_campfire_subject_lights_the_night() -> None:
+    p = plan("a wizard reading a map by a campfire at night")
+    fire = next(s for s in p.subjects if s.noun == "fire")
+    assert p.light.kind == "flame"
+    assert p.light.x == pytest.approx(fire.x)
+    assert sum(s.noun == "fire" for s in p.subjects) == 1, "no second fire prop"

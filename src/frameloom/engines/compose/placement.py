@@ -79,6 +79,14 @@ def place_subjects(facts: PromptFacts, width: int, height: int, horizon: float, 
 
 
 ATTACHING = ("holds", "rides", "on", "in")
+# things that give light, and its colour: drawn with a glow, and the key light in the dark
+EMISSIVE: dict[str, RGB] = {
+    "fire": (255, 150, 60), "candle": (255, 186, 110), "lantern": (255, 170, 90), "oil lamp": (255, 186, 110),
+    "jack o lantern": (255, 150, 60), "light bulb": (255, 226, 170), "flashlight": (255, 240, 210),
+    "sparkler": (255, 220, 150), "fireworks": (255, 200, 140),
+}
+# a light the prompt names but no subject gives: which prop to draw for it
+_LIGHT_PROPS = {"candle": "candle", "fire": "fire", "lantern": "lantern"}
 # things people hold up over their heads rather than in front of them
 OVERHEAD = ("umbrella", "balloon", "kite", "flag", "torch", "lantern")
 
@@ -216,3 +224,19 @@ def _face_centre(placed: list[SubjectPlan], width: int) -> list[SubjectPlan]:
         out.append(replace(s, flip=flip, x=min(max(s.x, width * 0.08), width * 0.92)))
     return out
 
+
+
+def add_light_props(subjects: list[SubjectPlan], lights: tuple[str, ...], width: int,
+                    height: int) -> list[SubjectPlan]:
+    """Draw the source of a named light ("by candlelight", "by the fire") when
+    no subject is one: a small prop on the ground beside the main subject."""
+    wanted = [_LIGHT_PROPS[light] for light in lights if light in _LIGHT_PROPS]
+    if not wanted or any(s.noun in EMISSIVE for s in subjects):
+        return subjects
+    noun = NOUNS[wanted[0]]
+    main = subjects[0] if subjects else None
+    x = width * 0.7 if main is None else main.x + (1 if main.x < width / 2 else -1) * main.height * 0.75
+    size = height * (0.16 if noun.key != "fire" else 0.22)
+    prop = SubjectPlan(noun=noun.key, emoji=noun.emoji, x=x, base_y=height * 0.95, height=size, role="prop",
+                       depth=0.12, kind=noun.kind, shadow=False)
+    return [*subjects, prop]

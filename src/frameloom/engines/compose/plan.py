@@ -16,7 +16,7 @@ from frameloom.engines.compose import scenery_recipes
 from frameloom.engines.compose.canvas import RGB
 from frameloom.engines.compose.facts import PromptFacts
 from frameloom.engines.compose.palette import Palette, apply_colours, apply_weather, neon_night, time_look
-from frameloom.engines.compose.placement import SubjectPlan, place_subjects
+from frameloom.engines.compose.placement import EMISSIVE, SubjectPlan, add_light_props, place_subjects
 
 PLAN_VERSION = 1
 
@@ -91,9 +91,14 @@ def make_plan(facts: PromptFacts, width: int, height: int, seed: int, style: str
     if "neon" in lights and time_of_day in ("night", "dusk"):
         palette = neon_night(palette)
     horizon = scenery_recipes.horizon_for(setting, rng) * height
-    subjects = place_subjects(facts, width, height, horizon, setting, rng)
+    subjects = add_light_props(place_subjects(facts, width, height, horizon, setting, rng), lights, width, height)
     light = _light(look.light_kind, look.light_height, look.light_strength, palette.light, width, horizon,
                    subjects, weather, rng)
+    flame = next((s for s in subjects if s.noun in EMISSIVE), None)
+    if flame is not None and (time_of_day in ("night", "dusk") or setting == "room"):
+        # a fire or a candle in the dark is the key light: rims and shadows turn to face it
+        light = Light(kind="flame", x=flame.x, y=flame.base_y - flame.height * 0.6, colour=EMISSIVE[flame.noun],
+                      strength=1.1, visible=False)
     layers = scenery_recipes.layers_for(setting, time_of_day, weather, lights, width, height, horizon, rng)
     return ScenePlan(
         version=PLAN_VERSION, prompt=facts.text, seed=seed, width=width, height=height, style=style,

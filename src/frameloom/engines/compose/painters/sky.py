@@ -36,7 +36,7 @@ def sky(ctx: Ctx, params: dict[str, Any]) -> None:
 def light(ctx: Ctx, params: dict[str, Any]) -> None:
     """The key light: a wide glow (always, it colours the sky) and, when visible, its disc."""
     lt = ctx.plan.light
-    if ctx.plan.setting in ("room", "underwater"):
+    if ctx.plan.setting in ("room", "underwater") or lt.kind not in ("sun", "moon"):
         return
     u = ctx.unit
     low = lt.kind == "sun" and lt.y > ctx.horizon * 0.55

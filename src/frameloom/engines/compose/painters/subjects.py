@@ -15,9 +15,9 @@ import numpy as np
 import skia
 
 from frameloom.engines.compose.art import base_colour, colours, sprite
-from frameloom.engines.compose.canvas import RGB, Array, mix, new_layer, paint, scale, surface
+from frameloom.engines.compose.canvas import RGB, Array, mix, new_layer, paint, radial_paint, scale, surface
 from frameloom.engines.compose.painters.context import Ctx
-from frameloom.engines.compose.placement import OVERHEAD, SubjectPlan
+from frameloom.engines.compose.placement import EMISSIVE, OVERHEAD, SubjectPlan
 
 MARGIN = 0.18
 
@@ -47,12 +47,24 @@ def paint_subjects(ctx: Ctx) -> None:
         if fig.main.flip:
             pixels = np.ascontiguousarray(pixels[:, ::-1])
             origin_x = pixels.shape[1] - origin_x
-        lit = relight(ctx, pixels, fig.main)
+        glow = EMISSIVE.get(fig.main.noun)
+        lit = pixels if glow is not None else relight(ctx, pixels, fig.main)  # what shines is not shaded
         left, top = fig.main.x - origin_x, fig.main.base_y - origin_y
         if fig.main.shadow:
             _shadow(ctx, fig.main, pixels.shape[1] - 2 * MARGIN * fig.main.height)
+        if glow is not None:
+            _glow(ctx, fig.main, glow, 2.2, 0.45)
         img = skia.Image.fromarray(lit, colorType=skia.kRGBA_8888_ColorType, alphaType=skia.kPremul_AlphaType)
         ctx.canvas.drawImage(img, left, top)
+        if glow is not None:
+            _glow(ctx, fig.main, glow, 0.5, 0.5)
+
+
+def _glow(ctx: Ctx, s: SubjectPlan, colour: RGB, reach: float, alpha: float) -> None:
+    """Additive light around a thing that shines; bloom in the finish does the rest."""
+    cx, cy, r = s.x, s.base_y - s.height * 0.55, s.height * reach
+    ctx.canvas.drawCircle(cx, cy, r, radial_paint(cx, cy, r, [(0, colour, alpha), (0.4, colour, alpha * 0.35),
+                                                              (1, colour, 0)], skia.BlendMode.kPlus))
 
 
 def _submerge(pixels: Array, base: float, height: float) -> None:
