@@ -189,3 +189,8 @@ def test_a_campfire_subject_lights_the_night() -> None:
     assert p.light.kind == "flame"
     assert p.light.x == pytest.approx(fire.x)
     assert sum(s.noun == "fire" for s in p.subjects) == 1, "no second fire prop"
+
+
+def test_small_things_alone_make_a_still_life_indoors() -> None:
+    assert plan("a bowl of ramen").setting == "room"
+    assert plan("a cup of coffee").setting == "room"

@@ -54,7 +54,7 @@ def place_subjects(facts: PromptFacts, width: int, height: int, horizon: float, 
     if not mentions:
         return []
     attached = {m.target for m in mentions if m.target is not None and m.relation in ATTACHING}
-    ground_y = _ground_y(setting, height, horizon)
+    ground_y = TABLE_TOP * height if is_still_life(facts, setting) else _ground_y(setting, height, horizon)
     main_side = 1 if rng.random() < 0.5 else -1
     main_scale = NOUNS[mentions[0].noun].scale
     placed: list[SubjectPlan] = []
@@ -89,6 +89,15 @@ EMISSIVE: dict[str, RGB] = {
 _LIGHT_PROPS = {"candle": "candle", "fire": "fire", "lantern": "lantern"}
 # things people hold up over their heads rather than in front of them
 OVERHEAD = ("umbrella", "balloon", "kite", "flag", "torch", "lantern")
+
+
+TABLE_TOP = 0.8
+
+
+def is_still_life(facts: PromptFacts, setting: str) -> bool:
+    """Small things alone indoors stand on a table, not on the floor."""
+    nouns = [m.noun for m in facts.subjects if m.noun in NOUNS]
+    return setting == "room" and bool(nouns) and all(NOUNS[n].placement == "held" for n in nouns)
 
 
 def _ratio(scale: float, other: float, lo: float, hi: float) -> float:

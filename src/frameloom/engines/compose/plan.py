@@ -16,7 +16,13 @@ from frameloom.engines.compose import scenery_recipes
 from frameloom.engines.compose.canvas import RGB
 from frameloom.engines.compose.facts import PromptFacts
 from frameloom.engines.compose.palette import Palette, apply_colours, apply_weather, neon_night, time_look
-from frameloom.engines.compose.placement import EMISSIVE, SubjectPlan, add_light_props, place_subjects
+from frameloom.engines.compose.placement import (
+    EMISSIVE,
+    SubjectPlan,
+    add_light_props,
+    is_still_life,
+    place_subjects,
+)
 
 PLAN_VERSION = 1
 
@@ -99,7 +105,8 @@ def make_plan(facts: PromptFacts, width: int, height: int, seed: int, style: str
         # a fire or a candle in the dark is the key light: rims and shadows turn to face it
         light = Light(kind="flame", x=flame.x, y=flame.base_y - flame.height * 0.6, colour=EMISSIVE[flame.noun],
                       strength=1.1, visible=False)
-    layers = scenery_recipes.layers_for(setting, time_of_day, weather, lights, width, height, horizon, rng)
+    layers = scenery_recipes.layers_for(setting, time_of_day, weather, lights, width, height, horizon, rng,
+                                        table=is_still_life(facts, setting))
     return ScenePlan(
         version=PLAN_VERSION, prompt=facts.text, seed=seed, width=width, height=height, style=style,
         setting=setting, time_of_day=time_of_day, weather=weather, lights=tuple(lights), horizon=horizon,

@@ -32,6 +32,8 @@ def guess_setting(facts: PromptFacts, rng: random.Random) -> str:
         return "space"
     if any(n in _INDOOR_NOUNS for n in nouns) or "candle" in facts.lights:
         return "room"
+    if nouns and all(n in NOUNS and NOUNS[n].placement == "held" for n in nouns):
+        return "room"  # small things alone (a cup, a bowl of ramen): a still life indoors
     if any(n in NOUNS and NOUNS[n].placement in _WATER_KINDS for n in nouns):
         return "ocean" if any(NOUNS[n].kind == "vehicle" for n in nouns if n in NOUNS) else "underwater"
     if "neon" in facts.lights:
@@ -49,8 +51,9 @@ def _el(element: str, rng: random.Random, **params: Any) -> dict[str, Any]:
 
 
 def layers_for(setting: str, time_of_day: str, weather: str, lights: tuple[str, ...], width: int,
-               height: int, horizon: float, rng: random.Random) -> list[Any]:
-    """The layers of a setting, back to front, as :class:`~.plan.Layer` values."""
+               height: int, horizon: float, rng: random.Random, table: bool = False) -> list[Any]:
+    """The layers of a setting, back to front, as :class:`~.plan.Layer` values;
+    ``table`` adds a table top in front for a still life."""
     from frameloom.engines.compose.plan import Element, Layer
 
     night = time_of_day in ("night", "dusk")
@@ -69,8 +72,12 @@ def layers_for(setting: str, time_of_day: str, weather: str, lights: tuple[str, 
     layers = [Layer("sky", 1.0, tuple(Element(e["kind"], e["params"]) for e in sky))]
     for name, depth, elements in body:
         layers.append(Layer(name, depth, tuple(Element(e["kind"], e["params"]) for e in elements)))
+    if table:
+        from frameloom.engines.compose.placement import TABLE_TOP
+
+        layers.append(Layer("table", 0.2, (Element("table", {"top": TABLE_TOP, "seed": rng.randrange(2**31)}),)))
     layers.append(Layer("atmosphere", 0.0, tuple(Element(e["kind"], e["params"]) for e in atmosphere)))
-    return layers
+    return sorted(layers, key=lambda layer: -layer.depth)
 
 
 Recipe = list[tuple[str, float, list[dict[str, Any]]]]

@@ -180,3 +180,17 @@ def _shelves(ctx: Ctx, gen: np.random.Generator, win: skia.Rect, floor_y: float,
             ctx.canvas.drawRect(skia.Rect.MakeXYWH(x, y + row_h - bh - 6 * ctx.unit, bw, bh), paint(c))
             x += bw + 2 * ctx.unit
         ctx.canvas.drawRect(skia.Rect.MakeXYWH(x0, y + row_h - 6 * ctx.unit, x1 - x0, 8 * ctx.unit), paint(frame))
+
+
+@painter("table")
+def table(ctx: Ctx, params: dict[str, Any]) -> None:
+    """A wooden table top across the frame, lit from the key light's side."""
+    pal = ctx.plan.palette
+    top = float(params["top"]) * ctx.h
+    wood = mix((130, 84, 52), pal.ambient, 0.35)
+    edge = top + ctx.h * 0.035
+    ctx.canvas.drawRect(skia.Rect.MakeLTRB(0, top - ctx.h * 0.06, ctx.w, edge),
+                        vertical_gradient(top - ctx.h * 0.06, edge, [(0, mix(wood, pal.light, 0.25), 1), (1, wood, 1)]))
+    ctx.canvas.drawRect(skia.Rect.MakeLTRB(0, edge, ctx.w, ctx.h),
+                        vertical_gradient(edge, ctx.h, [(0, mix(wood, (0, 0, 0), 0.35), 1), (1, mix(wood, (0, 0, 0), 0.7), 1)]))
+    ctx.canvas.drawLine(0, edge, ctx.w, edge, paint(mix(wood, pal.light, 0.5), 0.8, stroke=2 * ctx.unit))
