@@ -112,9 +112,9 @@ def _city(rng: random.Random, night: bool, lights: tuple[str, ...]) -> Recipe:
         ("far", 0.85, [_el("skyline", rng, top=0.32, min_h=0.15, width=0.045, depth=0.85, lit=0.35 if night else 0,
                            neon=False)]),
         ("mid", 0.6, [_el("skyline", rng, top=0.55, min_h=0.2, width=0.07, depth=0.6, lit=0.3 if night else 0,
-                          neon=neon, gaps=0.2)]),
+                          neon=neon, gaps=0.2, frame=0.4)]),
         ("near", 0.35, [_el("skyline", rng, top=0.8, min_h=0.3, width=0.11, depth=0.35,
-                            lit=0.25 if night else 0, neon=neon, keep_out=0.3, gaps=0.45)]),
+                            lit=0.25 if night else 0, neon=neon, keep_out=0.3, gaps=0.45, frame=0.8)]),
         ("ground", 0.25, [_el("water", rng, wet_street=rng.random() < 0.5)]),
         ("foreground", 0.05, [_el("railing", rng)] if rng.random() < 0.5 else []),
     ]

@@ -86,15 +86,32 @@ def oil_painting(rgb: Array, seed: int) -> Array:
 
 
 def sketch(rgb: Array, seed: int) -> Array:
-    """Pencil: colour-dodge of the grey image by its blurred negative, on paper."""
+    """Pencil: outlines from a colour-dodge of the grey image by its blurred
+    negative, tone from the blurred grey image, cross-hatching in the darks, paper."""
     h, w = rgb.shape[:2]
+    k = h / 1080
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
-    blur = cv2.GaussianBlur(255 - gray, (0, 0), 6.0 * h / 1080)
-    dodge = np.clip(gray * 255 / np.maximum(255 - blur, 1), 0, 255)
-    shade = cv2.resize(cv2.resize(gray, (w // 8, h // 8), interpolation=cv2.INTER_AREA), (w, h))
-    img = dodge * (0.75 + 0.25 * shade / 255) * _paper(w, h)
+    blur = cv2.GaussianBlur(255 - gray, (0, 0), 4.0 * k)
+    lines = np.clip(gray * 255 / np.maximum(255 - blur, 1), 0, 255) / 255
+    tone = cv2.GaussianBlur(gray, (0, 0), 3.0 * k) / 255
+    tone = np.clip(tone * 1.35 + 0.12, 0, 1)
+    hatch = _hatching(w, h)
+    dark = np.clip(0.6 - tone, 0, 0.6) / 0.6
+    img = 255 * lines**2.2 * (0.5 + 0.5 * tone) * (1 - dark * (1 - hatch)) * _paper(w, h)
     tint = np.array([0.97, 0.96, 1.0], np.float32)
     out: Array = np.clip(img[..., None] * tint, 0, 255).astype(np.uint8)
+    return out
+
+
+@lru_cache(maxsize=4)
+def _hatching(w: int, h: int) -> Array:
+    """Diagonal pencil strokes in 0.55..1, cached per size."""
+    rng = np.random.default_rng(7)
+    noise = rng.random((h, w), dtype=np.float32)
+    kernel = np.eye(15, dtype=np.float32) / 15  # smear along a diagonal: strokes
+    strokes = cv2.filter2D(noise, -1, kernel)
+    out = np.clip(0.55 + (strokes - 0.5) * 3.0 + 0.35, 0.55, 1.0)
+    out.setflags(write=False)
     return out
 
 

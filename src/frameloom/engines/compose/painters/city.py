@@ -36,6 +36,9 @@ def _buildings(ctx: Ctx, rng: np.random.Generator, params: dict[str, Any]) -> li
         bw = unit_w * float(rng.uniform(0.6, 1.4))
         centre = x + bw / 2
         hgt = shortest + (tallest - shortest) * float(rng.power(1.6))
+        # towers near the frame's edges stand taller: they frame the view
+        hgt *= 1 + float(params.get("frame", 0.0)) * (abs(centre - ctx.w / 2) / (ctx.w / 2)) ** 2
+        hgt = min(hgt, ctx.horizon * 0.98)
         # keep the moon or sun clear of towers, and the main subject clear of near towers
         if abs(centre - light_x) < ctx.w * 0.08 and depth < 0.8:
             hgt = min(hgt, (ctx.horizon - ctx.plan.light.y) * 0.5)
