@@ -110,7 +110,7 @@ def _hatching(w: int, h: int) -> Array:
     noise = rng.random((h, w), dtype=np.float32)
     kernel = np.eye(15, dtype=np.float32) / 15  # smear along a diagonal: strokes
     strokes = cv2.filter2D(noise, -1, kernel)
-    out = np.clip(0.55 + (strokes - 0.5) * 3.0 + 0.35, 0.55, 1.0)
+    out: Array = np.clip(0.55 + (strokes - 0.5) * 3.0 + 0.35, 0.55, 1.0)
     out.setflags(write=False)
     return out
 
