@@ -167,7 +167,7 @@ def _relate(group: list[SubjectPlan], mention: Mention, target: Noun, target_men
                         height=subject.height, role="companion", depth=subject.depth, colour=colour,
                         kind=target.kind, body=target.head_only and target.kind in BODY_KINDS)
     if relation == "holds":
-        return _hold(group, other, _ratio(target.scale, own_scale, 0.2, 0.55) * 0.85)
+        return _hold(group, other, min(max(0.45 * _ratio(target.scale, own_scale, 0.0, 9.9), 0.15), 0.45))
     if relation in ("rides", "on", "in"):
         return _carry(group, other, relation, _ratio(target.scale, own_scale, 0.8, 2.2), height)
     if relation == "above":
