@@ -21,7 +21,8 @@ def finish(rgb: Array, bloom: float = 0.55, threshold: float = 0.62, vignette: f
     """``(H, W, 3) uint8`` in, graded ``(H, W, 3) uint8`` out."""
     h, w = rgb.shape[:2]
     img = rgb.astype(np.float32) * (1.0 / 255.0)
-    img += _bloom(img, threshold) * bloom
+    if bloom > 0:
+        img += _bloom(img, threshold) * bloom
     lum = cv2.transform(img, LUMA[None, :])
     mapped = _shoulder(lum)
     img *= (mapped / np.maximum(lum, 1e-4))[..., None]

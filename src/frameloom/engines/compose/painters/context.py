@@ -21,9 +21,23 @@ if TYPE_CHECKING:
 
 @dataclass
 class Ctx:
+    """``underlay`` is what lies behind ``pixels`` when a scene is painted in
+    separate groups (video parallax): painters that look through the current
+    group, such as a reflection, see it."""
+
     canvas: skia.Canvas
     pixels: Array
     plan: ScenePlan
+    underlay: Array | None = None
+
+    def seen(self, rows: slice) -> Array:
+        """The pixels of ``rows`` as the viewer sees them: this group over the underlay."""
+        top = self.pixels[rows]
+        if self.underlay is None:
+            return top
+        under = self.underlay[rows].astype(np.uint16)
+        out: Array = (top + (under * (255 - top[..., 3:4]) + 127) // 255).astype(np.uint8)
+        return out
 
     @property
     def w(self) -> int:

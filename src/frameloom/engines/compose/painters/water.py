@@ -23,7 +23,7 @@ def reflect(ctx: Ctx, tint: RGB, keep: float, smear: int, seed: int) -> None:
     below = ctx.h - hz
     if below <= 0 or hz <= 0:
         return
-    src = ctx.pixels[hz - 1::-1]
+    src = ctx.seen(slice(0, hz))[::-1]
     if src.shape[0] < below:
         src = np.concatenate([src, np.repeat(src[-1:], below - src.shape[0], axis=0)])
     src = np.ascontiguousarray(src[:below])
