@@ -216,7 +216,7 @@ class AnimationWriter:
         temp = _temp_beside(self.target)
         try:
             if self.spec.format == "gif":
-                palette = self.frames[len(self.frames) // 2].quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+                palette = _palette(self.frames)
                 frames = [f.quantize(palette=palette, dither=Image.Dither.NONE) for f in self.frames]
                 frames[0].save(temp, "GIF", save_all=True, append_images=frames[1:], duration=ms, loop=0,
                                optimize=False, disposal=1)
@@ -230,6 +230,17 @@ class AnimationWriter:
 
     def abort(self) -> None:
         self.frames = []
+
+
+def _palette(frames: list[Image.Image]) -> Image.Image:
+    """One palette for the whole GIF, from up to eight frames spread over it."""
+    count = min(8, len(frames))
+    picks = [frames[round(i * (len(frames) - 1) / max(count - 1, 1))] for i in range(count)]
+    small = [f.resize((max(1, f.width // 4), max(1, f.height // 4))) for f in picks]
+    mosaic = Image.new("RGB", (small[0].width, small[0].height * len(small)))
+    for i, f in enumerate(small):
+        mosaic.paste(f, (0, i * small[0].height))
+    return mosaic.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
 
 
 def open_writer(target: Path, spec: OutputSpec) -> Writer:

@@ -315,3 +315,21 @@ class Life:
                 level = 1 - (t - at) / 0.25
                 canvas.drawRect(skia.Rect.MakeWH(self.w, self.h), paint((210, 220, 255), 0.35 * level, blend=PLUS))
 
+
+
+class Film:
+    """All shots of one prompt: the scene painted once at the closest shot's
+    zoom, each zoom level derived by downscaling, shots planned on the main
+    subject. ``player(i)`` gives a source that plays shot ``i``."""
+
+    def __init__(self, facts_plan: ScenePlan, hi_plan: ScenePlan, duration_ms: int, seed: int) -> None:
+        self.plan, self.hi_plan = facts_plan, hi_plan
+        self.width, self.height = facts_plan.width, facts_plan.height
+        self.shots = plan_shots(facts_plan, self.width, self.height, duration_ms, seed)
+        top = max(ZOOMS.values())
+        painted = replace(paint_groups(hi_plan), zoom=top)
+        self.levels = {z: painted if z == top else scaled(painted, z) for z in {s.zoom for s in self.shots}}
+
+    def player(self, index: int) -> ShotPlayer:
+        shot = self.shots[index]
+        return ShotPlayer(self.levels[shot.zoom], shot, self.hi_plan, self.width, self.height)

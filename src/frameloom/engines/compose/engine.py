@@ -42,11 +42,19 @@ class ComposeEngine(Engine):
 
     def scene(self, request: ImageRequest, seed: int) -> ScenePlan:
         """The :class:`~.plan.ScenePlan` for one result of ``request``."""
+        return self._plan(request, request.width, request.height, seed)
+
+    def scene_at(self, request: ImageRequest, width: int, height: int) -> ScenePlan:
+        """The plan of ``request`` (its first seed) laid out at another size: the
+        same scene, as video paints it larger than the frame to move in it.
+        Any even size is allowed here; it is not an output size."""
+        return self._plan(request, width, height, request.seed)
+
+    def _plan(self, request: ImageRequest, width: int, height: int, seed: int) -> ScenePlan:
         style = normalise_style(request.style)
         facts = parse_prompt(request.prompt)
-        chosen = style or facts.style or DEFAULT_STYLE
         colours = tuple(COLOURS[c] for c in facts.colours if c in COLOURS)
-        return make_plan(facts, request.width, request.height, seed, chosen, colours)
+        return make_plan(facts, width, height, seed, style or facts.style or DEFAULT_STYLE, colours)
 
     def plan(self, prompt: str, width: int = 1920, height: int = 1080, seed: int = 0,
              style: str | None = None) -> dict[str, Any]:
