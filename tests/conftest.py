@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import socket
+import threading
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from frameloom.settings import Settings
+from frameloom.store.db import Database
+from frameloom.store.models import Base
 
 
 @pytest.fixture(autouse=True)
@@ -35,3 +42,113 @@ def readonly_dir(tmp_path: Path) -> Iterator[Path]:
         pytest.skip("permissions are not enforced for this user (root)")
     yield folder
     folder.chmod(0o755)
+
+
+# --- databases: every store test runs on SQLite and on PostgreSQL -----------------------------
+
+POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL database made for this test session (dropped after), as a SQLAlchemy URL.
+
+    Skipped, with the reason, only when no PostgreSQL server answers at all.
+    """
+    import psycopg
+
+    try:
+        admin = psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"no PostgreSQL server reachable at {POSTGRES_ADMIN_URL}: {str(exc).strip()[:200]}")
+    name = f"frameloom_test_{uuid.uuid4().hex[:12]}"
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+            url = f"{base}/{name}"
+            db = Database(url)
+            db.migrate()
+            db.dispose()
+            yield url
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _empty_postgres(url: str) -> None:
+    db = Database(url)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with db.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty, migrated database on each backend (SQLite in ``tmp_path``; PostgreSQL truncated)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    _empty_postgres(url)
+    return url
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    database = Database(database_url)
+    database.migrate()
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def backend_settings(settings: Settings, database_url: str) -> Settings:
+    """``settings`` on each database backend."""
+    return settings.model_copy(update={"database_url": database_url})
+
+
+# --- a real HTTP server in a thread ----------------------------------------------------------
+
+
+class LiveServer:
+    """Serves an ASGI app with uvicorn on 127.0.0.1 and a free port, in a thread."""
+
+    def __init__(self, app: Any) -> None:
+        import uvicorn
+
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        while not self.server.started:
+            if not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            threading.Event().wait(0.01)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.sock.close()
+
+
+@pytest.fixture
+def live_server() -> Iterator[Callable[[Any], str]]:
+    """``live_server(app)`` starts ``app`` on a real port and returns its base URL; stopped after the test."""
+    servers: list[LiveServer] = []
+
+    def start(app: Any) -> str:
+        server = LiveServer(app).__enter__()
+        servers.append(server)
+        return server.url
+
+    yield start
+    for server in servers:
+        server.__exit__()

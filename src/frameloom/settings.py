@@ -6,13 +6,14 @@ Nothing here runs at import: ``main`` and ``create_app`` call :func:`load_settin
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from frameloom.domain.errors import InvalidRequest, Problem
 
@@ -51,6 +52,24 @@ class Settings(BaseSettings):
     llm_url: str | None = None
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    log_level: str = "info"
+    log_format: str = "json"
+
+    # accounts and credits (SPEC section 3)
+    anonymous_credits: int = Field(default=100, ge=0)
+    signup_credits: int = Field(default=100, ge=0)
+    anonymous_per_ip: int = Field(default=10, ge=1)
+    anonymous_ip_window_s: int = Field(default=86_400, ge=1)
+    login_token_days: int = Field(default=30, ge=1)
+    image_price: int = Field(default=2, ge=0)
+
+    # media (SPEC section 7)
+    upload_max_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
+    max_image_pixels: int = Field(default=50_000_000, ge=1)
+    link_ttl_s: int = Field(default=86_400, ge=1)
+    url_import_allowed_networks: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    url_import_timeout_s: float = Field(default=60.0, gt=0)
+    max_json_bytes: int = Field(default=1024 * 1024, ge=1)
 
     @field_validator("engine")
     @classmethod
@@ -59,6 +78,32 @@ class Settings(BaseSettings):
         if not name:
             raise ValueError("must not be empty")
         return name
+
+    @field_validator("url_import_allowed_networks", mode="before")
+    @classmethod
+    def _networks(cls, value: object) -> object:
+        """``FRAMELOOM_URL_IMPORT_ALLOWED_NETWORKS=127.0.0.0/8,10.0.0.0/8``: CIDRs, comma-separated."""
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list):
+            for item in value:
+                ipaddress.ip_network(str(item), strict=False)  # ValueError names the bad one
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be debug, info, warning or error")
+        return level
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        if value not in {"json", "text"}:
+            raise ValueError("must be json or text")
+        return value
 
     @field_validator("public_url", "url")
     @classmethod
@@ -71,6 +116,16 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'frameloom.db').resolve()}"
+
+    @property
+    def media_dir(self) -> Path:
+        """Where local storage keeps media files."""
+        return self.data_dir / "media"
+
+    @property
+    def staging_dir(self) -> Path:
+        """Where uploads and imports land while they are checked (same disk as ``media_dir``)."""
+        return self.data_dir / "tmp"
 
     def ensure_secret_key(self) -> str:
         """The signing key: the setting, else one generated once and kept in the data folder.

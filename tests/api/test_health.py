@@ -8,6 +8,8 @@ from frameloom import __version__
 from frameloom.api import create_app
 from frameloom.settings import Settings
 
+READY = {"data_dir": "ok", "database": "ok", "storage": "ok", "engine": "ok"}
+
 
 def test_healthz(client: TestClient) -> None:
     response = client.get("/healthz")
@@ -18,19 +20,41 @@ def test_healthz(client: TestClient) -> None:
 def test_readyz_when_ready(client: TestClient) -> None:
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ready", "checks": {"data_dir": "ok", "engine": "ok"}}
+    assert response.json() == {"status": "ready", "checks": READY}
+
+
+def test_readyz_on_each_database_backend(backend_settings: Settings) -> None:
+    response = TestClient(create_app(backend_settings)).get("/readyz")
+    assert response.json() == {"status": "ready", "checks": READY}
 
 
 def test_readyz_when_the_data_folder_cannot_be_made(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    settings = Settings(_env_file=None, data_dir=blocker / "data")  # type: ignore[call-arg]
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, data_dir=blocker / "data", database_url=f"sqlite:///{tmp_path / 'db.sqlite'}",
+        secret_key="k" * 32,
+    )
     response = TestClient(create_app(settings)).get("/readyz")
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "not ready"
     assert "not a folder" in body["checks"]["data_dir"]
+    assert body["checks"]["storage"].startswith("media folder not writable")
+    assert body["checks"]["database"] == "ok"
     assert body["checks"]["engine"] == "ok"
+
+
+def test_readyz_when_the_database_is_gone(settings: Settings, tmp_path: Path) -> None:
+    app = create_app(settings)
+    app.state.db.dispose()
+    from frameloom.store.db import Database
+
+    app.state.db = Database("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    body = TestClient(app).get("/readyz").json()
+    assert body["status"] == "not ready"
+    assert body["checks"]["database"].startswith("database unreachable")
+    assert "nobody" not in body["checks"]["database"]
 
 
 def test_every_response_has_a_request_id(client: TestClient) -> None:
@@ -55,7 +79,7 @@ def test_an_insane_incoming_request_id_is_replaced(client: TestClient) -> None:
 def test_openapi_docs_are_served(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
     schema = client.get("/openapi.json").json()
-    assert {"/healthz", "/readyz", "/api/engines"} <= set(schema["paths"])
+    assert {"/healthz", "/readyz", "/api/engines", "/api/credits/balance/simple"} <= set(schema["paths"])
 
 
 def test_readyz_when_the_default_engine_does_not_load(settings: Settings) -> None:

@@ -1,4 +1,4 @@
-"""The composition root of the HTTP service."""
+"""The composition root of the HTTP service: the one place that names the concrete classes."""
 
 from __future__ import annotations
 
@@ -7,16 +7,33 @@ from fastapi import FastAPI
 from frameloom import __version__
 from frameloom.api.errors import install_error_handlers
 from frameloom.api.middleware import RequestContextMiddleware
-from frameloom.api.routes import engines, health
+from frameloom.api.observability import Metrics
+from frameloom.api.routes import auth, credits, engines, files, health, metrics, register_page, sessions
 from frameloom.engines.registry import EngineRegistry, default_registry
+from frameloom.services.auth import AuthService
+from frameloom.services.clock import Clock, system_clock
+from frameloom.services.credits import CreditService
+from frameloom.services.links import LinkSigner
+from frameloom.services.studio import StudioService
 from frameloom.settings import Settings
+from frameloom.store.db import Database
+from frameloom.store.storage import LocalStorage, Storage
 
 
-def create_app(settings: Settings, registry: EngineRegistry | None = None) -> FastAPI:
+def create_app(
+    settings: Settings,
+    registry: EngineRegistry | None = None,
+    *,
+    clock: Clock = system_clock,
+    storage: Storage | None = None,
+) -> FastAPI:
     """Build the API from ``settings``; nothing is read from the environment here.
 
-    ``registry`` defaults to :func:`default_registry` with ``settings.engine`` as
-    default, which raises ``UnknownEngine`` for an unknown name. OpenAPI docs at ``/docs``.
+    Connects to ``settings.resolved_database_url`` and migrates it to the newest
+    schema. ``registry`` defaults to :func:`default_registry` with
+    ``settings.engine`` as default (``UnknownEngine`` for an unknown name);
+    ``storage`` to local disk under ``settings.media_dir``; ``clock`` to the
+    system's (tests move time with their own). OpenAPI docs at ``/docs``.
     """
     app = FastAPI(
         title="frameloom",
@@ -25,10 +42,24 @@ def create_app(settings: Settings, registry: EngineRegistry | None = None) -> Fa
         docs_url="/docs",
         openapi_url="/openapi.json",
     )
-    app.state.settings = settings
-    app.state.registry = registry if registry is not None else default_registry(settings.engine)
+    state = app.state
+    state.settings = settings
+    state.registry = registry if registry is not None else default_registry(settings.engine)
+    state.db = Database(settings.resolved_database_url)
+    state.db.migrate()
+    state.storage = storage if storage is not None else LocalStorage(settings.media_dir)
+    state.signer = LinkSigner(settings.ensure_secret_key(), settings.link_ttl_s, clock)
+    state.auth = AuthService(state.db, settings, clock)
+    state.credits = CreditService(state.db, clock)
+    state.studio = StudioService(state.db, state.signer, clock)
+    state.metrics = Metrics()
+
     install_error_handlers(app)
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(RequestContextMiddleware, metrics=state.metrics)
     app.include_router(health.router)
-    app.include_router(engines.router, prefix="/api")
+    app.include_router(metrics.router)
+    app.include_router(files.router)
+    app.include_router(register_page.router)
+    for module in (engines, auth, credits, sessions):
+        app.include_router(module.router, prefix="/api")
     return app

@@ -1,4 +1,8 @@
-"""Dependencies routes ask for: ``SettingsDep``, ``RegistryDep``, ``RequestId``."""
+"""Dependencies routes ask for: settings, services, the caller (``CurrentAccount``), ids and URLs.
+
+Everything is built once by :func:`frameloom.api.app.create_app` and kept on
+``app.state``; these functions only hand it out, typed.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,16 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from frameloom.api.errors import request_id_of
+from frameloom.api.errors import base_url_of, request_id_of
+from frameloom.domain.accounts import Principal
 from frameloom.engines.registry import EngineRegistry
+from frameloom.services.auth import AuthService
+from frameloom.services.credits import CreditService
+from frameloom.services.links import LinkSigner
+from frameloom.services.studio import StudioService
 from frameloom.settings import Settings
+from frameloom.store.db import Database
+from frameloom.store.storage import Storage
 
 
 def get_settings(request: Request) -> Settings:
@@ -25,6 +36,55 @@ def get_request_id(request: Request) -> str:
     return request_id_of(request)
 
 
+def get_database(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def get_storage(request: Request) -> Storage:
+    storage: Storage = request.app.state.storage
+    return storage
+
+
+def get_signer(request: Request) -> LinkSigner:
+    signer: LinkSigner = request.app.state.signer
+    return signer
+
+
+def get_auth(request: Request) -> AuthService:
+    auth: AuthService = request.app.state.auth
+    return auth
+
+
+def get_credits(request: Request) -> CreditService:
+    credits: CreditService = request.app.state.credits
+    return credits
+
+
+def get_studio(request: Request) -> StudioService:
+    studio: StudioService = request.app.state.studio
+    return studio
+
+
+def current_account(request: Request) -> Principal:
+    """The caller behind the Bearer token; 1001 when missing, malformed, unknown or expired."""
+    return get_auth(request).authenticate(request.headers.get("authorization"))
+
+
+def client_ip(request: Request) -> str:
+    """The peer address (``X-Forwarded-For`` is not trusted)."""
+    return request.client.host if request.client else "unknown"
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 RegistryDep = Annotated[EngineRegistry, Depends(get_registry)]
 RequestId = Annotated[str, Depends(get_request_id)]
+DatabaseDep = Annotated[Database, Depends(get_database)]
+StorageDep = Annotated[Storage, Depends(get_storage)]
+SignerDep = Annotated[LinkSigner, Depends(get_signer)]
+AuthDep = Annotated[AuthService, Depends(get_auth)]
+CreditsDep = Annotated[CreditService, Depends(get_credits)]
+StudioDep = Annotated[StudioService, Depends(get_studio)]
+CurrentAccount = Annotated[Principal, Depends(current_account)]
+BaseUrl = Annotated[str, Depends(base_url_of)]
+ClientIp = Annotated[str, Depends(client_ip)]

@@ -1,32 +1,40 @@
-"""Per-request context: the ``X-Request-Id`` header and the last-resort 500 answer."""
+"""Per-request context: the ``X-Request-Id`` header, the access log line, metrics, and the last-resort 500."""
 
 from __future__ import annotations
 
 import logging
 import re
+import time
 import uuid
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from frameloom.api.errors import internal_error_response
+from frameloom.api.observability import Metrics, current_request_id
 
 log = logging.getLogger("frameloom.api")
+access_log = logging.getLogger("frameloom.access")
 
 REQUEST_ID_HEADER = "X-Request-Id"
+SKILL_HEADERS = {b"x-skill-source": "skill_source", b"x-skill-version": "skill_version",
+                 b"x-skill-platform": "skill_platform"}
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 
 
 class RequestContextMiddleware:
     """Give every HTTP request an id (the caller's ``X-Request-Id`` when sane, else a new one).
 
-    The id is ``request.state.request_id`` and is echoed in the response header.
-    An exception no handler took is logged with the id and answered with the
-    500 envelope carrying ``data.request_id``: never a stack trace.
+    The id is ``request.state.request_id`` (and in every log record of the
+    request) and is echoed in the response header. Each request ends with one
+    access-log line (method, path without query, route, status, time, skill
+    headers) and one metrics observation. An exception no handler took is
+    logged with the id and answered with a 500 carrying ``request_id``: never a stack trace.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics | None = None) -> None:
         self.app = app
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -34,12 +42,16 @@ class RequestContextMiddleware:
             return
         request_id = _incoming_id(scope) or uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
+        token = current_request_id.set(request_id)
+        started_at = time.perf_counter()
+        status = 500
         started = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal started
+            nonlocal started, status
             if message["type"] == "http.response.start":
                 started = True
+                status = message["status"]
                 MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
             await send(message)
 
@@ -49,7 +61,24 @@ class RequestContextMiddleware:
             log.exception("request %s failed", request_id)
             if started:  # headers already sent: nothing better to do than drop the connection
                 raise
-            await internal_error_response(request_id)(scope, receive, send_with_id)
+            await internal_error_response(request_id, scope.get("path", "/"))(scope, receive, send_with_id)
+        finally:
+            self._record(scope, status, time.perf_counter() - started_at)
+            current_request_id.reset(token)
+
+    def _record(self, scope: Scope, status: int, seconds: float) -> None:
+        route = getattr(scope.get("route"), "path", None) or "unmatched"
+        method = scope.get("method", "-")
+        skill = _skill_headers(scope)
+        if self.metrics is not None:
+            self.metrics.observe(method, route, status, seconds)
+            if "skill_source" in skill:
+                self.metrics.count_source(skill["skill_source"])
+        if access_log.isEnabledFor(logging.INFO):
+            client = scope.get("client")
+            fields = {"method": method, "path": scope.get("path", ""), "route": route, "status": status,
+                      "ms": round(seconds * 1000, 2), "client": client[0] if client else None, **skill}
+            access_log.info("%s %s %s", method, scope.get("path", ""), status, extra={"fields": fields})
 
 
 def _incoming_id(scope: Scope) -> str | None:
@@ -58,3 +87,12 @@ def _incoming_id(scope: Scope) -> str | None:
             text = value.decode("latin-1")
             return text if _VALID_ID.match(text) else None
     return None
+
+
+def _skill_headers(scope: Scope) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for name, value in scope.get("headers", []):
+        key = SKILL_HEADERS.get(name)
+        if key is not None:
+            found[key] = value.decode("latin-1")[:128]
+    return found

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from frameloom import __version__
+from frameloom.cli.admin import admin
 from frameloom.domain.errors import FrameloomError, InvalidRequest
 from frameloom.domain.images import MAX_SEED, ImageRequest
 from frameloom.domain.sizes import ASPECTS, resolve_size
@@ -139,6 +140,7 @@ def serve(host: str | None, port: int | None) -> None:
     import uvicorn
 
     from frameloom.api.app import create_app
+    from frameloom.api.observability import configure_logging
 
     overrides: dict[str, Any] = {}
     if host is not None:
@@ -147,7 +149,8 @@ def serve(host: str | None, port: int | None) -> None:
         overrides["port"] = port
     settings = load_settings(**overrides)
     app = create_app(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    configure_logging(settings.log_level, settings.log_format)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
 
 
 def _compose_engine() -> ComposeEngine:
@@ -180,6 +183,9 @@ def _output_paths(target: Path, n: int) -> list[Path]:
     if n == 1:
         return [target]
     return [target.with_name(f"{target.stem}-{i}{target.suffix}") for i in range(1, n + 1)]
+
+
+cli.add_command(admin)
 
 
 def main() -> None:

@@ -6,7 +6,16 @@
     │   └── UnknownStyle            a style name the engine does not know
     ├── EngineUnavailable           an engine whose optional extra is not installed
     ├── EngineFailed                an engine could not produce a result
-    └── OutputError                 a result could not be written to its path; carries path, reason
+    ├── OutputError                 a result could not be written to its path; carries path, reason
+    ├── AuthError                   token missing, malformed, unknown or expired; bad login   -> 1001
+    ├── NotFound                    session, media or render missing or not the caller's      -> 1002
+    ├── InsufficientCredits         carries required, available, bind_id                      -> 2001
+    ├── PlanForbids                 the account's plan does not allow the action; reason      -> 402
+    ├── UnsupportedMedia            a file type frameloom does not take; carries supported    -> 4001
+    ├── TooLarge                    a file or body over its limit; carries max_bytes          -> 4002
+    ├── RateLimited                 try again later; carries retry_after (seconds)            -> 429
+    ├── Conflict                    the request clashes with existing state (email taken)     -> 409
+    └── LinkInvalid                 a download link with a bad signature or past its expiry   -> 403
 
 Edges (HTTP, CLI) map these to codes in one place; nothing below them formats
 messages for a transport.
@@ -71,3 +80,70 @@ class OutputError(FrameloomError):
         self.path = path
         self.reason = reason
         super().__init__(f"output: cannot write {path}: {reason}")
+
+
+class AuthError(FrameloomError):
+    """The caller is not authenticated. The message says why, never the token."""
+
+
+class NotFound(FrameloomError):
+    """``kind`` ``ident`` does not exist, or belongs to another account (the same answer)."""
+
+    def __init__(self, kind: str, ident: str) -> None:
+        self.kind = kind
+        self.ident = ident
+        super().__init__(f"{kind} {ident} not found")
+
+
+class InsufficientCredits(FrameloomError):
+    """A paid action needs ``required`` credits and only ``available`` are free.
+
+    ``bind_id`` is set for anonymous accounts: the edge turns it into the
+    registration link where a person can register and keep their credits.
+    """
+
+    def __init__(self, required: int, available: int, bind_id: str | None = None) -> None:
+        self.required = required
+        self.available = available
+        self.bind_id = bind_id
+        super().__init__(f"not enough credits: {required} required, {available} available")
+
+
+class PlanForbids(FrameloomError):
+    """The account's plan does not allow this action; ``reason`` is shown to the caller."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class UnsupportedMedia(FrameloomError):
+    """A file whose content is not one of ``supported`` (or cannot be decoded)."""
+
+    def __init__(self, message: str, supported: list[str]) -> None:
+        self.supported = list(supported)
+        super().__init__(message)
+
+
+class TooLarge(FrameloomError):
+    """A file or request body over ``max_bytes`` (or an image over its pixel limit)."""
+
+    def __init__(self, message: str, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        super().__init__(message)
+
+
+class RateLimited(FrameloomError):
+    """Too many requests; the caller may try again in ``retry_after`` seconds (at least 1)."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        self.retry_after = max(1, int(retry_after))
+        super().__init__(message)
+
+
+class Conflict(FrameloomError):
+    """The request clashes with what exists (an email already registered, a bound account)."""
+
+
+class LinkInvalid(FrameloomError):
+    """A ``/files/...`` link whose signature does not match or whose time is over."""

@@ -11,8 +11,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from frameloom import __version__
-from frameloom.api.deps import RegistryDep, SettingsDep
+from frameloom.api.deps import DatabaseDep, RegistryDep, SettingsDep, StorageDep
 from frameloom.engines.registry import EngineRegistry
+from frameloom.store.db import Database
 
 log = logging.getLogger("frameloom.api")
 router = APIRouter(tags=["health"])
@@ -37,9 +38,16 @@ def healthz() -> Health:
 
 
 @router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
-def readyz(settings: SettingsDep, registry: RegistryDep) -> Readiness | JSONResponse:
-    """The service can take work: its data folder is writable and its default engine loads."""
-    checks = {"data_dir": _data_dir_check(settings.data_dir), "engine": _engine_check(registry)}
+def readyz(
+    settings: SettingsDep, registry: RegistryDep, db: DatabaseDep, storage: StorageDep
+) -> Readiness | JSONResponse:
+    """The service can take work: data folder writable, database answers, storage writable, engine loads."""
+    checks = {
+        "data_dir": _data_dir_check(settings.data_dir),
+        "database": _database_check(db),
+        "storage": storage.check(),
+        "engine": _engine_check(registry),
+    }
     ready = all(value == "ok" for value in checks.values())
     body = Readiness(status="ready" if ready else "not ready", checks=checks)
     return body if ready else JSONResponse(status_code=503, content=body.model_dump())
@@ -62,4 +70,14 @@ def _engine_check(registry: EngineRegistry) -> str:
     except Exception as exc:
         log.warning("readiness: default engine %r does not load", registry.default, exc_info=True)
         return f"{type(exc).__name__}: {exc}"
+    return "ok"
+
+
+def _database_check(db: Database) -> str:
+    """``ok`` when the database answers ``SELECT 1``; otherwise the kind of failure (no URL, no password)."""
+    try:
+        db.ping()
+    except Exception as exc:
+        log.warning("readiness: database does not answer: %s", type(exc).__name__)
+        return f"database unreachable ({type(exc).__name__})"
     return "ok"

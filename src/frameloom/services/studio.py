@@ -1,0 +1,100 @@
+"""Sessions and their state (SPEC sections 3 and 5): create one, read everything it holds."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from frameloom.domain.accounts import Principal
+from frameloom.domain.errors import InvalidRequest, Problem
+from frameloom.services.clock import Clock
+from frameloom.services.links import LinkSigner
+from frameloom.store import studio as repo
+from frameloom.store.db import Database
+from frameloom.store.ids import new_id
+from frameloom.store.models import Generation, Media
+
+# A new session's draft (SPEC section 5): version 1, no tracks, 1080p at 30 fps.
+EMPTY_DRAFT: dict[str, Any] = {"v": 1, "d": 0, "m": {"w": 1920, "h": 1080, "fps": 30, "ar": "16:9"}, "t": []}
+MAX_TASK_NAME = 200
+MAX_LANGUAGE = 16
+
+
+@dataclass(frozen=True)
+class SessionState:
+    session_id: str
+    draft: dict[str, Any]
+    summary: str
+    media: list[dict[str, Any]]
+    generations: list[dict[str, Any]]
+    renders: list[dict[str, Any]]
+    version: int
+    updated_at: str
+    bind_id: str | None
+
+
+def summarize(draft: dict[str, Any]) -> str:
+    """The one-line timeline text; a draft without tracks reads ``Timeline (0 tracks): empty``."""
+    tracks = draft.get("t") or []
+    if not tracks:
+        return "Timeline (0 tracks): empty"
+    names = [f"{i}. {t.get('m', {}).get('name', t.get('id', '?'))}" for i, t in enumerate(tracks, 1)]
+    return f"Timeline ({len(tracks)} tracks): " + " ".join(names)
+
+
+def media_view(media: Media, signer: LinkSigner, base_url: str) -> dict[str, Any]:
+    """A media row as the API shows it, with a fresh signed ``url``."""
+    return {
+        "media_id": media.id, "kind": media.kind, "format": media.format, "filename": media.filename,
+        "bytes": media.bytes, "width": media.width, "height": media.height, "duration_ms": media.duration_ms,
+        "url": signer.url(base_url, media.storage_key),
+    }
+
+
+def generation_view(gen: Generation) -> dict[str, Any]:
+    return {
+        "generation_id": gen.id, "prompt": gen.prompt, "engine": gen.engine, "seed": gen.seed,
+        "width": gen.width, "height": gen.height, "n": gen.n, "style": gen.style, "status": gen.status,
+        "media_ids": list(gen.media_ids), "created_at": gen.created_at.isoformat(),
+    }
+
+
+class StudioService:
+    def __init__(self, db: Database, signer: LinkSigner, clock: Clock) -> None:
+        self.db = db
+        self.signer = signer
+        self.clock = clock
+
+    def create_session(self, who: Principal, task_name: str, language: str) -> str:
+        """A new session with an empty draft; returns its id."""
+        problems = []
+        if not 1 <= len(task_name.strip()) <= MAX_TASK_NAME:
+            problems.append(Problem("task_name", f"must be 1 to {MAX_TASK_NAME} characters"))
+        if not 1 <= len(language.strip()) <= MAX_LANGUAGE:
+            problems.append(Problem("language", f"must be 1 to {MAX_LANGUAGE} characters"))
+        if problems:
+            raise InvalidRequest(problems)
+        session_id = new_id("ses")
+        with self.db.write() as session:
+            repo.add_session(session, session_id, who.account_id, task_name.strip(), language.strip(),
+                             copy.deepcopy(EMPTY_DRAFT), self.clock())
+        return session_id
+
+    def state(self, who: Principal, session_id: str, base_url: str) -> SessionState:
+        """Everything the session holds; ``NotFound`` for a missing or another account's session."""
+        with self.db.read() as session:
+            row = repo.owned_session(session, who.account_id, session_id)
+            media = repo.session_media(session, session_id)
+            generations = repo.session_generations(session, session_id)
+        return SessionState(
+            session_id=row.id,
+            draft=row.draft,
+            summary=summarize(row.draft),
+            media=[media_view(m, self.signer, base_url) for m in media],
+            generations=[generation_view(g) for g in generations],
+            renders=[],
+            version=row.version,
+            updated_at=row.updated_at.isoformat(),
+            bind_id=who.bind_id if who.anonymous else None,
+        )

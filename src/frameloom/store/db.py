@@ -1,0 +1,108 @@
+"""The database handle: one engine, read and write transactions, migrations at start.
+
+SQLite (the embedded default) and PostgreSQL (scale-out) behave the same to
+callers. Writes are serialised on SQLite: a process-wide lock plus
+``BEGIN IMMEDIATE`` (so several processes on one file also queue instead of
+failing); reads run concurrently in WAL mode. On PostgreSQL the conditional
+``UPDATE``\\ s of the repositories take row locks, so nothing extra is needed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy.engine import URL
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+_WRITE_OPTION = "frameloom_write"
+# Any constant: the key of the PostgreSQL advisory lock held while migrating,
+# so API nodes starting together do not run the same migration twice.
+_MIGRATION_LOCK_KEY = 7_341_029_113
+
+
+class Database:
+    """Sessions on ``url`` (a SQLAlchemy URL). Nothing connects until first use.
+
+    ``read()`` and ``write()`` yield an ORM :class:`Session`; ``write()``
+    commits when the block ends and rolls back on any exception.
+    """
+
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+        self.url: URL = make_url(url)
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self.engine = self._create_engine(pool_size)
+        self._reads = sessionmaker(self.engine, expire_on_commit=False)
+        writer = self.engine.execution_options(**{_WRITE_OPTION: True}) if self.is_sqlite else self.engine
+        self._writes = sessionmaker(writer, expire_on_commit=False)
+        self._write_lock: threading.Lock | None = threading.Lock() if self.is_sqlite else None
+
+    def _create_engine(self, pool_size: int) -> Engine:
+        if not self.is_sqlite:
+            return create_engine(self.url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+        if self.url.database and self.url.database != ":memory:":
+            Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            self.url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=pool_size,
+            max_overflow=pool_size,
+        )
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for queries; whatever it wrote is rolled back."""
+        with self._reads() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session whose work is committed at the end of the block (rolled back on error)."""
+        lock: AbstractContextManager[Any] = self._write_lock if self._write_lock is not None else nullcontext()
+        with lock, self._writes() as session, session.begin():
+            yield session
+
+    def ping(self) -> None:
+        """Raise if the database cannot answer ``SELECT 1``."""
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration (Alembic ``upgrade head``)."""
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with self.engine.begin() as conn:
+            if not self.is_sqlite:
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Take transactions out of the driver's hands so that BEGIN is ours (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    immediate = conn.get_execution_options().get(_WRITE_OPTION, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -1,0 +1,192 @@
+"""The tables, as typed SQLAlchemy 2 models. The migrations in ``migrations/`` create them.
+
+Times are stored as UTC without a zone (SQLite has none) and read back as
+aware UTC datetimes. Ids are short prefixed random strings (``acc_...``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A ``DateTime`` that takes and gives aware UTC datetimes on every backend."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass an aware UTC datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+class Account(Base):
+    """A caller. ``plan`` is ``anonymous`` or ``registered``; credits never go below 0."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (
+        CheckConstraint("available >= 0", name="ck_accounts_available"),
+        CheckConstraint("frozen >= 0", name="ck_accounts_frozen"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    plan: Mapped[str] = mapped_column(String(16))
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    bind_id: Mapped[str] = mapped_column(String(40), unique=True)
+    available: Mapped[int] = mapped_column(BigInteger, default=0)
+    frozen: Mapped[int] = mapped_column(BigInteger, default=0)
+    merged_into: Mapped[str | None] = mapped_column(String(32))
+    created_ip: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class Token(Base):
+    """A bearer token, stored only as the SHA-256 of its text."""
+
+    __tablename__ = "tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class AnonymousClient(Base):
+    """When each ``X-Client-Id`` last got an anonymous token (one per 7 days)."""
+
+    __tablename__ = "anonymous_clients"
+
+    client_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    issued_at: Mapped[datetime]
+    account_id: Mapped[str] = mapped_column(String(32))
+
+
+class AnonymousIp(Base):
+    """How many anonymous tokens an address got in its current fixed window."""
+
+    __tablename__ = "anonymous_ips"
+
+    ip: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start: Mapped[datetime]
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class CreditHold(Base):
+    """Credits frozen for one paid action: ``frozen``, then ``settled`` or ``refunded``."""
+
+    __tablename__ = "credit_holds"
+    __table_args__ = (CheckConstraint("amount >= 0", name="ck_credit_holds_amount"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    purpose: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+
+class CreditEntry(Base):
+    """One line of the ledger: how ``available`` and ``frozen`` moved, and why."""
+
+    __tablename__ = "credit_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    available_delta: Mapped[int] = mapped_column(BigInteger)
+    frozen_delta: Mapped[int] = mapped_column(BigInteger)
+    hold_id: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime]
+
+
+class StudioSession(Base):
+    """A working session: its draft (timeline JSON, SPEC section 5) and a version bumped on each change."""
+
+    __tablename__ = "studio_sessions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    task_name: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(16))
+    draft: Mapped[dict[str, Any]] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Media(Base):
+    """A stored file: an upload, an import or a generated image. Dimensions in px, duration in ms."""
+
+    __tablename__ = "media"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    session_id: Mapped[str | None] = mapped_column(ForeignKey("studio_sessions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    format: Mapped[str] = mapped_column(String(8))
+    filename: Mapped[str] = mapped_column(String(255))
+    bytes: Mapped[int] = mapped_column(BigInteger)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    duration_ms: Mapped[int | None] = mapped_column(BigInteger)
+    storage_key: Mapped[str] = mapped_column(String(512))
+    source: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+
+
+class Generation(Base):
+    """One image generation request and what came of it (``media_ids`` in order)."""
+
+    __tablename__ = "generations"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    session_id: Mapped[str | None] = mapped_column(ForeignKey("studio_sessions.id"), index=True)
+    prompt: Mapped[str] = mapped_column(Text)
+    engine: Mapped[str] = mapped_column(String(64))
+    seed: Mapped[int] = mapped_column(BigInteger)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    n: Mapped[int] = mapped_column(Integer)
+    style: Mapped[str | None] = mapped_column(String(64))
+    end_user: Mapped[str | None] = mapped_column(String(256))
+    status: Mapped[str] = mapped_column(String(16))
+    hold_id: Mapped[str | None] = mapped_column(String(32))
+    media_ids: Mapped[list[str]] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
