@@ -33,7 +33,7 @@ def paths(data: object, **kwargs: Any) -> list[str]:
 
 def draft_with(segments: dict[int, list[dict[str, Any]]] | None = None, **meta: Any) -> dict[str, Any]:
     """A minimal valid draft: one track of each kind (t[0] video, t[1] audio, t[2] text)."""
-    sg = {0: [], 1: [], 2: []} | (segments or {})
+    sg: dict[int, list[dict[str, Any]]] = {0: [], 1: [], 2: []} | (segments or {})
     return {"v": 1, "m": {"w": 1920, "h": 1080, "fps": 30} | meta,
             "t": [{"id": "v", "tt": 0, "sg": sg[0]}, {"id": "a", "tt": 1, "sg": sg[1]}, {"id": "x", "tt": 7, "sg": sg[2]}]}
 

@@ -116,7 +116,7 @@ def trim_segment(
     if not isinstance(segment, VideoSegment) and (in_ms is not None or out_ms is not None):
         field = "in_ms" if in_ms is not None else "out_ms"
         raise InvalidRequest.of(field, f"only video segments have source in/out points; {segment_id!r} has none")
-    trimmed = segment
+    trimmed: Segment = segment
     if isinstance(trimmed, VideoSegment) and in_ms is not None:
         trimmed = replace(trimmed, in_ms=in_ms)
     if isinstance(trimmed, VideoSegment) and out_ms is not None:
@@ -127,14 +127,14 @@ def trim_segment(
         if duration_ms < 1:
             raise InvalidRequest.of("duration_ms", f"{duration_ms} ms: must be 1 ms or more")
         trimmed = _with_duration(trimmed, duration_ms)
-    final = trimmed
-    return _map_segment(draft, segment_id, lambda _: final)
+    return _map_segment(draft, segment_id, lambda _: trimmed)
 
 
 def set_duration(draft: Draft, duration_ms: int | None) -> Draft:
     """Set the draft's ``d`` alone (None: the length follows the content).
     Segments past the new end are an error; :func:`fit_duration` cuts them."""
-    return check_structure(replace(draft, duration_ms=duration_ms))
+    given = draft.given if duration_ms is not None else draft.given - {"d"}  # None: no "d" key at all
+    return check_structure(replace(draft, duration_ms=duration_ms, given=given))
 
 
 def fit_duration(draft: Draft, duration_ms: int) -> Draft:
