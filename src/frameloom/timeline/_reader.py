@@ -75,7 +75,7 @@ class Reader:
         if value is ABSENT:
             return None
         if not is_int(value):
-            self.problem(key, f"{shown(value)}: must be a whole number of {unit}")
+            self.problem(key, f"{shown(value)}: must be a whole number" + (f" of {unit}" if unit else ""))
             return None
         assert isinstance(value, int)
         if minimum is not None and value < minimum:
