@@ -82,6 +82,23 @@ def test_default_output_name_carries_the_seed(tmp_path: Path) -> None:
     assert (tmp_path / "frameloom-77.png").exists()
 
 
+def test_generate_a_video_with_music(tmp_path: Path) -> None:
+    import av
+
+    out = tmp_path / "fox.mp4"
+    result = run("generate", "a fox in a forest at night", "-o", str(out), "--seconds", "2", "--size", "320x176",
+                 "--music", "lofi", "--seed", "3")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"{out}  320x176  2 s  30 fps  seed 3"
+    with av.open(str(out)) as container:
+        video, audio = container.streams.video[0], container.streams.audio[0]
+        assert (video.codec_context.name, video.width, video.height) == ("h264", 320, 176)
+        assert audio.codec_context.name == "aac"
+        assert container.duration is not None
+        assert abs(container.duration / 1e6 - 2.0) < 0.05
+        assert sum(1 for _ in container.decode(video=0)) == 60
+
+
 def test_plan_prints_json() -> None:
     result = run("plan", "一只狐狸 reading", "--seed", "3", "--size", "1280x720")
     assert result.exit_code == 0, result.output
@@ -113,11 +130,13 @@ def test_plan_refuses_an_unknown_style() -> None:
         (["generate", "a fox", "--n", "5"], "error: n: 5: must be 1 to 4"),
         (["generate", "a fox", "--seed", "-1"], "error: seed: -1: must be 0 to"),
         (["generate", "a fox", "-o", "nowhere/out.png"], "error: output: cannot write nowhere/out.png: folder"),
-        (["generate", "a fox", "-o", "out.gif"], "error: output: .gif video output is not available yet"),
-        (["generate", "a fox", "-o", "out.mp4"], "error: output: .mp4 video output is not available yet"),
+        (["generate", "a fox", "-o", "out.mp4", "--seconds", "0"], "error: seconds: 0.0: must be 1 to 300"),
+        (["generate", "a fox", "-o", "out.mp4", "--music", "polka"], "error: music: unknown music 'polka'"),
+        (["generate", "a fox", "-o", "out.mp4", "--n", "2"], "error: n: 2: a video output takes one variation"),
+        (["generate", "a fox", "-o", "nowhere/out.mp4"], "error: output: cannot write nowhere/out.mp4: folder"),
         (["generate", "a fox", "-o", "out.bmp"], "error: output: .bmp is not an image format"),
-        (["generate", "a fox", "--seconds", "5"], "error: seconds: video generation is not available yet"),
-        (["generate", "a fox", "--music", "lofi"], "error: music: video generation is not available yet"),
+        (["generate", "a fox", "-o", "out.png", "--seconds", "5"], "error: seconds: needs a video output"),
+        (["generate", "a fox", "-o", "out.png", "--music", "lofi"], "error: music: needs a video output"),
         (["plan", ""], "error: prompt: must not be empty"),
         (["plan", "a fox", "--aspect", "2:1"], "error: aspect: unknown aspect '2:1'"),
     ],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -63,7 +64,9 @@ def cli(debug: bool) -> None:
 @cli.command()
 @click.argument("prompt")
 @click.option(
-    "-o", "--output", default=None, help="file to write: .png, .jpg or .webp (default frameloom-SEED.png)"
+    "-o", "--output", default=None,
+    help="file to write: .png, .jpg, .webp, or a video: .mp4, .gif, .mov, .webm, .mkv, .avi "
+    "(default frameloom-SEED.png, or .mp4 with --seconds)",
 )
 @click.option("--aspect", default=None, help=_aspect_help)
 @click.option("--size", default=None, metavar="WxH", help="explicit size in px, e.g. 1280x720")
@@ -71,8 +74,8 @@ def cli(debug: bool) -> None:
 @click.option("--seed", default=None, type=int, help="seed (0 to 2**32-1); random when omitted")
 @click.option("--style", default=None, help="style name, e.g. watercolor")
 @click.option("--engine", "engine_name", default=None, help="engine name (default: FRAMELOOM_ENGINE or compose)")
-@click.option("--seconds", default=None, type=float, help="video length (not available yet)")
-@click.option("--music", default=None, help="background music style for video (not available yet)")
+@click.option("--seconds", default=None, type=float, help="video length in seconds (default 8)")
+@click.option("--music", default=None, help="built-in background music: lofi, ambient, upbeat, cinematic")
 def generate(
     prompt: str,
     output: str | None,
@@ -85,17 +88,26 @@ def generate(
     seconds: float | None,
     music: str | None,
 ) -> None:
-    """Generate images for PROMPT locally (no server) and write them to OUTPUT.
+    """Generate images or a video for PROMPT locally (no server) and write them to OUTPUT.
 
     With --n above 1 the files are numbered: out-1.png, out-2.png, ...
+    A video output (.mp4, .gif, ...) makes a video of --seconds with --music.
     Prints one line per file written.
     """
     from frameloom.engines import default_registry
     from frameloom.render import check_writable, format_for_path, image_metadata, save_image
 
     chosen_seed = seed if seed is not None else _random_seed()
-    target = Path(output) if output is not None else Path(f"frameloom-{chosen_seed}.png")
-    _refuse_video(target, seconds, music)
+    default = f"frameloom-{chosen_seed}.mp4" if seconds is not None else f"frameloom-{chosen_seed}.png"
+    target = Path(output) if output is not None else Path(default)
+    if target.suffix.lower() in VIDEO_SUFFIXES:
+        _video(prompt, target, aspect, size, n, chosen_seed, style, seconds, music)
+        if seed is None:
+            _announce_random(chosen_seed)
+        return
+    if seconds is not None or music is not None:
+        field = "seconds" if seconds is not None else "music"
+        raise InvalidRequest.of(field, f"needs a video output ({', '.join(VIDEO_SUFFIXES)}), not {target.suffix}")
     format_for_path(target)
     settings = load_settings()
     dims = resolve_size(aspect, size)
@@ -159,14 +171,30 @@ def _compose_engine() -> ComposeEngine:
     return ComposeEngine()
 
 
-def _refuse_video(target: Path, seconds: float | None, music: str | None) -> None:
-    if target.suffix.lower() in VIDEO_SUFFIXES:
-        raise InvalidRequest.of(
-            "output", f"{target.suffix} video output is not available yet; use .png, .jpg or .webp"
-        )
-    if seconds is not None or music is not None:
-        field = "seconds" if seconds is not None else "music"
-        raise InvalidRequest.of(field, "video generation is not available yet")
+def _video(prompt: str, target: Path, aspect: str | None, size: str | None, n: int, seed: int,
+           style: str | None, seconds: float | None, music: str | None) -> None:
+    """Text to video through a draft and the compositor; a progress line on stderr."""
+    from frameloom.render import check_writable
+    from frameloom.studio.text_to_video import VideoRequest, text_to_video
+
+    if n != 1:
+        raise InvalidRequest.of("n", f"{n}: a video output takes one variation")
+    dims = resolve_size(aspect, size)
+    request = VideoRequest(prompt=prompt, seconds=seconds if seconds is not None else 8.0, width=dims.width,
+                           height=dims.height, seed=seed, style=style, music=music)
+    check_writable(target)
+    interactive = sys.stderr.isatty()
+    result = text_to_video(request, target, target.suffix.lower().lstrip("."),
+                           progress=_progress_line if interactive else None)
+    if interactive:
+        click.echo("\r" + " " * 30 + "\r", nl=False, err=True)
+    click.echo(f"{target}  {result.width}x{result.height}  {result.duration_ms / 1000:g} s  {result.fps} fps  "
+               f"seed {seed}")
+
+
+def _progress_line(fraction: float) -> None:
+    """A progress line rewritten in place (only on a terminal)."""
+    click.echo(f"\rrendering {fraction * 100:3.0f} %", nl=False, err=True)
 
 
 def _random_seed() -> int:

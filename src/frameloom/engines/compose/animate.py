@@ -177,18 +177,27 @@ class ShotPlayer:
         self.vignette = (255 * (1 - 0.3 * np.clip(radial_falloff(width, height) - 0.35, 0, None) ** 1.6)).astype(
             np.uint8)
 
-    def frame(self, local_ms: int) -> Array:
+    def offsets(self, local_ms: int) -> list[tuple[int, int]]:
+        """Where each group's top-left corner sits under the window (px, in
+        the group's image) at ``local_ms``: every group follows the camera by
+        its parallax share, clouds also drift."""
         u = min(max(local_ms / max(self.shot.duration_ms, 1), 0.0), 1.0)
         e = 0.5 - 0.5 * math.cos(math.pi * u)
         (sx, sy), (ex, ey) = self.shot.start, self.shot.end
         room_x, room_y = self.painted.width - self.width, self.painted.height - self.height
         k = self.height / 1080
-        for group, image in self.images:
+        out = []
+        for group, _ in self.images:
             x = sx + (ex - sx) * e * group.parallax - group.drift * k * local_ms / 1000
             y = sy + (ey - sy) * e * group.parallax
             if group.drift:
                 x = x % max(room_x, 1)
-            self.canvas.drawImage(image, -round(min(max(x, 0), room_x)), -round(min(max(y, 0), room_y)))
+            out.append((round(min(max(x, 0), room_x)), round(min(max(y, 0), room_y))))
+        return out
+
+    def frame(self, local_ms: int) -> Array:
+        for (_, image), (x, y) in zip(self.images, self.offsets(local_ms), strict=True):
+            self.canvas.drawImage(image, -x, -y)
         self.life.draw(self.canvas, local_ms)
         yuv: Array = cv2.cvtColor(self.frame_px, cv2.COLOR_RGBA2YUV_I420)
         luma = yuv[: self.height]

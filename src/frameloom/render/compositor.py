@@ -1,0 +1,254 @@
+"""The compositor: a draft (timeline) rendered to a file, frame by frame.
+
+Compositing is a pure function of time: at each frame the topmost playing
+video segment (crossfaded or faded with its predecessor during its
+transition), then the text overlays playing then, in track order; the audio
+mix follows the same clock in chunks of one frame. Memory stays bounded: one
+decoded frame per open source, one audio chunk, and the prepared overlays.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image
+
+from frameloom.domain.errors import FrameloomError, InvalidRequest
+from frameloom.render.audio import RATE, AudioClip, AudioSource, BufferAudio, decode_audio, mix
+from frameloom.render.export import OutputSpec, check_format, open_writer
+from frameloom.render.frames import Array, Overlay, black, blend, fade, overlay_from_rgba
+from frameloom.render.frames import mix as mix_frames
+from frameloom.render.music import music_loop
+from frameloom.render.sources import StillSource, VideoFileSource, VisualSource
+from frameloom.render.text import TextStyle, parse_colour, render_text
+from frameloom.timeline import AudioSegment, Draft, TextSegment, TrackKind, VideoSegment
+
+Progress = Callable[[float], None]
+VisualFactory = Callable[[VideoSegment, int, int], VisualSource]
+MAX_WIDTH, MAX_SHORT = 1920, 1080
+
+
+class RenderCancelled(FrameloomError):
+    """The render was cancelled between two frames; nothing was written."""
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    path: Path
+    format: str
+    width: int
+    height: int
+    fps: int
+    duration_ms: int
+    frames: int
+    bytes: int
+    seconds: float
+
+
+@dataclass
+class Media:
+    """Where segment sources come from: media ids to files, generated ids to
+    in-memory visual factories (animated shots), ``bgm:<style>`` to music."""
+
+    files: Mapping[str, Path] = field(default_factory=dict)
+    visuals: Mapping[str, VisualFactory] = field(default_factory=dict)
+    music_seed: int = 0
+
+    def open_visual(self, seg: VideoSegment, width: int, height: int) -> VisualSource:
+        if seg.src in self.visuals:
+            return self.visuals[seg.src](seg, width, height)
+        path = self._file(seg.src)
+        if _is_image(path):
+            return StillSource.open(path, width, height, seg.fit, seg.motion, seg.duration_ms)
+        return VideoFileSource(path, width, height, seg.fit, seg.motion, seg.in_ms, seg.duration_ms)
+
+    def open_audio(self, seg: AudioSegment) -> AudioSource:
+        if seg.src.startswith("bgm:"):
+            return BufferAudio(music_loop(seg.src[4:], self.music_seed), loop=True)
+        return BufferAudio(decode_audio(self._file(seg.src)), loop=seg.loop)
+
+    def _file(self, src: str) -> Path:
+        if src not in self.files:
+            raise InvalidRequest.of("src", f"unknown media {src!r}")
+        return self.files[src]
+
+
+def _is_image(path: Path) -> bool:
+    try:
+        with Image.open(path) as img:
+            return getattr(img, "n_frames", 1) == 1 or img.format not in ("GIF", "WEBP")
+    except Exception:  # Pillow raises many types for "not an image": then it is a video
+        return False
+
+
+def output_size(draft: Draft, width: int | None, height: int | None) -> tuple[int, int]:
+    """The export size: the draft's unless given; even, at most 1920 wide and 1080 on the short side."""
+    w, h = width or draft.width, height or draft.height
+    if width and not height:
+        h = round(draft.height * width / draft.width)
+    if height and not width:
+        w = round(draft.width * height / draft.height)
+    w, h = w - w % 2, h - h % 2
+    if max(w, h) > MAX_WIDTH or min(w, h) > MAX_SHORT or min(w, h) < 16:
+        raise InvalidRequest.of("size", f"{w}x{h}: at most 1920 px long and 1080 px short, at least 16 px")
+    return w, h
+
+
+@dataclass(frozen=True)
+class TextLayer:
+    seg: TextSegment
+    overlay: Overlay
+
+    def opacity(self, t_ms: int) -> float:
+        local = t_ms - self.seg.start_ms
+        level = 1.0
+        if self.seg.fade_in_ms > 0:
+            level = min(level, local / self.seg.fade_in_ms)
+        if self.seg.fade_out_ms > 0:
+            level = min(level, (self.seg.duration_ms - local) / self.seg.fade_out_ms)
+        return max(0.0, min(1.0, level))
+
+
+def prepare_text(seg: TextSegment, draft: Draft, width: int, height: int) -> TextLayer:
+    """Render a text segment's sprite once and place it per its ``pos``."""
+    k = height / draft.height
+    box = seg.box if isinstance(seg.box, str) else ("#000000" if seg.box else None)
+    style = TextStyle(size=seg.size * k, colour=parse_colour(seg.color),
+                      box=parse_colour(box) if box else None, font=seg.font)
+    sprite = render_text(seg.text, style, int(width * 0.9))
+    sh, sw = sprite.shape[:2]
+    if isinstance(seg.pos, tuple):
+        fx, fy = seg.pos
+        cx = fx * width if fx <= 1 and fy <= 1 else fx * k
+        cy = fy * height if fx <= 1 and fy <= 1 else fy * k
+        x, y = cx - sw / 2, cy - sh / 2
+    else:
+        x = (width - sw) / 2
+        y = {"top": height * 0.08, "center": (height - sh) / 2, "bottom": height * 0.92 - sh}[seg.pos]
+    return TextLayer(seg, overlay_from_rgba(sprite, int(x), int(y)))
+
+
+class VideoTrackPlayer:
+    """Plays one video track: opens sources as segments start, closes them after."""
+
+    def __init__(self, segments: tuple[VideoSegment, ...], media: Media, width: int, height: int) -> None:
+        self.segments = sorted(segments, key=lambda s: s.start_ms)
+        self.media, self.width, self.height = media, width, height
+        self.open: dict[str, VisualSource] = {}
+
+    def _source(self, seg: VideoSegment) -> VisualSource:
+        if seg.id not in self.open:
+            self.open[seg.id] = self.media.open_visual(seg, self.width, self.height)
+        return self.open[seg.id]
+
+    def frame(self, t_ms: int) -> Array | None:
+        """This track's frame at ``t_ms``, or None when nothing plays."""
+        for i, seg in enumerate(self.segments):
+            if not seg.start_ms <= t_ms < seg.start_ms + seg.duration_ms:
+                continue
+            self._close_before(i)
+            picture = self._source(seg).frame(t_ms - seg.start_ms)
+            tr = seg.transition
+            local = t_ms - seg.start_ms
+            if tr is not None and local < tr.duration_ms:
+                u = local / max(tr.duration_ms, 1)
+                prev = self.segments[i - 1] if i > 0 else None
+                if tr.kind == "crossfade" and prev is not None and prev.start_ms + prev.duration_ms >= seg.start_ms:
+                    # the outgoing segment keeps playing under the incoming one
+                    return mix_frames(self._source(prev).frame(t_ms - prev.start_ms), picture, u)
+                return fade(picture, u)
+            return picture
+        return None
+
+    def _close_before(self, index: int) -> None:
+        for seg in self.segments[: max(0, index - 1)]:
+            source = self.open.pop(seg.id, None)
+            if source is not None:
+                source.close()
+
+    def close(self) -> None:
+        for source in self.open.values():
+            source.close()
+        self.open.clear()
+
+
+def render_draft(draft: Draft, target: Path, fmt: str = "mp4", *, media: Media | None = None,
+                 width: int | None = None, height: int | None = None, fps: int | None = None,
+                 progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> RenderResult:
+    """Render ``draft`` to ``target``. ``progress`` gets 0..1 about ten times a
+    second of output; ``cancelled`` is asked before every frame and, when it
+    says yes, the export stops with :class:`RenderCancelled` and no file."""
+    started = time.perf_counter()
+    # 1. what to write
+    fmt = check_format(fmt)
+    media = media or Media()
+    w, h = output_size(draft, width, height)
+    rate = fps or draft.fps
+    duration = draft.duration_ms if draft.duration_ms is not None else _content_ms(draft)
+    if duration <= 0:
+        raise InvalidRequest.of("d", "the timeline is empty")
+    spec = OutputSpec(fmt, w, h, rate, duration)
+    frames = max(1, duration * rate // 1000)
+    # 2. prepare once: players per video track, text sprites, audio clips
+    players = [VideoTrackPlayer(tuple(s for s in t.segments if isinstance(s, VideoSegment)), media, w, h)
+               for t in draft.tracks if t.kind == TrackKind.VIDEO]
+    texts = [prepare_text(s, draft, w, h) for t in draft.tracks if t.kind == TrackKind.TEXT
+             for s in t.segments if isinstance(s, TextSegment)]
+    clips = [_clip(s, media) for t in draft.tracks if t.kind == TrackKind.AUDIO
+             for s in t.segments if isinstance(s, AudioSegment)] if spec.wants_audio else []
+    writer = open_writer(target, spec)
+    empty = black(w, h)
+    try:
+        # 3. frame by frame
+        for i in range(frames):
+            if cancelled is not None and cancelled():
+                raise RenderCancelled("the render was cancelled")
+            t_ms = i * 1000 // rate
+            if spec.wants_video:
+                writer.video(_compose(players, texts, t_ms, empty), i)
+            a0, a1 = i * RATE // rate, (i + 1) * RATE // rate
+            if clips or spec.wants_audio:
+                writer.audio(mix(clips, a0, a1 - a0), a0)
+            if progress is not None and (i % max(1, rate // 10) == 0 or i == frames - 1):
+                progress((i + 1) / frames)
+        writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    finally:
+        for player in players:
+            player.close()
+    return RenderResult(target, fmt, w, h, rate, duration, frames, target.stat().st_size,
+                        time.perf_counter() - started)
+
+
+def _compose(players: list[VideoTrackPlayer], texts: list[TextLayer], t_ms: int, empty: Array) -> Array:
+    frame: Array | None = None
+    for player in reversed(players):  # the last video track is on top
+        frame = player.frame(t_ms)
+        if frame is not None:
+            break
+    playing = [layer for layer in texts if layer.seg.start_ms <= t_ms < layer.seg.start_ms + layer.seg.duration_ms]
+    if not playing:
+        return frame if frame is not None else empty
+    out = (frame if frame is not None else empty).copy()
+    for layer in playing:
+        opacity = layer.opacity(t_ms)
+        if opacity > 0:
+            blend(out, layer.overlay, opacity)
+    return out
+
+
+def _clip(seg: AudioSegment, media: Media) -> AudioClip:
+    def samples(ms: int) -> int:
+        return ms * RATE // 1000
+
+    return AudioClip(media.open_audio(seg), samples(seg.start_ms), samples(seg.duration_ms), seg.volume,
+                     samples(seg.fade_in_ms), samples(seg.fade_out_ms))
+
+
+def _content_ms(draft: Draft) -> int:
+    return max((s.start_ms + s.duration_ms for t in draft.tracks for s in t.segments), default=0)

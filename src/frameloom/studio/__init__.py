@@ -1,0 +1,1 @@
+"""Use cases that combine engines, timelines and the compositor (text to video, ...)."""
