@@ -15,7 +15,7 @@ help:
 	@echo "make serve   start the API on http://$(HOST):$(PORT) (docs at /docs)"
 	@echo "make test    ruff + mypy + pytest"
 	@echo "make lint    ruff + mypy only"
-	@echo "make bench   time one 1920x1080 compose image"
+	@echo "make bench   compose images, the video compositor against the encoder, text to video"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,7 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/video.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
