@@ -1,8 +1,8 @@
 """The compositor: a draft (timeline) rendered to a file, frame by frame.
 
-Compositing is a pure function of time: at each frame the topmost playing
-video segment (crossfaded or faded with its predecessor during its
-transition), then the text overlays playing then, in track order; the audio
+Compositing is a pure function of time (``timeline.active_at``): at each
+frame the topmost playing video segment (crossfaded or faded with its
+predecessor during its transition), then the text overlays playing then; the audio
 mix follows the same clock in chunks of one frame. Memory stays bounded: one
 decoded frame per open source, one audio chunk, and the prepared overlays.
 """
@@ -24,7 +24,16 @@ from frameloom.render.frames import mix as mix_frames
 from frameloom.render.music import music_loop
 from frameloom.render.sources import StillSource, VideoFileSource, VisualSource
 from frameloom.render.text import TextStyle, parse_colour, render_text
-from frameloom.timeline import AudioSegment, Draft, TextSegment, TrackKind, VideoSegment
+from frameloom.timeline import (
+    AudioSegment,
+    Draft,
+    TextSegment,
+    TrackKind,
+    VideoSegment,
+    active_at,
+    duration_ms,
+)
+from frameloom.timeline.query import Active
 
 Progress = Callable[[float], None]
 VisualFactory = Callable[[VideoSegment, int, int], VisualSource]
@@ -131,48 +140,42 @@ def prepare_text(seg: TextSegment, draft: Draft, width: int, height: int) -> Tex
     return TextLayer(seg, overlay_from_rgba(sprite, int(x), int(y)))
 
 
-class VideoTrackPlayer:
-    """Plays one video track: opens sources as segments start, closes them after."""
+class Sources:
+    """Visual sources by segment id: opened when a segment first plays, closed
+    once it and any crossfade out of it are over."""
 
-    def __init__(self, segments: tuple[VideoSegment, ...], media: Media, width: int, height: int) -> None:
-        self.segments = sorted(segments, key=lambda s: s.start_ms)
+    def __init__(self, media: Media, width: int, height: int) -> None:
         self.media, self.width, self.height = media, width, height
-        self.open: dict[str, VisualSource] = {}
+        self.open: dict[str, tuple[VideoSegment, VisualSource]] = {}
 
-    def _source(self, seg: VideoSegment) -> VisualSource:
+    def frame(self, seg: VideoSegment, local_ms: int) -> Array:
         if seg.id not in self.open:
-            self.open[seg.id] = self.media.open_visual(seg, self.width, self.height)
-        return self.open[seg.id]
+            self.open[seg.id] = (seg, self.media.open_visual(seg, self.width, self.height))
+        return self.open[seg.id][1].frame(local_ms)
 
-    def frame(self, t_ms: int) -> Array | None:
-        """This track's frame at ``t_ms``, or None when nothing plays."""
-        for i, seg in enumerate(self.segments):
-            if not seg.start_ms <= t_ms < seg.start_ms + seg.duration_ms:
-                continue
-            self._close_before(i)
-            picture = self._source(seg).frame(t_ms - seg.start_ms)
-            tr = seg.transition
-            local = t_ms - seg.start_ms
-            if tr is not None and local < tr.duration_ms:
-                u = local / max(tr.duration_ms, 1)
-                prev = self.segments[i - 1] if i > 0 else None
-                if tr.kind == "crossfade" and prev is not None and prev.start_ms + prev.duration_ms >= seg.start_ms:
-                    # the outgoing segment keeps playing under the incoming one
-                    return mix_frames(self._source(prev).frame(t_ms - prev.start_ms), picture, u)
-                return fade(picture, u)
-            return picture
-        return None
-
-    def _close_before(self, index: int) -> None:
-        for seg in self.segments[: max(0, index - 1)]:
-            source = self.open.pop(seg.id, None)
-            if source is not None:
+    def close_finished(self, t_ms: int, grace_ms: int) -> None:
+        for sid, (seg, source) in list(self.open.items()):
+            if t_ms >= seg.end_ms + grace_ms:
                 source.close()
+                del self.open[sid]
 
     def close(self) -> None:
-        for source in self.open.values():
+        for _, source in self.open.values():
             source.close()
         self.open.clear()
+
+
+def picture(active: Active, sources: Sources) -> Array:
+    """A video segment's frame, crossfaded or faded in during its transition."""
+    seg = active.segment
+    assert isinstance(seg, VideoSegment)
+    frame = sources.frame(seg, active.local_ms)
+    if active.blend >= 1.0:
+        return frame
+    if active.outgoing is not None:
+        assert isinstance(active.outgoing, VideoSegment)
+        return mix_frames(sources.frame(active.outgoing, active.outgoing_ms), frame, active.blend)
+    return fade(frame, active.blend)
 
 
 def render_draft(draft: Draft, target: Path, fmt: str = "mp4", *, media: Media | None = None,
@@ -187,16 +190,17 @@ def render_draft(draft: Draft, target: Path, fmt: str = "mp4", *, media: Media |
     media = media or Media()
     w, h = output_size(draft, width, height)
     rate = fps or draft.fps
-    duration = draft.duration_ms if draft.duration_ms is not None else _content_ms(draft)
+    duration = duration_ms(draft)
     if duration <= 0:
         raise InvalidRequest.of("d", "the timeline is empty")
     spec = OutputSpec(fmt, w, h, rate, duration)
     frames = max(1, duration * rate // 1000)
-    # 2. prepare once: players per video track, text sprites, audio clips
-    players = [VideoTrackPlayer(tuple(s for s in t.segments if isinstance(s, VideoSegment)), media, w, h)
-               for t in draft.tracks if t.kind == TrackKind.VIDEO]
-    texts = [prepare_text(s, draft, w, h) for t in draft.tracks if t.kind == TrackKind.TEXT
-             for s in t.segments if isinstance(s, TextSegment)]
+    # 2. prepare once: sources on demand, text sprites, audio clips
+    sources = Sources(media, w, h)
+    grace = max((s.transition.duration_ms for t in draft.tracks for s in t.segments
+                 if isinstance(s, VideoSegment) and s.transition), default=0)
+    texts = {s.id: prepare_text(s, draft, w, h) for t in draft.tracks if t.kind == TrackKind.TEXT
+             for s in t.segments if isinstance(s, TextSegment)}
     clips = [_clip(s, media) for t in draft.tracks if t.kind == TrackKind.AUDIO
              for s in t.segments if isinstance(s, AudioSegment)] if spec.wants_audio else []
     writer = open_writer(target, spec)
@@ -208,7 +212,8 @@ def render_draft(draft: Draft, target: Path, fmt: str = "mp4", *, media: Media |
                 raise RenderCancelled("the render was cancelled")
             t_ms = i * 1000 // rate
             if spec.wants_video:
-                writer.video(_compose(players, texts, t_ms, empty), i)
+                writer.video(compose_frame(draft, t_ms, sources, texts, empty), i)
+                sources.close_finished(t_ms, grace)
             a0, a1 = i * RATE // rate, (i + 1) * RATE // rate
             if clips or spec.wants_audio:
                 writer.audio(mix(clips, a0, a1 - a0), a0)
@@ -219,23 +224,22 @@ def render_draft(draft: Draft, target: Path, fmt: str = "mp4", *, media: Media |
         writer.abort()
         raise
     finally:
-        for player in players:
-            player.close()
+        sources.close()
     return RenderResult(target, fmt, w, h, rate, duration, frames, target.stat().st_size,
                         time.perf_counter() - started)
 
 
-def _compose(players: list[VideoTrackPlayer], texts: list[TextLayer], t_ms: int, empty: Array) -> Array:
-    frame: Array | None = None
-    for player in reversed(players):  # the last video track is on top
-        frame = player.frame(t_ms)
-        if frame is not None:
-            break
-    playing = [layer for layer in texts if layer.seg.start_ms <= t_ms < layer.seg.start_ms + layer.seg.duration_ms]
-    if not playing:
-        return frame if frame is not None else empty
-    out = (frame if frame is not None else empty).copy()
-    for layer in playing:
+def compose_frame(draft: Draft, t_ms: int, sources: Sources, texts: Mapping[str, TextLayer],
+                  empty: Array) -> Array:
+    """The frame at ``t_ms``: the topmost playing video track, then text on top."""
+    playing = active_at(draft, t_ms)
+    videos = [a for a in playing if a.track.kind == TrackKind.VIDEO]
+    frame = picture(videos[-1], sources) if videos else empty
+    titles = [texts[a.segment.id] for a in playing if a.track.kind == TrackKind.TEXT]
+    if not titles:
+        return frame
+    out = frame.copy()
+    for layer in titles:
         opacity = layer.opacity(t_ms)
         if opacity > 0:
             blend(out, layer.overlay, opacity)
@@ -250,5 +254,3 @@ def _clip(seg: AudioSegment, media: Media) -> AudioClip:
                      samples(seg.fade_in_ms), samples(seg.fade_out_ms))
 
 
-def _content_ms(draft: Draft) -> int:
-    return max((s.start_ms + s.duration_ms for t in draft.tracks for s in t.segments), default=0)
