@@ -25,6 +25,7 @@ from frameloom.render.music import music_loop
 from frameloom.render.sources import StillSource, VideoFileSource, VisualSource
 from frameloom.render.text import TextStyle, parse_colour, render_text
 from frameloom.timeline import (
+    Active,
     AudioSegment,
     Draft,
     TextSegment,
@@ -33,7 +34,6 @@ from frameloom.timeline import (
     active_at,
     duration_ms,
 )
-from frameloom.timeline.query import Active
 
 Progress = Callable[[float], None]
 VisualFactory = Callable[[VideoSegment, int, int], VisualSource]
