@@ -1,12 +1,21 @@
 from __future__ import annotations
 
+import io
 import itertools
+import math
+import struct
+import wave
+import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from fractions import Fraction
 
+import av
+import numpy as np
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from PIL import Image
 
 from frameloom.api import create_app
 from frameloom.settings import Settings
@@ -74,3 +83,76 @@ def session_id(client: TestClient, headers: dict[str, str]) -> str:
 
 
 TokenFactory = Callable[[TestClient], str]
+
+
+# --- small real media files, made on the spot: stills with Pillow, video and sound with PyAV ---
+
+
+def still(fmt: str, width: int = 64, height: int = 48) -> bytes:
+    """An RGB picture as ``png``, ``jpg``, ``gif``, ``webp`` or ``bmp`` bytes."""
+    image = Image.new("RGB", (width, height), (200, 80, 40))
+    buf = io.BytesIO()
+    image.save(buf, {"jpg": "JPEG", "png": "PNG", "gif": "GIF", "webp": "WEBP", "bmp": "BMP"}[fmt])
+    return buf.getvalue()
+
+
+def png_bomb(side: int = 100_000) -> bytes:
+    """A tiny PNG whose header claims ``side`` x ``side`` 1-bit pixels."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+            + chunk(b"IEND", b""))
+
+
+def video(container: str = "mp4", codec: str = "libx264", width: int = 64, height: int = 48,
+          frames: int = 10, fps: int = 10) -> bytes:
+    """A short silent video: ``frames`` frames at ``fps``."""
+    buf = io.BytesIO()
+    with av.open(buf, mode="w", format=container) as out:
+        stream = out.add_stream(codec, rate=fps)
+        stream.width, stream.height = width, height
+        stream.pix_fmt = "yuv420p"
+        for i in range(frames):
+            pixels = np.full((height, width, 3), (i * 20) % 255, dtype=np.uint8)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(pixels, format="rgb24")):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    return buf.getvalue()
+
+
+def sound(container: str, codec: str, seconds: float = 0.5, rate: int = 44100) -> bytes:
+    """A tone of ``seconds`` encoded with ``codec`` in ``container`` (mp3, ipod for m4a, adts for aac)."""
+    buf = io.BytesIO()
+    with av.open(buf, mode="w", format=container) as out:
+        stream = out.add_stream(codec, rate=rate, layout="mono")
+        frame_size = stream.codec_context.frame_size or 1024
+        samples = int(seconds * rate)
+        t = np.arange(samples) / rate
+        tone = (0.3 * np.sin(2 * math.pi * 440 * t)).astype(np.float32)
+        for start in range(0, samples, frame_size):
+            part = tone[start : start + frame_size]
+            if len(part) < frame_size:
+                part = np.pad(part, (0, frame_size - len(part)))
+            frame = av.AudioFrame.from_ndarray(part.reshape(1, -1), format="fltp", layout="mono")
+            frame.sample_rate = rate
+            frame.pts = start
+            frame.time_base = Fraction(1, rate)
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    return buf.getvalue()
+
+
+def wav(seconds: float = 0.5, rate: int = 8000) -> bytes:
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(b"\x00\x10" * int(seconds * rate))
+    return buf.getvalue()

@@ -244,3 +244,25 @@ def test_the_register_form_shows_problems(client: TestClient) -> None:
     response = client.post("/register", data={"email": "nope", "password": "x" * 8})
     assert response.status_code == 400
     assert "is not an email address" in response.text
+
+
+def test_the_client_and_address_windows_on_each_backend(backend_settings: Settings, clock: FakeClock) -> None:
+    client = TestClient(create_app(backend_settings.model_copy(update={"anonymous_per_ip": 2}), clock=clock))
+    assert client.post(ANON, headers={"X-Client-Id": "w-1"}).status_code == 200
+    assert client.post(ANON, headers={"X-Client-Id": "w-1"}).json()["data"]["retry_after"] == 7 * 86400
+    assert client.post(ANON, headers={"X-Client-Id": "w-2"}).status_code == 200
+    assert client.post(ANON, headers={"X-Client-Id": "w-3"}).json()["data"]["retry_after"] == 86400
+    clock.advance(days=1)
+    assert client.post(ANON, headers={"X-Client-Id": "w-3"}).status_code == 200
+
+
+def test_register_and_bind_on_each_backend(backend_settings: Settings) -> None:
+    client = TestClient(create_app(backend_settings))
+    anon = client.post(ANON, headers={"X-Client-Id": "b-1"}).json()["data"]
+    registered = client.post("/api/auth/register", json={"email": "pg@example.com", "password": "password123",
+                                                         "bind_id": anon["bind_id"]}).json()["data"]
+    assert (registered["account_id"], registered["credits"]) == (anon["account_id"], 100)
+    other = client.post(ANON, headers={"X-Client-Id": "b-2"}).json()["data"]
+    login = client.post("/api/auth/login", json={"email": "pg@example.com", "password": "password123",
+                                                 "bind_id": other["bind_id"]})
+    assert login.json()["data"]["credits"] == 200

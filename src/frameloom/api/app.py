@@ -8,13 +8,24 @@ from frameloom import __version__
 from frameloom.api.errors import install_error_handlers
 from frameloom.api.middleware import RequestContextMiddleware
 from frameloom.api.observability import Metrics
-from frameloom.api.routes import auth, credits, engines, files, health, metrics, register_page, sessions
+from frameloom.api.routes import (
+    auth,
+    credits,
+    engines,
+    files,
+    health,
+    metrics,
+    register_page,
+    sessions,
+    uploads,
+)
 from frameloom.engines.registry import EngineRegistry, default_registry
 from frameloom.services.auth import AuthService
 from frameloom.services.clock import Clock, system_clock
 from frameloom.services.credits import CreditService
 from frameloom.services.links import LinkSigner
 from frameloom.services.studio import StudioService
+from frameloom.services.uploads import UploadService
 from frameloom.settings import Settings
 from frameloom.store.db import Database
 from frameloom.store.storage import LocalStorage, Storage
@@ -52,6 +63,7 @@ def create_app(
     state.auth = AuthService(state.db, settings, clock)
     state.credits = CreditService(state.db, clock)
     state.studio = StudioService(state.db, state.signer, clock)
+    state.uploads = UploadService(state.db, state.storage, state.signer, settings, clock)
     state.metrics = Metrics()
 
     install_error_handlers(app)
@@ -60,6 +72,6 @@ def create_app(
     app.include_router(metrics.router)
     app.include_router(files.router)
     app.include_router(register_page.router)
-    for module in (engines, auth, credits, sessions):
+    for module in (engines, auth, credits, sessions, uploads):
         app.include_router(module.router, prefix="/api")
     return app

@@ -17,6 +17,7 @@ from frameloom.services.auth import AuthService
 from frameloom.services.credits import CreditService
 from frameloom.services.links import LinkSigner
 from frameloom.services.studio import StudioService
+from frameloom.services.uploads import UploadService
 from frameloom.settings import Settings
 from frameloom.store.db import Database
 from frameloom.store.storage import Storage
@@ -66,6 +67,11 @@ def get_studio(request: Request) -> StudioService:
     return studio
 
 
+def get_uploads(request: Request) -> UploadService:
+    uploads: UploadService = request.app.state.uploads
+    return uploads
+
+
 def current_account(request: Request) -> Principal:
     """The caller behind the Bearer token; 1001 when missing, malformed, unknown or expired."""
     return get_auth(request).authenticate(request.headers.get("authorization"))
@@ -85,6 +91,7 @@ SignerDep = Annotated[LinkSigner, Depends(get_signer)]
 AuthDep = Annotated[AuthService, Depends(get_auth)]
 CreditsDep = Annotated[CreditService, Depends(get_credits)]
 StudioDep = Annotated[StudioService, Depends(get_studio)]
+UploadsDep = Annotated[UploadService, Depends(get_uploads)]
 CurrentAccount = Annotated[Principal, Depends(current_account)]
 BaseUrl = Annotated[str, Depends(base_url_of)]
 ClientIp = Annotated[str, Depends(client_ip)]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, case, literal, or_, select, update
+from sqlalchemy import case, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -85,8 +85,8 @@ def claim_client_window(
         index_elements=[AnonymousClient.client_id],
         set_={"issued_at": _at(now), "account_id": account_id},
         where=AnonymousClient.issued_at <= _at(now - window),
-    )
-    if cast(CursorResult[Any], session.execute(stmt)).rowcount == 1:
+    ).returning(AnonymousClient.client_id)
+    if session.execute(stmt).first() is not None:  # inserted, or the old window was over
         return None
     issued = session.execute(
         select(AnonymousClient.issued_at).where(AnonymousClient.client_id == client_id)
@@ -105,8 +105,8 @@ def claim_ip_window(session: Session, ip: str, now: datetime, window: timedelta,
             "count": case((expired, 1), else_=AnonymousIp.count + 1),
         },
         where=or_(expired, AnonymousIp.count < limit),
-    )
-    if cast(CursorResult[Any], session.execute(stmt)).rowcount == 1:
+    ).returning(AnonymousIp.ip)
+    if session.execute(stmt).first() is not None:
         return None
     start = session.execute(select(AnonymousIp.window_start).where(AnonymousIp.ip == ip)).scalar_one()
     return (start + window - now).total_seconds()

@@ -1,0 +1,50 @@
+"""Another account's ids answer 1002 on every route that takes an id, exactly as missing ones do,
+on both database backends."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx import Response
+from tests.api.conftest import bearer, new_token, still
+
+from frameloom.api import create_app
+from frameloom.settings import Settings
+
+Call = Callable[[TestClient, dict[str, str], str], Response]
+
+ROUTES: dict[str, Call] = {
+    "GET state": lambda c, h, sid: c.get(f"/api/state/nemo_agent/me/{sid}/latest", headers=h),
+    "POST upload (multipart)": lambda c, h, sid: c.post(
+        f"/api/upload-video/nemo_agent/me/{sid}", headers=h, files={"file": ("a.png", still("png"))}),
+    "POST upload (urls)": lambda c, h, sid: c.post(
+        f"/api/upload-video/nemo_agent/me/{sid}", headers=h, json={"urls": ["http://example.com/a.png"]}),
+}
+
+
+@pytest.fixture
+def client(backend_settings: Settings) -> TestClient:
+    return TestClient(create_app(backend_settings))
+
+
+@pytest.mark.parametrize("route", list(ROUTES))
+def test_another_accounts_session_is_1002(client: TestClient, route: str) -> None:
+    owner = bearer(new_token(client))
+    sid = client.post("/api/tasks/me/with-session/nemo_agent", headers=owner).json()["data"]["session_id"]
+    stranger = bearer(new_token(client))
+    theirs = ROUTES[route](client, stranger, sid)
+    missing = ROUTES[route](client, stranger, "ses_" + "0" * 24)
+    assert theirs.status_code == 404
+    assert theirs.json()["code"] == 1002
+    assert theirs.json()["message"] == f"session {sid} not found"
+    assert missing.json()["code"] == 1002
+    assert ROUTES[route](client, owner, sid).status_code != 404
+
+
+def test_every_route_with_an_id_is_covered(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    with_ids = {p for p in paths if "{" in p and not p.startswith("/files/")}
+    covered = {"/api/state/nemo_agent/me/{session_id}/latest", "/api/upload-video/nemo_agent/me/{session_id}"}
+    assert with_ids == covered
