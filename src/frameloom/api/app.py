@@ -14,6 +14,7 @@ from frameloom.api.routes import (
     engines,
     files,
     health,
+    images,
     metrics,
     register_page,
     sessions,
@@ -23,6 +24,7 @@ from frameloom.engines.registry import EngineRegistry, default_registry
 from frameloom.services.auth import AuthService
 from frameloom.services.clock import Clock, system_clock
 from frameloom.services.credits import CreditService
+from frameloom.services.images import ImageService
 from frameloom.services.links import LinkSigner
 from frameloom.services.studio import StudioService
 from frameloom.services.uploads import UploadService
@@ -64,6 +66,8 @@ def create_app(
     state.credits = CreditService(state.db, clock)
     state.studio = StudioService(state.db, state.signer, clock)
     state.uploads = UploadService(state.db, state.storage, state.signer, settings, clock)
+    state.images = ImageService(state.db, state.storage, state.signer, state.registry, state.credits,
+                                settings.image_price, clock)
     state.metrics = Metrics()
 
     install_error_handlers(app)
@@ -72,6 +76,7 @@ def create_app(
     app.include_router(metrics.router)
     app.include_router(files.router)
     app.include_router(register_page.router)
+    app.include_router(images.router)
     for module in (engines, auth, credits, sessions, uploads):
         app.include_router(module.router, prefix="/api")
     return app

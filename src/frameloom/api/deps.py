@@ -15,6 +15,7 @@ from frameloom.domain.accounts import Principal
 from frameloom.engines.registry import EngineRegistry
 from frameloom.services.auth import AuthService
 from frameloom.services.credits import CreditService
+from frameloom.services.images import ImageService
 from frameloom.services.links import LinkSigner
 from frameloom.services.studio import StudioService
 from frameloom.services.uploads import UploadService
@@ -72,6 +73,11 @@ def get_uploads(request: Request) -> UploadService:
     return uploads
 
 
+def get_images(request: Request) -> ImageService:
+    images: ImageService = request.app.state.images
+    return images
+
+
 def current_account(request: Request) -> Principal:
     """The caller behind the Bearer token; 1001 when missing, malformed, unknown or expired."""
     return get_auth(request).authenticate(request.headers.get("authorization"))
@@ -92,6 +98,7 @@ AuthDep = Annotated[AuthService, Depends(get_auth)]
 CreditsDep = Annotated[CreditService, Depends(get_credits)]
 StudioDep = Annotated[StudioService, Depends(get_studio)]
 UploadsDep = Annotated[UploadService, Depends(get_uploads)]
+ImagesDep = Annotated[ImageService, Depends(get_images)]
 CurrentAccount = Annotated[Principal, Depends(current_account)]
 BaseUrl = Annotated[str, Depends(base_url_of)]
 ClientIp = Annotated[str, Depends(client_ip)]
