@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
 from frameloom import __version__
 from frameloom.api.errors import install_error_handlers
-from frameloom.api.middleware import RequestContextMiddleware
+from frameloom.api.middleware import JsonBodyLimitMiddleware, RequestContextMiddleware
 from frameloom.api.observability import Metrics
 from frameloom.api.routes import (
     auth,
@@ -71,12 +72,16 @@ def create_app(
     state.metrics = Metrics()
 
     install_error_handlers(app)
+    app.add_middleware(JsonBodyLimitMiddleware, max_bytes=settings.max_json_bytes)
     app.add_middleware(RequestContextMiddleware, metrics=state.metrics)
-    app.include_router(health.router)
-    app.include_router(metrics.router)
-    app.include_router(files.router)
-    app.include_router(register_page.router)
-    app.include_router(images.router)
-    for module in (engines, auth, credits, sessions, uploads):
-        app.include_router(module.router, prefix="/api")
+    mounted = [(health.router, ""), (metrics.router, ""), (files.router, ""), (register_page.router, ""),
+               (images.router, "")]
+    mounted += [(module.router, "/api") for module in (engines, auth, credits, sessions, uploads)]
+    for router, prefix in mounted:
+        app.include_router(router, prefix=prefix)
+    # Route templates by endpoint, for metrics and access logs (never the raw path with its ids).
+    state.route_paths = {
+        route.endpoint: prefix + route.path for router, prefix in mounted for route in router.routes
+        if isinstance(route, APIRoute)
+    }
     return app

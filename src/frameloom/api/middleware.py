@@ -10,8 +10,9 @@ import uuid
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from frameloom.api.errors import internal_error_response
+from frameloom.api.errors import ErrorContext, internal_error_response, render_error, rule_for
 from frameloom.api.observability import Metrics, current_request_id
+from frameloom.domain.errors import InvalidRequest, TooLarge
 
 log = logging.getLogger("frameloom.api")
 access_log = logging.getLogger("frameloom.access")
@@ -20,6 +21,8 @@ REQUEST_ID_HEADER = "X-Request-Id"
 SKILL_HEADERS = {b"x-skill-source": "skill_source", b"x-skill-version": "skill_version",
                  b"x-skill-platform": "skill_platform"}
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
+MAX_JSON_DEPTH = 64
+UPLOAD_PREFIX = "/api/upload-video/"  # streamed with its own limits (api/bodies.py)
 
 
 class RequestContextMiddleware:
@@ -67,7 +70,7 @@ class RequestContextMiddleware:
             current_request_id.reset(token)
 
     def _record(self, scope: Scope, status: int, seconds: float) -> None:
-        route = getattr(scope.get("route"), "path", None) or "unmatched"
+        route = _route_template(scope)
         method = scope.get("method", "-")
         skill = _skill_headers(scope)
         if self.metrics is not None:
@@ -78,7 +81,18 @@ class RequestContextMiddleware:
             client = scope.get("client")
             fields = {"method": method, "path": scope.get("path", ""), "route": route, "status": status,
                       "ms": round(seconds * 1000, 2), "client": client[0] if client else None, **skill}
-            access_log.info("%s %s %s", method, scope.get("path", ""), status, extra={"fields": fields})
+            access_log.info("%s %s %s", method, scope.get("path", ""), status,
+                            extra={"fields": fields, "request_id": scope["state"]["request_id"]})
+
+
+def _route_template(scope: Scope) -> str:
+    """The matched route's full path template (``/api/state/.../{session_id}/latest``), never the raw path."""
+    app = scope.get("app")
+    paths: dict[object, str] = getattr(getattr(app, "state", None), "route_paths", {})
+    endpoint = scope.get("endpoint")
+    if endpoint is not None and endpoint in paths:
+        return paths[endpoint]
+    return "unmatched"
 
 
 def _incoming_id(scope: Scope) -> str | None:
@@ -96,3 +110,81 @@ def _skill_headers(scope: Scope) -> dict[str, str]:
         if key is not None:
             found[key] = value.decode("latin-1")[:128]
     return found
+
+
+class JsonBodyLimitMiddleware:
+    """Bound JSON request bodies (SPEC section 7): at most ``max_bytes`` (4002) and ``max_depth``
+    levels of nesting (400), checked before any route parses them. Uploads are exempt (streamed)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, max_depth: int = MAX_JSON_DEPTH) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.max_depth = max_depth
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not _is_json(scope) or scope.get("path", "").startswith(UPLOAD_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        body = bytearray()
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.max_bytes:
+                await _refuse(scope, receive, send, TooLarge(f"body: more than {self.max_bytes} bytes", self.max_bytes))
+                return
+        if json_depth(bytes(body)) > self.max_depth:
+            problem = InvalidRequest.of("body", f"JSON nested deeper than {self.max_depth} levels")
+            await _refuse(scope, receive, send, problem)
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+
+def json_depth(body: bytes) -> int:
+    """The deepest nesting of ``[`` and ``{`` outside strings (a quick scan, no parsing)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
+
+
+def _is_json(scope: Scope) -> bool:
+    for name, value in scope.get("headers", []):
+        if name == b"content-type":
+            return b"json" in value.lower()
+    return False
+
+
+async def _refuse(scope: Scope, receive: Receive, send: Send, exc: Exception) -> None:
+    rule = rule_for(exc)
+    assert rule is not None
+    ctx = ErrorContext(scope["state"]["request_id"], "")
+    response = render_error(scope.get("path", "/"), rule.status, rule.code, str(exc), rule.data(exc, ctx))
+    await response(scope, receive, send)
