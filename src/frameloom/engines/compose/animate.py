@@ -32,8 +32,9 @@ from frameloom.engines.compose.canvas import (
     surface,
 )
 from frameloom.engines.compose.finish import finish
+from frameloom.engines.compose.layers import Element, Layer
 from frameloom.engines.compose.painters import Ctx
-from frameloom.engines.compose.plan import Element, Layer, ScenePlan
+from frameloom.engines.compose.plan import ScenePlan
 from frameloom.engines.compose.render import paint as paint_layers
 from frameloom.engines.compose.styles import FILTERS
 

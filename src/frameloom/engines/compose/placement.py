@@ -120,11 +120,10 @@ def _ground_y(setting: str, height: int, horizon: float) -> float:
 
 
 def _size_for(noun: Noun, role: str, height: int) -> float:
-    """Main subjects fill about half the frame; companions keep relative scale."""
+    """Things in the air are smaller; everything else fills about half the frame
+    (companions are then scaled by their real size relative to the main subject)."""
     if noun.placement in ("air", "sky"):
         return height * (0.22 if noun.scale < 2 else 0.3)
-    if noun.kind == "building" or noun.scale >= 3:
-        return height * 0.5
     return height * 0.5
 
 

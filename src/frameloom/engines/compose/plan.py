@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from frameloom.engines.compose import scenery_recipes
 from frameloom.engines.compose.canvas import RGB
 from frameloom.engines.compose.facts import PromptFacts
+from frameloom.engines.compose.layers import Layer
 from frameloom.engines.compose.palette import Palette, apply_colours, apply_weather, neon_night, time_look
 from frameloom.engines.compose.placement import (
     EMISSIVE,
@@ -38,21 +39,6 @@ class Light:
     colour: RGB
     strength: float
     visible: bool
-
-
-@dataclass(frozen=True)
-class Element:
-    kind: str
-    params: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Layer:
-    """A depth slice: 1.0 is the sky at infinity, 0.0 the lens."""
-
-    name: str
-    depth: float
-    elements: tuple[Element, ...]
 
 
 @dataclass(frozen=True)

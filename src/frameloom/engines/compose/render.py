@@ -9,9 +9,10 @@ from PIL import Image
 
 from frameloom.engines.compose.canvas import new_layer, surface
 from frameloom.engines.compose.finish import finish
+from frameloom.engines.compose.layers import Layer
 from frameloom.engines.compose.painters import PAINTERS, Ctx
 from frameloom.engines.compose.painters.subjects import paint_subjects
-from frameloom.engines.compose.plan import Layer, ScenePlan
+from frameloom.engines.compose.plan import ScenePlan
 from frameloom.engines.compose.styles import FILTERS
 
 SUBJECT_DEPTH = 0.15

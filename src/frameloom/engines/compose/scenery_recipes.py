@@ -11,7 +11,9 @@ import random
 from typing import Any
 
 from frameloom.engines.compose.facts import PromptFacts
+from frameloom.engines.compose.layers import Element, Layer
 from frameloom.engines.compose.lexicon import NOUNS
+from frameloom.engines.compose.placement import TABLE_TOP
 
 _HORIZONS = {
     "forest": (0.6, 0.66), "city": (0.6, 0.66), "beach": (0.52, 0.58), "ocean": (0.5, 0.56),
@@ -51,11 +53,9 @@ def _el(element: str, rng: random.Random, **params: Any) -> dict[str, Any]:
 
 
 def layers_for(setting: str, time_of_day: str, weather: str, lights: tuple[str, ...], width: int,
-               height: int, horizon: float, rng: random.Random, table: bool = False) -> list[Any]:
+               height: int, horizon: float, rng: random.Random, table: bool = False) -> list[Layer]:
     """The layers of a setting, back to front, as :class:`~.plan.Layer` values;
     ``table`` adds a table top in front for a still life."""
-    from frameloom.engines.compose.plan import Element, Layer
-
     night = time_of_day in ("night", "dusk")
     sky: list[dict[str, Any]] = [_el("sky", rng)]
     if night or setting == "space":
@@ -73,8 +73,6 @@ def layers_for(setting: str, time_of_day: str, weather: str, lights: tuple[str, 
     for name, depth, elements in body:
         layers.append(Layer(name, depth, tuple(Element(e["kind"], e["params"]) for e in elements)))
     if table:
-        from frameloom.engines.compose.placement import TABLE_TOP
-
         layers.append(Layer("table", 0.2, (Element("table", {"top": TABLE_TOP, "seed": rng.randrange(2**31)}),)))
     layers.append(Layer("atmosphere", 0.0, tuple(Element(e["kind"], e["params"]) for e in atmosphere)))
     return sorted(layers, key=lambda layer: -layer.depth)
