@@ -10,8 +10,8 @@ by the seed), then *rendered* by :mod:`frameloom.render.synth` into one seamless
     upbeat    120 bpm, four on the floor: pumping pad, plucked chords and arpeggio, synth bass, claps
     cinematic  70 bpm, minor: swelling strings, a low ostinato, booms and toms, a riser into the loop point
 
-Levels: peaks stay below 0.9 and the RMS is about -16 dBFS, so a volume of 0.35 puts the music about
-9 dB under that.
+Levels: peaks stay at or below 0.9 and the RMS is -17 to -15 dBFS (background level), so a volume of
+0.35 puts the music about 9 dB under that.
 """
 
 from __future__ import annotations
@@ -407,10 +407,10 @@ def _upbeat(key: _Key, chords: tuple[Chord, ...], rng: np.random.Generator) -> l
     stabs = _pick(rng, _UPBEAT_STABS)
     for chord in chords:
         notes += [Note("pad", chord.step, chord.length, p, 0.7) for p in chord.voicing]
-        notes += [Note("stab", chord.step + s, 1.5, p + 12, 0.7) for s in stabs for p in chord.voicing]
+        notes += [Note("stab", chord.step + s, 1.5, p, 0.7) for s in stabs for p in chord.voicing]
     notes += _bass_line("bass", chords, _pick(rng, _UPBEAT_BASS), 0.9)
     notes += _arpeggio("arp", chords, rng, every=2, up=12, velocity=0.6)
-    notes += _melody("lead", key, chords, rng, register=(72, 88), density=0.8, max_len=4, velocity=0.7)
+    notes += _melody("lead", key, chords, rng, register=(76, 91), density=0.65, max_len=4, velocity=0.7)
     return notes
 
 
@@ -743,6 +743,6 @@ def _loop(style: str, seed: int, sr: int) -> NDArray[np.float32]:
         sound = part.voice(synth.midi_hz(note.pitch), note.length * step / sr, note.velocity, sr, rng)
         mixer.add(start, sound, part.channel)
     master = replace(spec.master, echo_s=spec.echo_steps * step / sr)
-    loop = mixer.render(master)
+    loop = mixer.render(master, rng)
     loop.setflags(write=False)
     return loop

@@ -6,7 +6,7 @@ whole loop (one FFT), which is exactly the steady state a repeating loop reaches
 therefore flows into the first with no click, by construction rather than by cross-fading.
 
 Units: times in seconds, frequencies in Hz, positions and lengths in samples, levels linear (1.0 = full
-scale). Voices return float64 mono ``(L,)`` or stereo ``(2, L)`` arrays with peaks about ``velocity``.
+scale). Voices return float32 mono ``(L,)`` or stereo ``(2, L)`` arrays with peaks about ``velocity``.
 """
 
 from __future__ import annotations
@@ -227,7 +227,7 @@ def epiano(
     strike, so each note goes from a bell-like attack to a round tone; harder notes are brighter.
     """
     ring = 1.8 * (261.6 / freq) ** 0.5  # s; low notes ring longer, as struck tines do
-    n = _samples(min(gate + 0.4, 6 * ring), sr)
+    n = _samples(gate + 0.35, sr)
     at = phase(freq, n, sr, float(rng.random()))
     index = np.exp(times(n, sr) * np.float32(-1.0 / 0.3)) * np.float32(
         bright * (0.2 + 0.9 * velocity) / (2 * math.pi)
@@ -267,7 +267,11 @@ def pad(
     )
     env *= np.float32(velocity / 1.7)
     mid *= np.float32(0.7)
-    return np.stack([(low + mid) * env, (high + mid) * env])
+    out = np.empty((2, n), dtype=np.float32)  # built in place: pads are the longest notes there are
+    np.add(low, mid, out=out[0])
+    np.add(high, mid, out=out[1])
+    out *= env
+    return out
 
 
 def bass(
@@ -536,19 +540,20 @@ class LoopMixer:
         if channel.echo:
             add_wrapped(self.echo, start, mono * np.float32(channel.echo * channel.gain))
 
-    def render(self, master: Master) -> NDArray[np.float32]:
+    def render(self, master: Master, rng: np.random.Generator) -> NDArray[np.float32]:
         """The finished loop, ``(n, 2)`` float32: crackle, echo, reverb, tone, wow, loudness, soft limit.
 
         Every linear effect is one multiplication of the loop's spectrum, which is the effect's response to
         the loop repeated forever: echoes and reverb from the end of the loop ring into its start.
         """
         n, sr = self.n, self.sr
+        dry = self.dry
         if master.crackle:  # before the tone filter, so a low-passed style gets softened crackle too
-            level = master.crackle * float(np.sqrt(np.mean(self.dry**2)))
-            self.dry += vinyl(n, sr, np.random.default_rng(n)) * np.float32(level)
+            level = master.crackle * float(np.sqrt(np.mean(dry**2)))
+            dry = dry + vinyl(n, sr, rng) * np.float32(level)
         freqs = np.fft.rfftfreq(n, 1.0 / sr)
         z = np.exp(freqs * (-2j * np.pi / sr))  # one sample of delay at each bin
-        left, right = np.fft.rfft(self.dry[0]), np.fft.rfft(self.dry[1])
+        left, right = np.fft.rfft(dry[0]), np.fft.rfft(dry[1])
         wet = np.fft.rfft(self.reverb)
         if self.echo.any():
             echo_l, echo_r = _echo(np.fft.rfft(self.echo), freqs, z, master, sr)
@@ -560,7 +565,8 @@ class LoopMixer:
         tone = biquad(z, "highpass", master.highpass_hz, sr)
         if master.lowpass_hz is not None:
             tone = tone * biquad(z, "lowpass", master.lowpass_hz, sr, q=0.6)
-        mix = np.stack([np.fft.irfft(left * tone, n), np.fft.irfft(right * tone, n)]).astype(np.float32)
+        mix = np.empty((2, n), dtype=np.float32)
+        mix[0], mix[1] = np.fft.irfft(left * tone, n), np.fft.irfft(right * tone, n)
         if master.wow_cents:
             mix = wow(mix, sr, master.wow_cents)
         return np.ascontiguousarray(loudness(mix, master.rms_dbfs, master.ceiling).T)
@@ -649,7 +655,7 @@ def wow(mix: Signal, sr: int, cents: float, rate_hz: float = 0.45) -> Signal:
 
 def loudness(mix: Signal, rms_dbfs: float, ceiling: float) -> Signal:
     """Set the mix's RMS to ``rms_dbfs`` and soft-limit peaks: linear up to two thirds of ``ceiling``,
-    bent smoothly (tanh) toward ``ceiling`` above, so no sample ever reaches it.
+    bent smoothly (tanh) toward ``ceiling`` above, so no sample ever exceeds it.
     """
     rms = float(np.sqrt(np.mean(mix.astype(np.float64) ** 2)))
     out = mix * np.float32(10.0 ** (rms_dbfs / 20.0) / max(rms, 1e-12))
