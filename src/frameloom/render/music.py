@@ -534,10 +534,10 @@ _STYLES: dict[str, _Style] = {
                 Channel(0.18, reverb=0.8),
             ),
             "sub": _Part(synth.sub, Channel(0.27)),
-            "bell": _Part(synth.bell, Channel(0.26, pan=0.25, reverb=0.6, echo=0.45)),
+            "bell": _Part(synth.bell, Channel(0.26, pan=0.25, reverb=0.6, echo=0.35)),
         },
         master=Master(
-            reverb_s=4.5, reverb_damping_hz=4000.0, echo_feedback=0.45, lowpass_hz=9000.0, rms_dbfs=-17.0
+            reverb_s=4.5, reverb_damping_hz=4000.0, echo_feedback=0.4, lowpass_hz=9000.0, rms_dbfs=-17.0
         ),
     ),
     "upbeat": _Style(
@@ -735,14 +735,14 @@ def _loop(style: str, seed: int, sr: int) -> NDArray[np.float32]:
     plan = score(style, seed)
     step = _step_samples(spec.bpm, sr)
     n = LOOP_STEPS * step
-    mixer = LoopMixer(n, sr, _pump(n, 4 * step, sr, spec.pump) if spec.pump else None)
+    master = replace(spec.master, echo_s=spec.echo_steps * step / sr)
+    mixer = LoopMixer(n, sr, master, _pump(n, 4 * step, sr, spec.pump) if spec.pump else None)
     rng = _rng(style, seed, "render")
     for note in plan.notes:
         part = spec.parts[note.part]
         start = round(_swing(note.step, spec.swing) * step)
         sound = part.voice(synth.midi_hz(note.pitch), note.length * step / sr, note.velocity, sr, rng)
         mixer.add(start, sound, part.channel)
-    master = replace(spec.master, echo_s=spec.echo_steps * step / sr)
-    loop = mixer.render(master, rng)
+    loop = mixer.render(rng)
     loop.setflags(write=False)
     return loop

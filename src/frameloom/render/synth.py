@@ -1,9 +1,9 @@
 """Sound for the built-in music: oscillators, envelopes, instrument voices and a circular loop mixer.
 
 One loop of ``n`` samples repeats forever, so everything here is circular. A note that rings past the end
-of the loop wraps to its start, and the master filters, echo and reverb are applied to the spectrum of the
-whole loop (one FFT), which is exactly the steady state a repeating loop reaches. The last sample
-therefore flows into the first with no click, by construction rather than by cross-fading.
+of the loop wraps to its start (echo repeats too), and the master filters and reverb are applied to the
+spectrum of the whole loop (one FFT), which is exactly the steady state a repeating loop reaches. The last
+sample therefore flows into the first with no click, by construction rather than by cross-fading.
 
 Units: times in seconds, frequencies in Hz, positions and lengths in samples, levels linear (1.0 = full
 scale). Voices return float32 mono ``(L,)`` or stereo ``(2, L)`` arrays with peaks about ``velocity``.
@@ -489,13 +489,16 @@ class Master:
     reverb_damping_hz: float = 5000.0
     echo_s: float = 0.375
     echo_feedback: float = 0.35
-    echo_lowpass_hz: float = 3500.0
     lowpass_hz: float | None = None
     highpass_hz: float = 30.0
     crackle: float = 0.0
     wow_cents: float = 0.0
     rms_dbfs: float = -16.0
     ceiling: float = 0.9
+
+
+ECHO_FLOOR = 0.003  # echo repeats below this level (-50 dB) are left out
+ECHO_IN_ROOM = 0.3  # how much of each echo repeat also goes to the reverb
 
 
 def add_wrapped(buffer: Signal, start: int, sound: Signal) -> None:
@@ -510,19 +513,19 @@ def add_wrapped(buffer: Signal, start: int, sound: Signal) -> None:
 
 
 class LoopMixer:
-    """Sums notes into a loop of ``n`` samples at ``sr`` Hz and renders it through the master bus.
+    """Sums notes into a loop of ``n`` samples at ``sr`` Hz and renders it through the ``master`` bus.
 
     ``pump`` is an optional ``(n,)`` gain curve (a sidechain duck on each beat) that parts with
     ``Channel.duck`` follow.
     """
 
-    def __init__(self, n: int, sr: int, pump: Signal | None = None) -> None:
+    def __init__(self, n: int, sr: int, master: Master, pump: Signal | None = None) -> None:
         self.n = n
         self.sr = sr
+        self.master = master
         self.pump = pump
         self.dry = np.zeros((2, n), dtype=np.float32)
         self.reverb = np.zeros(n, dtype=np.float32)
-        self.echo = np.zeros(n, dtype=np.float32)
 
     def add(self, start: int, sound: Signal, channel: Channel) -> None:
         """Place one note (mono ``(L,)`` or stereo ``(2, L)``) at sample ``start``."""
@@ -538,28 +541,37 @@ class LoopMixer:
         if channel.reverb:
             add_wrapped(self.reverb, start, mono * np.float32(channel.reverb * channel.gain))
         if channel.echo:
-            add_wrapped(self.echo, start, mono * np.float32(channel.echo * channel.gain))
+            self._echoes(start, mono * np.float32(channel.echo * channel.gain))
 
-    def render(self, master: Master, rng: np.random.Generator) -> NDArray[np.float32]:
-        """The finished loop, ``(n, 2)`` float32: crackle, echo, reverb, tone, wow, loudness, soft limit.
+    def _echoes(self, start: int, sound: Signal) -> None:
+        """Ping-pong echo of one note: repeat k comes ``k * echo_s`` later at ``echo_feedback ** (k - 1)``,
+        odd repeats left and even right, each a little darker than the last (a two-tap average per pass,
+        as tape loses its highs)."""
+        delay = round(self.master.echo_s * self.sr)
+        level, k = 1.0, 1
+        while level > ECHO_FLOOR:
+            sound = (np.concatenate([sound, [0.0]]) + np.concatenate([[0.0], sound])).astype(np.float32) * 0.5
+            at = start + k * delay
+            add_wrapped(self.dry[(k + 1) % 2], at, sound * np.float32(level))
+            add_wrapped(self.reverb, at, sound * np.float32(level * ECHO_IN_ROOM))
+            level *= self.master.echo_feedback
+            k += 1
+
+    def render(self, rng: np.random.Generator) -> NDArray[np.float32]:
+        """The finished loop, ``(n, 2)`` float32: crackle, reverb, tone, wow, loudness, soft limit.
 
         Every linear effect is one multiplication of the loop's spectrum, which is the effect's response to
-        the loop repeated forever: echoes and reverb from the end of the loop ring into its start.
+        the loop repeated forever: the reverb of the end of the loop rings into its start.
         """
-        n, sr = self.n, self.sr
+        n, sr, master = self.n, self.sr, self.master
         dry = self.dry
         if master.crackle:  # before the tone filter, so a low-passed style gets softened crackle too
             level = master.crackle * float(np.sqrt(np.mean(dry**2)))
             dry = dry + vinyl(n, sr, rng) * np.float32(level)
-        freqs = np.fft.rfftfreq(n, 1.0 / sr)
-        z = np.exp(freqs * (-2j * np.pi / sr))  # one sample of delay at each bin
+        z = np.exp(np.fft.rfftfreq(n, 1.0 / sr) * (-2j * np.pi / sr))  # one sample of delay at each bin
         left, right = np.fft.rfft(dry[0]), np.fft.rfft(dry[1])
-        wet = np.fft.rfft(self.reverb)
-        if self.echo.any():
-            echo_l, echo_r = _echo(np.fft.rfft(self.echo), freqs, z, master, sr)
-            left, right = left + echo_l, right + echo_r
-            wet = wet + 0.3 * (echo_l + echo_r)  # echoes sit in the same room
-        if self.reverb.any() or self.echo.any():
+        if self.reverb.any():
+            wet = np.fft.rfft(self.reverb)
             room = reverb_spectrum(master.reverb_s, master.reverb_damping_hz, sr, n)
             left, right = left + wet * room[0], right + wet * room[1]
         tone = biquad(z, "highpass", master.highpass_hz, sr)
@@ -570,16 +582,6 @@ class LoopMixer:
         if master.wow_cents:
             mix = wow(mix, sr, master.wow_cents)
         return np.ascontiguousarray(loudness(mix, master.rms_dbfs, master.ceiling).T)
-
-
-def _echo(send: Spectrum, freqs: Real, z: Spectrum, master: Master, sr: int) -> tuple[Spectrum, Spectrum]:
-    """Ping-pong echo as a circular feedback delay: odd repeats left, even repeats right, each darker."""
-    delay = np.exp(freqs * (-2j * np.pi * round(master.echo_s * sr) / sr))
-    send = send * biquad(z, "lowpass", master.echo_lowpass_hz, sr)
-    feedback = master.echo_feedback
-    twice = delay * delay
-    first = send * delay / (1.0 - feedback**2 * twice)  # 1 / (1 - g z^-2D): every second repeat, forever
-    return first, first * (feedback * delay)
 
 
 def biquad(z: Spectrum, kind: str, cutoff_hz: float, sr: int, q: float = 0.7071) -> Spectrum:
@@ -640,17 +642,21 @@ def vinyl(n: int, sr: int, rng: np.random.Generator) -> Signal:
 
 
 def wow(mix: Signal, sr: int, cents: float, rate_hz: float = 0.45) -> Signal:
-    """Tape wow: a slow, loop-periodic pitch drift of about ``cents``, made by a varying circular delay."""
+    """Tape wow: a slow, loop-periodic pitch drift of about ``cents``, made by a varying circular delay
+    (linear interpolation between the two nearest samples)."""
     n = mix.shape[-1]
     cycles = max(1, round(rate_hz * n / sr))  # a whole number of wobbles per loop keeps it seamless
     depth = (2.0 ** (cents / 1200.0) - 1.0) * n / (2 * math.pi * cycles)  # samples of delay swing
     ramp = np.arange(n, dtype=np.float64)
     where = ramp - depth * (1.0 + np.sin(ramp * (2 * np.pi * cycles / n)))
-    reach = math.ceil(2 * depth) + 1  # the delay reaches this far back: past the start, into the loop's end
-    known = np.arange(-reach, n, dtype=np.float64)
-    return np.stack([np.interp(where, known, np.concatenate([side[-reach:], side])) for side in mix]).astype(
-        np.float32
-    )
+    base = np.floor(where)
+    frac = (where - base).astype(np.float32)
+    before = base.astype(np.int64) % n  # the delay reaches back past the start, into the loop's end
+    after = before + 1
+    after[after == n] = 0
+    early = mix[:, before]
+    out: Signal = early + (mix[:, after] - early) * frac
+    return out
 
 
 def loudness(mix: Signal, rms_dbfs: float, ceiling: float) -> Signal:
