@@ -145,6 +145,11 @@ def _chord_name(names: tuple[str, ...], root: int, pcs: frozenset[int]) -> str:
     return names[root] + quality
 
 
+def _pick(rng: np.random.Generator, options: tuple[_T, ...]) -> _T:
+    """One of ``options``, chosen by the seed."""
+    return options[int(rng.integers(len(options)))]
+
+
 def _voice_lead(pcs: list[int], previous: tuple[int, ...] | None, low: int, high: int) -> tuple[int, ...]:
     """The close-position inversion of ``pcs`` within MIDI ``low``..``high`` that moves least from
     ``previous`` (smooth voice leading, as a pianist plays), with a pull toward the middle of the range so
@@ -182,7 +187,7 @@ def _progression(harmony: _Harmony, key: _Key, rng: np.random.Generator) -> tupl
     """The seed's chord progression, repeated to fill the loop. Each chord is voice-led from the one
     before, and the loop is voiced twice keeping the second pass, so that its last chord also leads
     smoothly into its first when the loop repeats."""
-    degrees = harmony.progressions[int(rng.integers(len(harmony.progressions)))]
+    degrees = _pick(rng, harmony.progressions)
     length = harmony.chord_bars * STEPS_PER_BAR
     count = LOOP_STEPS // length
     chords: list[Chord] = []
@@ -195,11 +200,8 @@ def _progression(harmony: _Harmony, key: _Key, rng: np.random.Generator) -> tupl
         voiced = [p for p in pcs if p != root] if len(pcs) >= 5 else pcs  # the bass plays the root
         voicing = _voice_lead(voiced, voicing, *harmony.register)
         if i >= count:
-            chords.append(
-                Chord(
-                    _chord_name(key.names, root, frozenset(pcs)), (i - count) * length, length, root, voicing
-                )
-            )
+            name = _chord_name(key.names, root, frozenset(pcs))
+            chords.append(Chord(name, (i - count) * length, length, root, voicing))
     return tuple(chords)
 
 
@@ -210,12 +212,9 @@ def _chord_at(chords: tuple[Chord, ...], step: float) -> Chord:
     return chords[int(step // chords[0].length) % len(chords)]
 
 
-_BEAT_WEIGHTS = (
-    1.0,
-    0.12,
-    0.55,
-    0.12,
-)  # by step % 4: on the beat, a sixteenth, the off-beat eighth, a sixteenth
+# How likely a melody note is on each sixteenth of a beat: on the beat, after it, the off-beat eighth, before
+# the next beat.
+_BEAT_WEIGHTS = (1.0, 0.12, 0.55, 0.12)
 
 
 def _rhythm(rng: np.random.Generator, density: float, span: int, max_len: int) -> list[tuple[int, int]]:
@@ -281,7 +280,7 @@ def _arpeggio(
 ) -> list[Note]:
     """Chord tones played one at a time every ``every`` sixteenths, ``up`` semitones above the voicing,
     in a shape the seed picks (rising, rising and falling, broken)."""
-    shape = _ARP_SHAPES[int(rng.integers(len(_ARP_SHAPES)))]
+    shape = _pick(rng, _ARP_SHAPES)
     notes: list[Note] = []
     for chord in chords:
         tones = [*chord.voicing, chord.voicing[0] + 12]
@@ -332,10 +331,6 @@ def _hits(
             level = velocity * float(rng.uniform(0.85, 1.0))
             notes.append(Note(part, bar * STEPS_PER_BAR + step + late, 1.0, 0, level))
     return notes
-
-
-def _pick(rng: np.random.Generator, options: tuple[_T, ...]) -> _T:
-    return options[int(rng.integers(len(options)))]
 
 
 # --- the four styles -----------------------------------------------------------------------------------
@@ -730,7 +725,8 @@ def _pump(n: int, beat: int, sr: int, depth: float) -> synth.Signal:
 
 @lru_cache(maxsize=8)
 def _loop(style: str, seed: int, sr: int) -> NDArray[np.float32]:
-    """Render one loop (cached: a style's loop is 6 to 12 MB at 48 kHz)."""
+    """Render one loop (cached: a loop is 6 to 12 MB at 48 kHz): compose the score, synthesise each note
+    at its swung onset into the circular mixer, then run the master bus."""
     spec = _STYLES[style]
     plan = score(style, seed)
     step = _step_samples(spec.bpm, sr)
