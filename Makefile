@@ -15,7 +15,7 @@ help:
 	@echo "make serve   start the API on http://$(HOST):$(PORT) (docs at /docs)"
 	@echo "make test    ruff + mypy + pytest"
 	@echo "make lint    ruff + mypy only"
-	@echo "make bench   compose images, the video compositor against the encoder, text to video"
+	@echo "make bench   compose images, the API against bare FastAPI, the video compositor, text to video"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,7 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/api.py
 	$(BIN)/python bench/video.py
 
 clean:

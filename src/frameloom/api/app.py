@@ -74,9 +74,10 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(JsonBodyLimitMiddleware, max_bytes=settings.max_json_bytes)
     app.add_middleware(RequestContextMiddleware, metrics=state.metrics)
-    mounted = [(health.router, ""), (metrics.router, ""), (files.router, ""), (register_page.router, ""),
-               (images.router, "")]
-    mounted += [(module.router, "/api") for module in (engines, auth, credits, sessions, uploads)]
+    # Routes are matched in this order: the ones agents call most come first.
+    mounted = [(module.router, "/api") for module in (credits, sessions, uploads, auth, engines)]
+    mounted += [(images.router, ""), (files.router, ""), (health.router, ""), (metrics.router, ""),
+                (register_page.router, "")]
     for router, prefix in mounted:
         app.include_router(router, prefix=prefix)
     # Route templates by endpoint, for metrics and access logs (never the raw path with its ids).

@@ -23,6 +23,7 @@ SKILL_HEADERS = {b"x-skill-source": "skill_source", b"x-skill-version": "skill_v
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 MAX_JSON_DEPTH = 64
 UPLOAD_PREFIX = "/api/upload-video/"  # streamed with its own limits (api/bodies.py)
+_NO_BODY = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
 
 
 class RequestContextMiddleware:
@@ -122,7 +123,8 @@ class JsonBodyLimitMiddleware:
         self.max_depth = max_depth
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _is_json(scope) or scope.get("path", "").startswith(UPLOAD_PREFIX):
+        if (scope["type"] != "http" or scope["method"] in _NO_BODY or not _is_json(scope)
+                or scope["path"].startswith(UPLOAD_PREFIX)):
             await self.app(scope, receive, send)
             return
         body = bytearray()

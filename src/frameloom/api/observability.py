@@ -13,7 +13,7 @@ import json
 import logging
 import re
 import sys
-from datetime import UTC, datetime
+import time
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -42,10 +42,16 @@ class Metrics:
             ["source"], registry=self.registry,
         )
         self._seen_sources: set[str] = set()
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
-        self.requests.labels(method, route, str(status)).inc()
-        self.latency.labels(method, route).observe(seconds)
+        key = (method, route, status)
+        children = self._children.get(key)
+        if children is None:  # label lookups take a lock: resolve each series once
+            children = (self.requests.labels(method, route, str(status)), self.latency.labels(method, route))
+            self._children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def count_source(self, source: str) -> None:
         name = _SOURCE_RE.sub("_", source)[:64] or "unknown"
@@ -68,8 +74,9 @@ class JsonFormatter(logging.Formatter):
     """``{"ts", "level", "logger", "message", "request_id", ...}`` plus the record's ``fields`` extra."""
 
     def format(self, record: logging.LogRecord) -> str:
+        seconds = int(record.created)
         entry: dict[str, Any] = {
-            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
@@ -85,6 +92,11 @@ class JsonFormatter(logging.Formatter):
 
 def configure_logging(level: str, fmt: str) -> None:
     """Send every log record to stderr, as JSON lines or plain text, with request ids."""
+    # The logging HOWTO's "Optimization" knobs: records need no caller frame, thread or process names.
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(_RequestIdFilter())
     if fmt == "json":
@@ -97,3 +109,5 @@ def configure_logging(level: str, fmt: str) -> None:
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    # SQLAlchemy logs every statement with its parameters at INFO: never wanted, and costly.
+    logging.getLogger("sqlalchemy").setLevel(max(logging.WARNING, logging.getLevelName(level)))

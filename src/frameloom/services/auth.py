@@ -159,8 +159,7 @@ class AuthService:
         token = token.strip()
         if scheme.lower() != "bearer" or not TOKEN_RE.match(token):
             raise AuthError("token malformed: send Authorization: Bearer <token>")
-        with self.db.read() as session:
-            principal = repo.principal_for_token(session, hash_token(token), self.clock())
+        principal = repo.principal_for_token(self.db, hash_token(token), self.clock())
         if principal is None:
             raise AuthError("token unknown or expired")
         return principal

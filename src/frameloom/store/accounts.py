@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, literal, or_, select, update
+from sqlalchemy import bindparam, case, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from frameloom.domain.accounts import Plan, Principal
+from frameloom.store.db import Database
 from frameloom.store.ids import new_id
 from frameloom.store.models import (
     Account,
@@ -34,16 +35,20 @@ def _at(value: datetime) -> Any:
     return literal(value, type_=UTCDateTime())
 
 
-def principal_for_token(session: Session, token_hash: str, now: datetime) -> Principal | None:
+# Built once: this runs on every authenticated request.
+_PRINCIPAL = (
+    select(Account.id, Account.plan, Account.bind_id, Account.available, Account.frozen, Token.expires_at)
+    .join(Token, Token.account_id == Account.id)
+    .where(Token.token_hash == bindparam("token_hash"), Token.revoked_at.is_(None))
+)
+
+
+def principal_for_token(db: Database, token_hash: str, now: datetime) -> Principal | None:
     """The account a live token belongs to (one query), or ``None`` if unknown, revoked or expired."""
-    row = session.execute(
-        select(Account.id, Account.plan, Account.bind_id, Account.available, Account.frozen, Token.expires_at)
-        .join(Token, Token.account_id == Account.id)
-        .where(Token.token_hash == token_hash, Token.revoked_at.is_(None))
-    ).first()
-    if row is None or row.expires_at <= now:
+    row = db.read_one(_PRINCIPAL, {"token_hash": token_hash})
+    if row is None or row["expires_at"] <= now:
         return None
-    return Principal(row.id, Plan(row.plan), row.bind_id, row.available, row.frozen)
+    return Principal(row["id"], Plan(row["plan"]), row["bind_id"], row["available"], row["frozen"])
 
 
 def create_account(

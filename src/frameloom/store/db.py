@@ -10,20 +10,32 @@ failing); reads run concurrently in WAL mode. On PostgreSQL the conditional
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy import Engine, Select, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _WRITE_OPTION = "frameloom_write"
+AnySelect = Select[*tuple[Any, ...]]
 # Any constant: the key of the PostgreSQL advisory lock held while migrating,
 # so API nodes starting together do not run the same migration twice.
 _MIGRATION_LOCK_KEY = 7_341_029_113
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A ``SELECT`` compiled for one database: SQL text, bind order (positional styles), column types."""
+
+    sql: str
+    positions: list[str] | None
+    columns: list[str]
+    processors: list[Callable[[Any], Any] | None]
 
 
 class Database:
@@ -41,6 +53,7 @@ class Database:
         writer = self.engine.execution_options(**{_WRITE_OPTION: True}) if self.is_sqlite else self.engine
         self._writes = sessionmaker(writer, expire_on_commit=False)
         self._write_lock: threading.Lock | None = threading.Lock() if self.is_sqlite else None
+        self._prepared: dict[AnySelect, _Prepared] = {}
 
     def _create_engine(self, pool_size: int) -> Engine:
         if not self.is_sqlite:
@@ -69,6 +82,42 @@ class Database:
         lock: AbstractContextManager[Any] = self._write_lock if self._write_lock is not None else nullcontext()
         with lock, self._writes() as session, session.begin():
             yield session
+
+    def read_one(self, statement: AnySelect, params: dict[str, Any]) -> dict[str, Any] | None:
+        """The first row of one read-only ``SELECT`` as a dict, or ``None``: the hot-path read.
+
+        The statement is compiled once for this database and then run straight on
+        a pooled driver connection, outside any transaction (one statement needs
+        none), with each column's type applied to its value. Parameters must be
+        plain values (strings, numbers) that need no type conversion.
+        """
+        prepared = self._prepared.get(statement) or self._prepare(statement)
+        connection = self.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute(prepared.sql, [params[name] for name in prepared.positions]
+                           if prepared.positions is not None else params)
+            row = cursor.fetchone()
+            cursor.close()
+        finally:
+            connection.close()  # back to the pool
+        if row is None:
+            return None
+        return {name: process(value) if process else value
+                for name, process, value in zip(prepared.columns, prepared.processors, row, strict=True)}
+
+    def _prepare(self, statement: AnySelect) -> _Prepared:
+        dialect = self.engine.dialect
+        compiled = statement.compile(dialect=dialect)
+        columns = list(statement.selected_columns)
+        prepared = _Prepared(
+            sql=compiled.string,
+            positions=[str(name) for name in compiled.positiontup or []] if compiled.positional else None,
+            columns=[str(column.key) for column in columns],
+            processors=[column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns],
+        )
+        self._prepared[statement] = prepared
+        return prepared
 
     def ping(self) -> None:
         """Raise if the database cannot answer ``SELECT 1``."""

@@ -20,6 +20,6 @@ class BalanceOut(BaseModel):
 
 
 @router.get("/balance/simple", response_model=Envelope[BalanceOut])
-def balance(who: CurrentAccount) -> Envelope[BalanceOut]:
-    """The caller's credits, as read with the token (one query)."""
+async def balance(who: CurrentAccount) -> Envelope[BalanceOut]:
+    """The caller's credits, as read with the token (one query; no I/O here, hence ``async``)."""
     return ok(BalanceOut(available=who.available, frozen=who.frozen, total=who.available + who.frozen))
