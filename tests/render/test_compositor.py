@@ -259,3 +259,13 @@ def test_an_unknown_format_or_media_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(InvalidRequest, match="nowhere"):
         render_draft(d, tmp_path / "x.mp4")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_export_gets_ordinary_file_permissions(files: dict[str, Path], tmp_path: Path) -> None:
+    import os
+
+    result = render_draft(draft(500, [video_track(seg("s1", 0, 500, src="red"))]), tmp_path / "p.mp4",
+                          media=Media(files=files))
+    umask = os.umask(0)
+    os.umask(umask)
+    assert result.path.stat().st_mode & 0o777 == 0o666 & ~umask

@@ -24,9 +24,9 @@ def film_request() -> VideoRequest:
 
 
 def test_shots_go_wide_medium_close_and_fill_the_length() -> None:
-    film = film_for(VideoRequest(prompt="a fox reading a book in a forest", seconds=16, seed=4, **SMALL))
+    film = film_for(VideoRequest(prompt="a fox reading a book in a forest", seconds=12, seed=4, **SMALL))
     assert [s.kind for s in film.shots] == ["wide", "medium", "close"]
-    assert sum(s.duration_ms for s in film.shots) == 16000
+    assert sum(s.duration_ms for s in film.shots) == 12000
     assert film.shots[0].zoom < film.shots[1].zoom < film.shots[2].zoom
 
 

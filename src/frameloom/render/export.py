@@ -93,8 +93,13 @@ class Writer(Protocol):
 
 
 def _temp_beside(target: Path) -> Path:
+    """A new temporary file next to ``target``, with the permissions a plain
+    new file would get (mkstemp makes it 0600)."""
     fd, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".part{target.suffix}", dir=target.parent)
     os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(name, 0o666 & ~umask)
     return Path(name)
 
 

@@ -40,6 +40,7 @@ from frameloom.engines.compose.styles import FILTERS
 
 LIFE = ("rain", "snowfall", "motes", "lightning", "bubbles")
 ZOOMS = {"wide": 1.12, "medium": 1.35, "close": 1.6}
+SHOT_MS = 4000
 PLUS = skia.BlendMode.kPlus
 
 
@@ -135,9 +136,9 @@ class Shot:
 
 
 def plan_shots(plan: ScenePlan, width: int, height: int, duration_ms: int, seed: int) -> list[Shot]:
-    """Wide, medium and close shots in turn, about 5 s each, framed on the main subject."""
+    """Wide, medium and close shots in turn, about 4 s each, framed on the main subject."""
     rng = random.Random(seed)
-    count = max(1, round(duration_ms / 5000))
+    count = max(1, round(duration_ms / SHOT_MS))
     kinds = [("wide", "medium", "close")[i % 3] for i in range(count)]
     lengths = [duration_ms // count] * count
     lengths[-1] += duration_ms - sum(lengths)
