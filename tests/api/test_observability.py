@@ -82,3 +82,17 @@ def test_a_json_body_too_big_on_the_openai_route_is_openai_shaped(client: TestCl
 @pytest.mark.parametrize(("text", "depth"), [(b'{"a": [1, {"b": 2}]}', 3), (b'"[[[["', 0), (b'["\\"[", [[]]]', 3)])
 def test_json_depth_ignores_brackets_in_strings(text: bytes, depth: int) -> None:
     assert json_depth(text) == depth
+
+
+def test_configured_logging_keeps_sqlalchemy_statements_out() -> None:
+    from frameloom.api.observability import configure_logging
+
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level, logging.getLogger("sqlalchemy").level)
+    try:
+        configure_logging("INFO", "json")
+        assert not logging.getLogger("sqlalchemy.engine.Engine").isEnabledFor(logging.INFO)
+        assert logging.getLogger("frameloom.access").isEnabledFor(logging.INFO)
+    finally:
+        root.handlers[:], root.level = saved[0], saved[1]
+        logging.getLogger("sqlalchemy").setLevel(saved[2])

@@ -109,7 +109,8 @@ def test_an_unsupported_type_is_4001_with_the_supported_list(
     assert _leftovers(settings) == []
 
 
-@pytest.mark.parametrize("data", [still("png")[:60], video("mp4")[:300], b"RIFF\x00\x00\x00\x00WAVEjunk"])
+@pytest.mark.parametrize("data", [still("png")[:60], video("mp4")[:300], b"RIFF\x00\x00\x00\x00WAVEjunk"],
+                         ids=["truncated-png", "truncated-mp4", "wav-header-only"])
 def test_undecodable_files_are_4001(
     client: TestClient, headers: dict[str, str], session_id: str, settings: Settings, data: bytes
 ) -> None:
