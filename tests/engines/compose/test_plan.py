@@ -194,3 +194,9 @@ def test_a_campfire_subject_lights_the_night() -> None:
 def test_small_things_alone_make_a_still_life_indoors() -> None:
     assert plan("a bowl of ramen").setting == "room"
     assert plan("a cup of coffee").setting == "room"
+
+
+def test_a_tall_frame_keeps_the_subject_inside_its_width() -> None:
+    p = plan("a penguin on a snowy field", 3, 1080, 1920)
+    penguin = p.subjects[0]
+    assert penguin.height <= 1080 * 1.1 * 0.5 + 1

@@ -68,7 +68,8 @@ def place_subjects(facts: PromptFacts, width: int, height: int, horizon: float, 
         if slot >= 2:
             x = width * rng.uniform(0.15, 0.85)
         slot += 1
-        size = _size_for(noun, role, height) * (1.0 if role == "main" else _ratio(noun.scale, main_scale, 0.25, 1.2))
+        size = _size_for(noun, role, frame_ref(width, height)) * (
+            1.0 if role == "main" else _ratio(noun.scale, main_scale, 0.25, 1.2))
         group = _place_one(mention, noun, role, x, size, ground_y, height, horizon, setting, rng)
         if mention.target is not None and mention.relation and 0 <= mention.target < len(mentions):
             target = mentions[mention.target]
@@ -119,12 +120,18 @@ def _ground_y(setting: str, height: int, horizon: float) -> float:
     return height * 0.93
 
 
-def _size_for(noun: Noun, role: str, height: int) -> float:
+def frame_ref(width: int, height: int) -> float:
+    """The length subject sizes are fractions of: the height, but no more than
+    the width allows, so a tall 9:16 frame does not blow subjects up past its sides."""
+    return min(height, width * 1.1)
+
+
+def _size_for(noun: Noun, role: str, ref: float) -> float:
     """Things in the air are smaller; everything else fills about half the frame
     (companions are then scaled by their real size relative to the main subject)."""
     if noun.placement in ("air", "sky"):
-        return height * (0.22 if noun.scale < 2 else 0.3)
-    return height * 0.5
+        return ref * (0.22 if noun.scale < 2 else 0.3)
+    return ref * 0.5
 
 
 def _place_one(mention: Mention, noun: Noun, role: str, x: float, size: float, ground_y: float, height: int,
@@ -168,7 +175,8 @@ def _relate(group: list[SubjectPlan], mention: Mention, target: Noun, target_men
     if relation == "holds":
         return _hold(group, other, min(max(0.45 * _ratio(target.scale, own_scale, 0.0, 9.9), 0.15), 0.45))
     if relation in ("rides", "on", "in"):
-        return _carry(group, other, relation, _ratio(target.scale, own_scale, 0.8, 2.2), height)
+        return _carry(group, other, relation, _ratio(target.scale, own_scale, 0.8, 2.2), frame_ref(width, height),
+                      height)
     if relation == "above":
         below = replace(other, base_y=height * 0.93, depth=0.2,
                         height=subject.height * _ratio(target.scale, own_scale, 0.5, 1.5))
@@ -201,11 +209,11 @@ def _hold(group: list[SubjectPlan], item: SubjectPlan, ratio: float) -> list[Sub
     return out
 
 
-def _carry(group: list[SubjectPlan], carrier: SubjectPlan, relation: str, ratio: float,
+def _carry(group: list[SubjectPlan], carrier: SubjectPlan, relation: str, ratio: float, ref: float,
            height: int) -> list[SubjectPlan]:
     """The group rides, sits on, or sits in the carrier; all copies share it."""
     subject = group[0]
-    big = min(subject.height * ratio, height * 0.58)
+    big = min(subject.height * ratio, ref * 0.58)
     # what carries stands on the ground, even when its rider is a bird
     carrier = replace(carrier, height=big, role="mount" if relation == "rides" else "support", shadow=True,
                       base_y=max(subject.base_y, height * 0.93) if subject.role == "flyer" else subject.base_y,
