@@ -14,6 +14,7 @@ from frameloom.store import studio as repo
 from frameloom.store.db import Database
 from frameloom.store.ids import new_id
 from frameloom.store.models import Generation, Media
+from frameloom.timeline import parse_draft, summary
 
 # A new session's draft (SPEC section 5): version 1, no tracks, 1080p at 30 fps.
 EMPTY_DRAFT: dict[str, Any] = {"v": 1, "d": 0, "m": {"w": 1920, "h": 1080, "fps": 30, "ar": "16:9"}, "t": []}
@@ -35,12 +36,15 @@ class SessionState:
 
 
 def summarize(draft: dict[str, Any]) -> str:
-    """The one-line timeline text; a draft without tracks reads ``Timeline (0 tracks): empty``."""
-    tracks = draft.get("t") or []
-    if not tracks:
+    """The one-line timeline text (``frameloom.timeline.summary``).
+
+    A draft without tracks reads ``Timeline (0 tracks): empty``; it is not
+    parsed, because a new session's draft has ``d`` 0, which the timeline
+    model (segments of at least 1 ms) does not take.
+    """
+    if not draft.get("t"):
         return "Timeline (0 tracks): empty"
-    names = [f"{i}. {t.get('m', {}).get('name', t.get('id', '?'))}" for i, t in enumerate(tracks, 1)]
-    return f"Timeline ({len(tracks)} tracks): " + " ".join(names)
+    return summary(parse_draft(draft))
 
 
 def media_view(media: Media, signer: LinkSigner, base_url: str) -> dict[str, Any]:
