@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: str = "info"
     log_format: str = "json"
+    access_log: bool = True
 
     # accounts and credits (SPEC section 3)
     anonymous_credits: int = Field(default=100, ge=0)

@@ -8,8 +8,10 @@ import logging
 import pytest
 from fastapi.testclient import TestClient
 
+from frameloom.api import create_app
 from frameloom.api.middleware import json_depth
 from frameloom.api.observability import JsonFormatter
+from frameloom.settings import Settings
 
 
 def test_metrics_count_requests_by_route_template(client: TestClient, headers: dict[str, str]) -> None:
@@ -96,3 +98,11 @@ def test_configured_logging_keeps_sqlalchemy_statements_out() -> None:
     finally:
         root.handlers[:], root.level = saved[0], saved[1]
         logging.getLogger("sqlalchemy").setLevel(saved[2])
+
+
+def test_the_access_log_can_be_turned_off(settings: Settings, caplog: pytest.LogCaptureFixture) -> None:
+    client = TestClient(create_app(settings.model_copy(update={"access_log": False})))
+    caplog.set_level(logging.INFO, logger="frameloom.access")
+    client.get("/healthz")
+    assert not [r for r in caplog.records if r.name == "frameloom.access"]
+    assert 'route="/healthz",status="200"' in client.get("/metrics").text

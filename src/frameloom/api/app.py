@@ -73,7 +73,7 @@ def create_app(
 
     install_error_handlers(app)
     app.add_middleware(JsonBodyLimitMiddleware, max_bytes=settings.max_json_bytes)
-    app.add_middleware(RequestContextMiddleware, metrics=state.metrics)
+    app.add_middleware(RequestContextMiddleware, metrics=state.metrics, access_log=settings.access_log)
     # Routes are matched in this order: the ones agents call most come first.
     mounted = [(module.router, "/api") for module in (credits, sessions, uploads, auth, engines)]
     mounted += [(images.router, ""), (files.router, ""), (health.router, ""), (metrics.router, ""),

@@ -32,13 +32,15 @@ class RequestContextMiddleware:
     The id is ``request.state.request_id`` (and in every log record of the
     request) and is echoed in the response header. Each request ends with one
     access-log line (method, path without query, route, status, time, skill
-    headers) and one metrics observation. An exception no handler took is
-    logged with the id and answered with a 500 carrying ``request_id``: never a stack trace.
+    headers; unless ``FRAMELOOM_ACCESS_LOG=false``) and one metrics observation.
+    An exception no handler took is logged with the id and answered with a 500
+    carrying ``request_id``: never a stack trace.
     """
 
-    def __init__(self, app: ASGIApp, metrics: Metrics | None = None) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics | None = None, access_log: bool = True) -> None:
         self.app = app
         self.metrics = metrics
+        self.access_log = access_log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -78,11 +80,11 @@ class RequestContextMiddleware:
             self.metrics.observe(method, route, status, seconds)
             if "skill_source" in skill:
                 self.metrics.count_source(skill["skill_source"])
-        if access_log.isEnabledFor(logging.INFO):
+        if self.access_log and access_log.isEnabledFor(logging.INFO):
             client = scope.get("client")
             fields = {"method": method, "path": scope.get("path", ""), "route": route, "status": status,
                       "ms": round(seconds * 1000, 2), "client": client[0] if client else None, **skill}
-            access_log.info("%s %s %s", method, scope.get("path", ""), status,
+            access_log.info(f"{method} {fields['path']} {status}",
                             extra={"fields": fields, "request_id": scope["state"]["request_id"]})
 
 

@@ -37,16 +37,20 @@ def _at(value: datetime) -> Any:
 
 # Built once: this runs on every authenticated request.
 _PRINCIPAL = (
-    select(Account.id, Account.plan, Account.bind_id, Account.available, Account.frozen, Token.expires_at)
+    select(Account.id, Account.plan, Account.bind_id, Account.available, Account.frozen)
     .join(Token, Token.account_id == Account.id)
-    .where(Token.token_hash == bindparam("token_hash"), Token.revoked_at.is_(None))
+    .where(
+        Token.token_hash == bindparam("token_hash"),
+        Token.revoked_at.is_(None),
+        Token.expires_at > bindparam("now", type_=UTCDateTime()),
+    )
 )
 
 
 def principal_for_token(db: Database, token_hash: str, now: datetime) -> Principal | None:
     """The account a live token belongs to (one query), or ``None`` if unknown, revoked or expired."""
-    row = db.read_one(_PRINCIPAL, {"token_hash": token_hash})
-    if row is None or row["expires_at"] <= now:
+    row = db.read_one(_PRINCIPAL, {"token_hash": token_hash, "now": now})
+    if row is None:
         return None
     return Principal(row["id"], Plan(row["plan"]), row["bind_id"], row["available"], row["frozen"])
 

@@ -30,10 +30,11 @@ _MIGRATION_LOCK_KEY = 7_341_029_113
 
 @dataclass(frozen=True)
 class _Prepared:
-    """A ``SELECT`` compiled for one database: SQL text, bind order (positional styles), column types."""
+    """A ``SELECT`` compiled for one database: SQL text, bind order (positional styles), types."""
 
     sql: str
     positions: list[str] | None
+    binds: dict[str, Callable[[Any], Any] | None]
     columns: list[str]
     processors: list[Callable[[Any], Any] | None]
 
@@ -88,15 +89,16 @@ class Database:
 
         The statement is compiled once for this database and then run straight on
         a pooled driver connection, outside any transaction (one statement needs
-        none), with each column's type applied to its value. Parameters must be
-        plain values (strings, numbers) that need no type conversion.
+        none), with each parameter's and column's type applied as SQLAlchemy would.
         """
         prepared = self._prepared.get(statement) or self._prepare(statement)
+        values = {name: process(params[name]) if process else params[name]
+                  for name, process in prepared.binds.items()}
         connection = self.engine.raw_connection()
         try:
             cursor = connection.cursor()
-            cursor.execute(prepared.sql, [params[name] for name in prepared.positions]
-                           if prepared.positions is not None else params)
+            cursor.execute(prepared.sql, [values[name] for name in prepared.positions]
+                           if prepared.positions is not None else values)
             row = cursor.fetchone()
             cursor.close()
         finally:
@@ -113,6 +115,8 @@ class Database:
         prepared = _Prepared(
             sql=compiled.string,
             positions=[str(name) for name in compiled.positiontup or []] if compiled.positional else None,
+            binds={name: bind.type.dialect_impl(dialect).bind_processor(dialect)
+                   for name, bind in compiled.binds.items()},
             columns=[str(column.key) for column in columns],
             processors=[column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns],
         )
