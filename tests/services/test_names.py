@@ -1,10 +1,15 @@
-"""File names: what a sender writes is cleaned; the extension comes from the content."""
+"""File names: what a sender writes is cleaned; the extension comes from the content. Staging is swept."""
 
 from __future__ import annotations
 
+import os
+import time
+
 import pytest
 
+from frameloom.api import create_app
 from frameloom.services.uploads import sanitize_filename, storage_name
+from frameloom.settings import Settings
 
 
 @pytest.mark.parametrize(
@@ -28,3 +33,15 @@ def test_sanitize_filename(name: str, fmt: str, expected: str) -> None:
 )
 def test_storage_names_are_ascii(display: str, expected: str) -> None:
     assert storage_name(display) == expected
+
+
+def test_stale_staging_files_are_swept_at_start(settings: Settings) -> None:
+    settings.staging_dir.mkdir(parents=True)
+    stale = settings.staging_dir / "old.part"
+    fresh = settings.staging_dir / "new.part"
+    for path in (stale, fresh):
+        path.write_bytes(b"x")
+    os.utime(stale, (time.time() - 7200, time.time() - 7200))
+    create_app(settings)
+    assert not stale.exists()
+    assert fresh.exists()

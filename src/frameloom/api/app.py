@@ -67,6 +67,7 @@ def create_app(
     state.credits = CreditService(state.db, clock)
     state.studio = StudioService(state.db, state.signer, clock)
     state.uploads = UploadService(state.db, state.storage, state.signer, settings, clock)
+    state.uploads.sweep_staging()
     state.images = ImageService(state.db, state.storage, state.signer, state.registry, state.credits,
                                 settings.image_price, clock)
     state.metrics = Metrics()

@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from frameloom.domain.accounts import (
@@ -99,6 +100,12 @@ class AuthService:
         ``Conflict`` when the email is taken or the bind id is not an anonymous account."""
         creds = check_credentials(email, password)
         password_hash = hash_password(creds.password)  # slow: outside the write lock
+        try:
+            return self._register(creds, password_hash, bind_id)
+        except IntegrityError:  # the same email registered at the same moment (PostgreSQL)
+            raise Conflict("email: already registered; log in instead") from None
+
+    def _register(self, creds: Credentials, password_hash: str, bind_id: str | None) -> IssuedToken:
         now = self.clock()
         with self.db.write() as session:
             if repo.by_email(session, creds.email) is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,6 +72,20 @@ class UploadService:
         self.limits = ProbeLimits(max_pixels=settings.max_image_pixels, max_bytes=settings.upload_max_bytes)
         self.fetcher = Fetcher(settings.url_import_allowed_networks, settings.upload_max_bytes,
                                settings.url_import_timeout_s)
+
+    def sweep_staging(self, older_than_s: float = 3600.0) -> int:
+        """Remove staging files left by a process that died mid-upload; how many were removed.
+
+        Only files older than ``older_than_s`` go, so uploads under way in
+        another process sharing the data folder are left alone.
+        """
+        if not self.staging_dir.is_dir():
+            return 0
+        cutoff = time.time() - older_than_s
+        stale = [p for p in self.staging_dir.glob("*.part") if p.stat().st_mtime < cutoff]
+        for path in stale:
+            path.unlink(missing_ok=True)
+        return len(stale)
 
     def staging_path(self) -> Path:
         """A fresh path in the staging folder (created on first use)."""
