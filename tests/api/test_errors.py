@@ -11,9 +11,12 @@ from frameloom.api import create_app
 from frameloom.domain.errors import (
     EngineFailed,
     EngineUnavailable,
+    InsufficientCredits,
     InvalidRequest,
     OutputError,
+    PlanForbids,
     Problem,
+    RateLimited,
     UnknownEngine,
 )
 from frameloom.settings import Settings
@@ -137,3 +140,64 @@ def test_unknown_route_is_a_404_envelope(client: TestClient) -> None:
 def test_a_bad_default_engine_is_refused_when_the_app_is_built(settings: Settings) -> None:
     with pytest.raises(UnknownEngine):
         create_app(settings.model_copy(update={"engine": "dalle"}))
+
+
+@pytest.fixture
+def paid_app(settings: Settings) -> FastAPI:
+    app = create_app(settings)
+
+    @app.get("/api/test/short")
+    def short() -> None:
+        raise InsufficientCredits(6, 4, "bind_abc")
+
+    @app.get("/api/test/short-registered")
+    def short_registered() -> None:
+        raise InsufficientCredits(6, 4)
+
+    @app.get("/api/test/plan")
+    def plan() -> None:
+        raise PlanForbids("the free plan does not export; register to unlock export")
+
+    @app.get("/api/test/slow-down")
+    def slow_down() -> None:
+        raise RateLimited("too many requests", 12.2)
+
+    return app
+
+
+def test_not_enough_credits_is_2001_with_the_register_url(paid_app: FastAPI) -> None:
+    response = TestClient(paid_app).get("/api/test/short")
+    assert response.status_code == 402
+    assert response.json() == {
+        "code": 2001, "message": "not enough credits: 6 required, 4 available",
+        "data": {"required": 6, "available": 4, "register_url": "http://testserver/register?bind=bind_abc"},
+    }
+
+
+def test_the_register_url_uses_the_public_url(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"public_url": "https://studio.example.com"}))
+
+    @app.get("/api/test/short")
+    def short() -> None:
+        raise InsufficientCredits(2, 0, "bind_x")
+
+    data = TestClient(app).get("/api/test/short").json()["data"]
+    assert data["register_url"] == "https://studio.example.com/register?bind=bind_x"
+
+
+def test_a_registered_account_short_of_credits_gets_no_register_url(paid_app: FastAPI) -> None:
+    assert TestClient(paid_app).get("/api/test/short-registered").json()["data"] == {"required": 6, "available": 4}
+
+
+def test_a_plan_that_forbids_is_402_with_the_reason(paid_app: FastAPI) -> None:
+    response = TestClient(paid_app).get("/api/test/plan")
+    assert response.status_code == 402
+    assert response.json()["code"] == 402
+    assert response.json()["data"] == {"reason": "the free plan does not export; register to unlock export"}
+
+
+def test_rate_limits_are_whole_seconds_in_the_header_and_the_data(paid_app: FastAPI) -> None:
+    response = TestClient(paid_app).get("/api/test/slow-down")
+    assert response.status_code == 429
+    assert response.headers["Retry-After"] == "12"
+    assert response.json()["data"] == {"retry_after": 12}
