@@ -99,6 +99,12 @@ def test_generate_a_video_with_music(tmp_path: Path) -> None:
         assert sum(1 for _ in container.decode(video=0)) == 60
 
 
+def test_a_noun_without_artwork_is_named_on_stderr(tmp_path: Path) -> None:
+    result = run("generate", "a lighthouse on a beach", "-o", str(tmp_path / "l.png"), "--seed", "1", *SMALL)
+    assert result.exit_code == 0
+    assert "note: no artwork for: lighthouse" in result.stderr
+
+
 def test_plan_prints_json() -> None:
     result = run("plan", "一只狐狸 reading", "--seed", "3", "--size", "1280x720")
     assert result.exit_code == 0, result.output

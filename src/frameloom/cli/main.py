@@ -119,6 +119,9 @@ def generate(
     results = engine.generate(request)
     if seed is None:
         _announce_random(chosen_seed)
+    unknown = results[0].info.get("unknown") if results else None
+    if unknown:
+        click.echo(f"note: no artwork for: {unknown} (left out of the picture)", err=True)
     for path, result in zip(paths, results, strict=True):
         meta = image_metadata(
             prompt, result.seed, result.engine, result.image.width, result.image.height, style=style
