@@ -200,3 +200,8 @@ def test_a_tall_frame_keeps_the_subject_inside_its_width() -> None:
     p = plan("a penguin on a snowy field", 3, 1080, 1920)
     penguin = p.subjects[0]
     assert penguin.height <= 1080 * 1.1 * 0.5 + 1
+
+
+def test_the_target_of_a_relation_is_placed_once() -> None:
+    p = plan("a red car parked in front of a house", 1)
+    assert [s.noun for s in p.subjects].count("house") == 1

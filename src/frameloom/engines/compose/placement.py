@@ -53,7 +53,8 @@ def place_subjects(facts: PromptFacts, width: int, height: int, horizon: float, 
     mentions = [m for m in facts.subjects if m.noun in NOUNS]
     if not mentions:
         return []
-    attached = {m.target for m in mentions if m.target is not None and m.relation in ATTACHING}
+    # a target is placed by its relation to its subject, never a second time on its own
+    attached = {m.target for m in mentions if m.target is not None and m.relation is not None}
     ground_y = TABLE_TOP * height if is_still_life(facts, setting) else _ground_y(setting, height, horizon)
     main_side = 1 if rng.random() < 0.5 else -1
     main_scale = NOUNS[mentions[0].noun].scale
@@ -79,7 +80,6 @@ def place_subjects(facts: PromptFacts, width: int, height: int, horizon: float, 
     return _face_centre(placed, width)
 
 
-ATTACHING = ("holds", "rides", "on", "in")
 # things that give light, and its colour: drawn with a glow, and the key light in the dark
 EMISSIVE: dict[str, RGB] = {
     "fire": (255, 150, 60), "candle": (255, 186, 110), "lantern": (255, 170, 90), "oil lamp": (255, 186, 110),
@@ -109,7 +109,7 @@ def _ratio(scale: float, other: float, lo: float, hi: float) -> float:
 
 def _holder_of(mentions: list[Mention], index: int) -> int | None:
     for i, m in enumerate(mentions):
-        if m.target == index and m.relation in ATTACHING and i != index:
+        if m.target == index and m.relation is not None and i != index:
             return i
     return None
 
