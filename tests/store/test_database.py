@@ -52,3 +52,36 @@ def test_sqlite_file_is_created_in_its_folder(tmp_path: object) -> None:
     database.migrate()
     assert (tmp_path / "deep" / "er" / "x.db").is_file()
     database.dispose()
+
+
+def test_read_one_sees_each_committed_write(db: Database) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from frameloom.domain.accounts import Plan
+    from frameloom.store import accounts, ledger
+
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    with db.write() as session:
+        account = accounts.create_account(session, Plan.ANONYMOUS, 10, now)
+        accounts.add_token(session, account.id, "h" * 64, "anonymous", now, timedelta(days=7))
+    first = accounts.principal_for_token(db, "h" * 64, now)
+    assert first is not None
+    assert first.available == 10
+    with db.write() as session:
+        ledger.freeze(session, account.id, 4, "image", now)
+    second = accounts.principal_for_token(db, "h" * 64, now)
+    assert second is not None
+    assert (second.available, second.frozen) == (6, 4)
+    assert accounts.principal_for_token(db, "h" * 64, now + timedelta(days=7)) is None
+    assert accounts.principal_for_token(db, "x" * 64, now) is None
+
+
+def test_read_one_from_many_threads(db: Database) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy import bindparam, literal_column, select
+
+    statement = select(literal_column("1").label("one")).where(bindparam("x") == bindparam("x"))
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        rows = list(pool.map(lambda i: db.read_one(statement, {"x": i}), range(48)))
+    assert rows == [{"one": 1}] * 48

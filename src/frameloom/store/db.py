@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _WRITE_OPTION = "frameloom_write"
+MAX_THREAD_READERS = 8
 AnySelect = Select[*tuple[Any, ...]]
 # Any constant: the key of the PostgreSQL advisory lock held while migrating,
 # so API nodes starting together do not run the same migration twice.
@@ -55,6 +56,9 @@ class Database:
         self._writes = sessionmaker(writer, expire_on_commit=False)
         self._write_lock: threading.Lock | None = threading.Lock() if self.is_sqlite else None
         self._prepared: dict[AnySelect, _Prepared] = {}
+        self._local = threading.local()
+        self._readers: list[Any] = []
+        self._readers_lock = threading.Lock()
 
     def _create_engine(self, pool_size: int) -> Engine:
         if not self.is_sqlite:
@@ -90,23 +94,45 @@ class Database:
         The statement is compiled once for this database and then run straight on
         a pooled driver connection, outside any transaction (one statement needs
         none), with each parameter's and column's type applied as SQLAlchemy would.
+        Every bind must be a named ``bindparam`` given in ``params``.
         """
         prepared = self._prepared.get(statement) or self._prepare(statement)
         values = {name: process(params[name]) if process else params[name]
                   for name, process in prepared.binds.items()}
-        connection = self.engine.raw_connection()
-        try:
-            cursor = connection.cursor()
-            cursor.execute(prepared.sql, [values[name] for name in prepared.positions]
-                           if prepared.positions is not None else values)
-            row = cursor.fetchone()
-            cursor.close()
-        finally:
-            connection.close()  # back to the pool
+        args = [values[name] for name in prepared.positions] if prepared.positions is not None else values
+        reader = self._thread_reader()
+        if reader is not None:
+            row = _fetch_one(reader, prepared.sql, args)
+        else:
+            connection = self.engine.raw_connection()
+            try:
+                row = _fetch_one(connection, prepared.sql, args)
+            finally:
+                connection.close()  # back to the pool
         if row is None:
             return None
         return {name: process(value) if process else value
                 for name, process, value in zip(prepared.columns, prepared.processors, row, strict=True)}
+
+    def _thread_reader(self) -> Any | None:
+        """On SQLite, this thread's own connection for :meth:`read_one` (no pool round trip).
+
+        A file database costs nothing to keep open, and in autocommit mode each
+        statement sees every committed write. Taken out of the pool, so the pool
+        keeps its full size; at most :data:`MAX_THREAD_READERS` threads get one.
+        """
+        if not self.is_sqlite:
+            return None
+        reader = getattr(self._local, "reader", None)
+        if reader is None:
+            with self._readers_lock:
+                if len(self._readers) >= MAX_THREAD_READERS:
+                    return None
+                reader = self.engine.raw_connection()
+                reader.detach()
+                self._readers.append(reader)
+            self._local.reader = reader
+        return reader
 
     def _prepare(self, statement: AnySelect) -> _Prepared:
         dialect = self.engine.dialect
@@ -142,6 +168,11 @@ class Database:
             command.upgrade(config, "head")
 
     def dispose(self) -> None:
+        with self._readers_lock:
+            for reader in self._readers:
+                reader.close()
+            self._readers.clear()
+        self._local = threading.local()
         self.engine.dispose()
 
 
@@ -159,3 +190,12 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_begin(conn: Any) -> None:
     immediate = conn.get_execution_options().get(_WRITE_OPTION, False)
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _fetch_one(connection: Any, sql: str, args: Any) -> Any:
+    cursor = connection.cursor()
+    try:
+        cursor.execute(sql, args)
+        return cursor.fetchone()
+    finally:
+        cursor.close()
