@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -41,6 +42,16 @@ def _file_server() -> FastAPI:
                 yield b"\x89PNG" + b"\x00" * 1020
 
         return StreamingResponse(chunks(), media_type="application/octet-stream")
+
+    @server.get("/slow")
+    async def slow() -> StreamingResponse:
+        async def drip() -> AsyncIterator[bytes]:
+            yield b"\x89PNG\r\n\x1a\n"
+            for _ in range(20):
+                await asyncio.sleep(0.1)
+                yield b"\x00" * 10
+
+        return StreamingResponse(drip(), media_type="application/octet-stream")
 
     return server
 
@@ -191,3 +202,18 @@ def test_a_huge_json_body_is_4002(settings: Settings, clock: FakeClock) -> None:
     response = _import(client, headers, sid, *[f"http://example.com/{i}.png" for i in range(10)])
     assert response.status_code == 413
     assert response.json()["data"] == {"max_bytes": 100}
+
+
+def test_imports_are_time_capped(settings: Settings, clock: FakeClock, files_url: str) -> None:
+    client, headers, sid = _client(settings, clock, url_import_allowed_networks=["127.0.0.1/32"],
+                                   url_import_timeout_s=0.5)
+    response = _import(client, headers, sid, f"{files_url}/slow")
+    assert response.status_code == 400
+    assert "took longer than 0.5 s" in response.json()["data"]["errors"][0]["problem"]
+    assert _no_leftovers(settings)
+
+
+def test_at_most_ten_urls(allowed: tuple[TestClient, dict[str, str], str]) -> None:
+    client, headers, sid = allowed
+    response = _import(client, headers, sid, *[f"http://example.com/{i}.png" for i in range(11)])
+    assert response.json()["data"]["errors"] == [{"field": "urls", "problem": "give 1 to 10 URLs"}]

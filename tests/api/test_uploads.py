@@ -215,3 +215,19 @@ def test_media_links_work_on_a_real_server(
     response = httpx.get(url.replace("http://testserver", base), headers={"Range": "bytes=0-7"})
     assert response.status_code == 206
     assert response.content[4:8] == b"ftyp"
+
+
+def test_at_most_twenty_files_per_upload(
+    client: TestClient, headers: dict[str, str], session_id: str, settings: Settings
+) -> None:
+    files = [("file", (f"{i}.png", still("png"))) for i in range(21)]
+    response = client.post(_url(session_id), headers=headers, files=files)
+    assert response.json()["data"]["errors"] == [{"field": "file", "problem": "at most 20 files per upload"}]
+    assert _leftovers(settings) == []
+
+
+def test_other_form_fields_are_bounded(client: TestClient, headers: dict[str, str], session_id: str) -> None:
+    response = client.post(_url(session_id), headers=headers, data={"note": "x" * 70_000},
+                           files={"file": ("a.png", still("png"))})
+    assert response.status_code == 413
+    assert response.json()["data"] == {"max_bytes": 65536}
