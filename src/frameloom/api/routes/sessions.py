@@ -49,4 +49,4 @@ def create_session(who: CurrentAccount, studio: StudioDep, body: SessionIn | Non
 def state(session_id: str, who: CurrentAccount, studio: StudioDep, base_url: BaseUrl) -> Envelope[StateOut]:
     """Everything the session holds now; 1002 for a missing or another account's session."""
     found = studio.state(who, session_id, base_url)
-    return ok(StateOut(**found.__dict__))
+    return ok(StateOut.model_validate(found, from_attributes=True))
