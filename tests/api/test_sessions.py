@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from tests.api.conftest import FakeClock
 
 CREATE = "/api/tasks/me/with-session/nemo_agent"
-EMPTY_DRAFT = {"v": 1, "d": 0, "m": {"w": 1920, "h": 1080, "fps": 30, "ar": "16:9"}, "t": []}
+EMPTY_DRAFT = {"v": 1, "m": {"w": 1920, "h": 1080, "fps": 30, "ar": "16:9"}, "t": []}
 
 
 def test_create_returns_a_session_id_and_the_bind_id(client: TestClient, headers: dict[str, str]) -> None:

@@ -14,10 +14,11 @@ from frameloom.store import studio as repo
 from frameloom.store.db import Database
 from frameloom.store.ids import new_id
 from frameloom.store.models import Generation, Media
-from frameloom.timeline import parse_draft, summary
+from frameloom.timeline import draft_to_json, empty_draft, parse_draft, summary
 
 # A new session's draft (SPEC section 5): version 1, no tracks, 1080p at 30 fps.
-EMPTY_DRAFT: dict[str, Any] = {"v": 1, "d": 0, "m": {"w": 1920, "h": 1080, "fps": 30, "ar": "16:9"}, "t": []}
+# no "d": an empty draft's length follows its content (none yet), as the timeline model reads it
+EMPTY_DRAFT: dict[str, Any] = draft_to_json(empty_draft())
 MAX_TASK_NAME = 200
 MAX_LANGUAGE = 16
 
@@ -36,14 +37,8 @@ class SessionState:
 
 
 def summarize(draft: dict[str, Any]) -> str:
-    """The one-line timeline text (``frameloom.timeline.summary``).
-
-    A draft without tracks reads ``Timeline (0 tracks): empty``; it is not
-    parsed, because a new session's draft has ``d`` 0, which the timeline
-    model (segments of at least 1 ms) does not take.
-    """
-    if not draft.get("t"):
-        return "Timeline (0 tracks): empty"
+    """The one-line timeline text (``frameloom.timeline.summary``); an empty
+    draft reads ``Timeline (0 tracks): empty``."""
     return summary(parse_draft(draft))
 
 
