@@ -84,3 +84,12 @@ def test_bad_requests_name_the_field(field: str, kwargs: dict[str, object]) -> N
     with pytest.raises(InvalidRequest) as caught:
         VideoRequest(prompt="a fox", **kwargs)  # type: ignore[arg-type]
     assert caught.value.problems[0].field == field
+
+
+def test_neon_signs_flicker() -> None:
+    film = film_for(VideoRequest(prompt="a futuristic city skyline at night with neon lights", seconds=4, seed=1,
+                                 width=640, height=360))
+    player = film.player(0)
+    assert player.painted.emitters, "the skyline's neon is known to the video"
+    frames = [player.frame(ms).astype(np.int16) for ms in range(0, 2000, 100)]
+    assert max(np.abs(f - frames[0]).max() for f in frames[1:]) > 20

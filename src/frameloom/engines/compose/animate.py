@@ -81,25 +81,29 @@ def _without_life(layer: Layer) -> Layer:
 
 @dataclass(frozen=True)
 class Painted:
-    """The groups of one scene as premultiplied RGBA arrays at one zoom level."""
+    """The groups of one scene as premultiplied RGBA arrays at one zoom level,
+    and the lights drawn in them that flicker (group index, x, y, w, h px, colour)."""
 
     zoom: float
     width: int
     height: int
     groups: tuple[tuple[Group, Array], ...]
+    emitters: tuple[tuple[int, float, float, float, float, RGB], ...] = ()
 
 
 def paint_groups(plan: ScenePlan) -> Painted:
     """Paint every group at the plan's size; grade each (bloom only on the sky)."""
     composite = new_layer(plan.width, plan.height)
     out: list[tuple[Group, Array]] = []
-    for group in split_groups(plan):
+    emitters: list[tuple[int, float, float, float, float, RGB]] = []
+    for index, group in enumerate(split_groups(plan)):
         pixels = new_layer(plan.width, plan.height)
         ctx = Ctx(canvas=surface(pixels).getCanvas(), pixels=pixels, plan=plan, underlay=composite)
         paint_layers(ctx, group.layers, with_subjects=group.subjects)
         composite = ctx.seen(slice(0, plan.height)).copy()
         out.append((group, _grade(pixels, plan, group.name == "sky")))
-    return Painted(1.0, plan.width, plan.height, tuple(out))
+        emitters.extend((index, *e) for e in ctx.emitters)
+    return Painted(1.0, plan.width, plan.height, tuple(out), tuple(emitters))
 
 
 def _grade(pixels: Array, plan: ScenePlan, opaque: bool) -> Array:
@@ -119,7 +123,8 @@ def scaled(painted: Painted, zoom: float) -> Painted:
     k = zoom / painted.zoom
     w, h = round(painted.width * k), round(painted.height * k)
     groups = tuple((g, cv2.resize(px, (w, h), interpolation=cv2.INTER_AREA)) for g, px in painted.groups)
-    return Painted(zoom, w, h, groups)
+    emitters = tuple((i, x * k, y * k, ew * k, eh * k, c) for i, x, y, ew, eh, c in painted.emitters)
+    return Painted(zoom, w, h, groups, emitters)
 
 
 @dataclass(frozen=True)
@@ -198,13 +203,32 @@ class ShotPlayer:
         return out
 
     def frame(self, local_ms: int) -> Array:
-        for (_, image), (x, y) in zip(self.images, self.offsets(local_ms), strict=True):
+        offsets = self.offsets(local_ms)
+        for (_, image), (x, y) in zip(self.images, offsets, strict=True):
             self.canvas.drawImage(image, -x, -y)
+        self._flicker(offsets, local_ms / 1000)
         self.life.draw(self.canvas, local_ms)
         yuv: Array = cv2.cvtColor(self.frame_px, cv2.COLOR_RGBA2YUV_I420)
         luma = yuv[: self.height]
         cv2.multiply(luma, self.vignette, dst=luma, scale=1 / 255)
         return yuv
+
+    def _flicker(self, offsets: list[tuple[int, int]], t: float) -> None:
+        """Neon hums: each sign's glow breathes at its own rate and now and then
+        drops out for a few frames, as old tubes do."""
+        for n, (gi, x, y, w, h, colour) in enumerate(self.painted.emitters):
+            ox, oy = offsets[gi]
+            sx, sy = x - ox, y - oy
+            if sx + w < 0 or sy + h < 0 or sx > self.width or sy > self.height:
+                continue
+            phase = (n * 0.618) % 1.0
+            if (t * (0.35 + phase * 0.3) + phase) % 1.0 < 0.03:
+                self.canvas.drawRect(skia.Rect.MakeXYWH(sx, sy, w, h), paint((10, 8, 20), 0.55))
+                continue
+            level = 0.5 + 0.5 * math.sin(2 * math.pi * (1.5 + 2.5 * phase) * t + phase * 6.28)
+            grow = max(w, h) * 0.15
+            self.canvas.drawRect(skia.Rect.MakeXYWH(sx - grow, sy - grow, w + 2 * grow, h + 2 * grow),
+                                 paint(colour, 0.12 * level, blend=PLUS, blur=grow))
 
     def close(self) -> None:
         return None

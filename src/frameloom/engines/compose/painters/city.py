@@ -127,6 +127,10 @@ def _neon(ctx: Ctx, buildings: list[Building], rng: np.random.Generator, depth: 
         ctx.canvas.drawRoundRect(rect, 6 * ctx.unit, 6 * ctx.unit, paint(c, 1.0, stroke=width))
         inner = rect.makeInset(rect.width() * 0.2, rect.height() * 0.3)
         ctx.canvas.drawRect(inner, paint(mix(c, (255, 255, 255), 0.6), 0.9))
+    pad = width * 3
+    ctx.emitters.extend((min(x0, x1) - pad, min(y0, y1) - pad, abs(x1 - x0) + 2 * pad, abs(y1 - y0) + 2 * pad, c)
+                        for x0, y0, x1, y1, c in strokes)
+    ctx.emitters.extend((r.left(), r.top(), r.width(), r.height(), c) for r, c in boxes)
     for x0, y0, x1, y1, c in strokes:
         ctx.canvas.drawLine(x0, y0, x1, y1, paint(c, 1.0, stroke=width))
         ctx.canvas.drawLine(x0, y0, x1, y1, paint(mix(c, (255, 255, 255), 0.75), 1.0, stroke=width * 0.35))

@@ -7,7 +7,7 @@ a depth and gets it already blended toward the haze, which costs nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,16 +19,22 @@ if TYPE_CHECKING:
     from frameloom.engines.compose.plan import ScenePlan
 
 
+Emitter = tuple[float, float, float, float, RGB]
+
+
 @dataclass
 class Ctx:
     """``underlay`` is what lies behind ``pixels`` when a scene is painted in
     separate groups (video parallax): painters that look through the current
-    group, such as a reflection, see it."""
+    group, such as a reflection, see it. ``emitters`` collects the boxes
+    (x, y, w, h px, colour) of lights a painter drew, such as neon, so that
+    video can make them flicker."""
 
     canvas: skia.Canvas
     pixels: Array
     plan: ScenePlan
     underlay: Array | None = None
+    emitters: list[Emitter] = field(default_factory=list)
 
     def seen(self, rows: slice) -> Array:
         """The pixels of ``rows`` as the viewer sees them: this group over the underlay."""
