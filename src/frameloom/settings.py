@@ -43,6 +43,23 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     engine: str = "compose"
     diffusers_model: str | None = None
+    # diffusers engine (docs/ENGINES.md): unset knobs follow the model's family
+    diffusers_family: str | None = None
+    diffusers_steps: int | None = Field(default=None, ge=1, le=200)
+    diffusers_guidance: float | None = Field(default=None, ge=0, le=30)
+    diffusers_device: str = "auto"
+    diffusers_tiny_vae: str | None = None
+    diffusers_video_model: str | None = None
+    allow_downloads: bool = False
+    # openai engine: any OpenAI-compatible images endpoint
+    openai_base_url: str | None = None
+    openai_api_key: SecretStr | None = None
+    openai_model: str = "gpt-image-1"
+    openai_sizes: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    openai_send_seed: bool = False
+    openai_timeout_s: float = Field(default=120.0, gt=0)
+    openai_max_attempts: int = Field(default=4, ge=1, le=10)
+    openai_max_wait_s: float = Field(default=60.0, ge=0)
     public_url: str | None = None
     secret_key: SecretStr | None = None
     url: str = "http://127.0.0.1:8000"
@@ -90,6 +107,27 @@ class Settings(BaseSettings):
             for item in value:
                 ipaddress.ip_network(str(item), strict=False)  # ValueError names the bad one
         return value
+
+    @field_validator("openai_sizes", mode="before")
+    @classmethod
+    def _sizes(cls, value: object) -> object:
+        """``FRAMELOOM_OPENAI_SIZES=1024x1024,1536x1024``: the sizes the server takes, comma-separated."""
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list):
+            for item in value:
+                width, sep, height = str(item).partition("x")
+                if not (sep and width.isdigit() and height.isdigit()):
+                    raise ValueError(f"{item!r} is not WIDTHxHEIGHT")
+        return value
+
+    @field_validator("diffusers_device")
+    @classmethod
+    def _device(cls, value: str) -> str:
+        device = value.strip().lower()
+        if device.split(":")[0] not in {"auto", "cpu", "cuda", "mps"}:
+            raise ValueError("must be auto, cpu, cuda, cuda:N or mps")
+        return device
 
     @field_validator("log_level")
     @classmethod

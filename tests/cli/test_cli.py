@@ -166,7 +166,7 @@ def test_unwritable_folder_is_one_line_and_exit_2(readonly_dir: Path) -> None:
 def test_unknown_default_engine_from_the_environment() -> None:
     result = run("generate", "a fox", env={"FRAMELOOM_ENGINE": "dalle"})
     assert result.exit_code == 2
-    assert only_error_line(result) == "error: engine: unknown engine 'dalle'; known: compose"
+    assert only_error_line(result) == "error: engine: unknown engine 'dalle'; known: compose, diffusers, openai"
 
 
 def test_bad_setting_names_the_variable() -> None:

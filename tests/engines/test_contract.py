@@ -1,7 +1,9 @@
 """The engine contract: every registered engine runs this class.
 
 Small sizes keep it fast (the contract allows any multiple of 8 from 64 px);
-an engine whose optional extra is missing is skipped with the reason.
+an engine whose optional extra is missing is skipped with the reason. The
+settings (``engine_settings``) point ``diffusers`` at a tiny random pipeline
+and ``openai`` at a local fake server.
 """
 
 from __future__ import annotations
@@ -11,25 +13,26 @@ from typing import Any
 import numpy as np
 import pytest
 
-from frameloom.domain.errors import EngineUnavailable, InvalidRequest, UnknownStyle
+from frameloom.domain.errors import Cancelled, EngineUnavailable, InvalidRequest, UnknownStyle
 from frameloom.domain.images import MAX_PROMPT_CHARS, ImageRequest
-from frameloom.engines import Capabilities, Engine, GeneratedImage, default_registry
+from frameloom.engines import NO_HOOKS, Capabilities, Engine, GeneratedImage, Hooks, default_registry
+from frameloom.settings import Settings
 
 W, H = 256, 144
 PROMPT = "a fox reading a book in a forest at sunset"
 
 
 @pytest.fixture(scope="module", params=default_registry().names())
-def engine(request: pytest.FixtureRequest) -> Engine:
+def engine(request: pytest.FixtureRequest, engine_settings: Settings) -> Engine:
     try:
-        return default_registry().get(request.param)
+        return default_registry(settings=engine_settings).get(request.param)
     except EngineUnavailable as exc:
         pytest.skip(f"engine {request.param} is not available here: {exc}")
 
 
-def generate(engine: Engine, **kwargs: Any) -> list[GeneratedImage]:
+def generate(engine: Engine, hooks: Hooks = NO_HOOKS, **kwargs: Any) -> list[GeneratedImage]:
     args: dict[str, Any] = {"prompt": PROMPT, "width": W, "height": H, "seed": 1, **kwargs}
-    return engine.generate(ImageRequest(**args))
+    return engine.generate(ImageRequest(**args), hooks)
 
 
 def pixels(result: GeneratedImage) -> np.ndarray:
@@ -105,3 +108,24 @@ class TestEngineContract:
     def test_any_valid_prompt_draws(self, engine: Engine, prompt: str) -> None:
         (result,) = generate(engine, prompt=prompt, width=128, height=72)
         assert result.image.size == (128, 72)
+
+    def test_progress_rises_to_one(self, engine: Engine) -> None:
+        seen: list[float] = []
+        generate(engine, Hooks(progress=seen.append), n=2)
+        assert seen, "no progress reported"
+        assert all(0.0 <= f <= 1.0 for f in seen)
+        assert seen == sorted(seen)
+        assert seen[-1] == 1.0
+
+    def test_a_cancel_before_the_start_draws_nothing(self, engine: Engine) -> None:
+        seen: list[float] = []
+        with pytest.raises(Cancelled):
+            generate(engine, Hooks(progress=seen.append, cancelled=lambda: True))
+        assert seen == []
+
+    def test_a_cancel_is_seen_between_steps(self, engine: Engine) -> None:
+        seen: list[float] = []
+        with pytest.raises(Cancelled):
+            generate(engine, Hooks(progress=seen.append, cancelled=lambda: bool(seen)), n=2)
+        assert seen, "no progress before the cancel"
+        assert seen[-1] < 1.0

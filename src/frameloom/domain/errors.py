@@ -5,7 +5,8 @@
     │   ├── UnknownEngine           an engine name that is not registered
     │   └── UnknownStyle            a style name the engine does not know
     ├── EngineUnavailable           an engine whose optional extra is not installed
-    ├── EngineFailed                an engine could not produce a result
+    ├── EngineFailed                an engine could not produce a result; retry_after (s) when known
+    ├── Cancelled                   the caller cancelled the work between two steps
     ├── OutputError                 a result could not be written to its path; carries path, reason
     ├── AuthError                   token missing, malformed, unknown or expired; bad login   -> 1001
     ├── NotFound                    session, media or render missing or not the caller's      -> 1002
@@ -67,7 +68,19 @@ class EngineUnavailable(FrameloomError):
 
 
 class EngineFailed(FrameloomError):
-    """The engine ran and failed; the message is safe to show to a user."""
+    """The engine ran and failed; the message is safe to show to a user.
+
+    ``retry_after`` (seconds) is set when the failure is temporary and the
+    engine knows when to try again (a remote service that answered 429 or 503).
+    """
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class Cancelled(FrameloomError):
+    """The caller asked to stop (see :class:`frameloom.engines.base.Hooks`); raised between steps."""
 
 
 class OutputError(FrameloomError):

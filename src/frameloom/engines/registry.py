@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from frameloom.domain.errors import UnknownEngine
 from frameloom.engines.base import Engine
+
+if TYPE_CHECKING:
+    from frameloom.settings import Settings
 
 EngineFactory = Callable[[], Engine]
 
@@ -35,16 +39,42 @@ class EngineRegistry:
             return self._engines[key]
 
 
-def default_registry(default: str = "compose") -> EngineRegistry:
-    """The engines that ship with frameloom. Heavy ones import lazily in their factory."""
+def default_registry(default: str = "compose", settings: Settings | None = None) -> EngineRegistry:
+    """The engines that ship with frameloom: ``compose``, ``diffusers``, ``openai``.
+
+    All three are always listed; ``diffusers`` and ``openai`` raise
+    ``EngineUnavailable`` on first use when their extra or settings are missing.
+    Heavy ones import their libraries inside their factory. ``settings`` is read
+    from the environment on first use when not given. Raises ``UnknownEngine``
+    when ``default`` is not one of them.
+    """
     registry = EngineRegistry(default)
+
+    def current() -> Settings:
+        if settings is not None:
+            return settings
+        from frameloom.settings import load_settings
+
+        return load_settings()
 
     def compose() -> Engine:
         from frameloom.engines.compose import ComposeEngine
 
         return ComposeEngine()
 
+    def diffusers() -> Engine:
+        from frameloom.engines.diffusers import DiffusersConfig, DiffusersEngine
+
+        return DiffusersEngine(DiffusersConfig.from_settings(current()))
+
+    def openai() -> Engine:
+        from frameloom.engines.openai_images import OpenAIConfig, OpenAIImagesEngine
+
+        return OpenAIImagesEngine(OpenAIConfig.from_settings(current()))
+
     registry.register("compose", compose)
+    registry.register("diffusers", diffusers)
+    registry.register("openai", openai)
     if default not in registry.names():
         raise UnknownEngine(default, registry.names())
     return registry

@@ -6,7 +6,7 @@ from typing import Any
 
 from frameloom.domain.errors import UnknownStyle
 from frameloom.domain.images import ImageRequest
-from frameloom.engines.base import Capabilities, Engine, GeneratedImage
+from frameloom.engines.base import NO_HOOKS, Capabilities, Engine, GeneratedImage, Hooks
 from frameloom.engines.compose.facts import STYLES
 from frameloom.engines.compose.parse import parse_prompt
 from frameloom.engines.compose.plan import ScenePlan, make_plan, plan_to_dict
@@ -62,13 +62,15 @@ class ComposeEngine(Engine):
         request = ImageRequest(prompt=prompt, width=width, height=height, seed=seed, style=style)
         return plan_to_dict(self.scene(request, seed))
 
-    def generate(self, request: ImageRequest) -> list[GeneratedImage]:
+    def generate(self, request: ImageRequest, hooks: Hooks = NO_HOOKS) -> list[GeneratedImage]:
         normalise_style(request.style)
         out = []
         for seed in request.seeds():
+            hooks.check()
             plan = self.scene(request, seed)
             info = {"style": plan.style, "setting": plan.setting, "time_of_day": plan.time_of_day}
             if plan.unknown:
                 info["unknown"] = ", ".join(plan.unknown)
             out.append(GeneratedImage(image=render_plan(plan), seed=seed, engine=self.name, info=info))
+            hooks.report(len(out) / request.n)
         return out
