@@ -80,6 +80,22 @@ class Settings(BaseSettings):
     anonymous_ip_window_s: int = Field(default=86_400, ge=1)
     login_token_days: int = Field(default=30, ge=1)
     image_price: int = Field(default=2, ge=0)
+    video_price_per_second: int = Field(default=1, ge=0)
+    export_price: int = Field(default=1, ge=0)  # credits per started export_price_seconds of output
+    export_price_seconds: int = Field(default=10, ge=1)
+    free_plan_export: bool = True
+
+    # jobs (SPEC sections 1 and 7): huey on SQLite in the data folder, or on Redis when redis_url is set
+    queue_name: str = "frameloom"
+    workers: int = Field(default=1, ge=0, le=64)  # consumer threads inside `serve`; 0: `frameloom worker` only
+    job_attempts: int = Field(default=3, ge=1, le=10)
+    job_heartbeat_s: float = Field(default=1.0, gt=0)
+    job_stale_s: float = Field(default=15.0, gt=0)
+    job_requeue_s: float = Field(default=300.0, gt=0)
+    job_max_queued_s: float = Field(default=86_400.0, gt=0)
+    export_time_limit_s: int = Field(default=1800, ge=1)
+    image_time_limit_s: int = Field(default=600, ge=1)
+    video_time_limit_s: int = Field(default=1800, ge=1)
 
     # media (SPEC section 7)
     upload_max_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
@@ -160,6 +176,11 @@ class Settings(BaseSettings):
     def media_dir(self) -> Path:
         """Where local storage keeps media files."""
         return self.data_dir / "media"
+
+    @property
+    def queue_path(self) -> Path:
+        """The embedded queue's SQLite file (huey), used when ``redis_url`` is unset."""
+        return self.data_dir / "queue.db"
 
     @property
     def staging_dir(self) -> Path:

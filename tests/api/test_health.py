@@ -8,7 +8,7 @@ from frameloom import __version__
 from frameloom.api import create_app
 from frameloom.settings import Settings
 
-READY = {"data_dir": "ok", "database": "ok", "storage": "ok", "engine": "ok"}
+READY = {"data_dir": "ok", "database": "ok", "storage": "ok", "queue": "ok", "engine": "ok"}
 
 
 def test_healthz(client: TestClient) -> None:
@@ -41,6 +41,7 @@ def test_readyz_when_the_data_folder_cannot_be_made(tmp_path: Path) -> None:
     assert body["status"] == "not ready"
     assert "not a folder" in body["checks"]["data_dir"]
     assert body["checks"]["storage"].startswith("media folder not writable")
+    assert body["checks"]["queue"].startswith("queue unreachable")
     assert body["checks"]["database"] == "ok"
     assert body["checks"]["engine"] == "ok"
 

@@ -46,5 +46,30 @@ def test_another_accounts_session_is_1002(client: TestClient, route: str) -> Non
 def test_every_route_with_an_id_is_covered(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     with_ids = {p for p in paths if "{" in p and not p.startswith("/files/")}
-    covered = {"/api/state/nemo_agent/me/{session_id}/latest", "/api/upload-video/nemo_agent/me/{session_id}"}
+    covered = {"/api/state/nemo_agent/me/{session_id}/latest", "/api/upload-video/nemo_agent/me/{session_id}",
+               "/api/render/proxy/lambda/{render_id}"}
     assert with_ids == covered
+
+
+def test_another_accounts_render_is_1002(client: TestClient) -> None:
+    skill = {"X-Skill-Source": "t", "X-Skill-Version": "1", "X-Skill-Platform": "t"}
+    owner = {**bearer(new_token(client)), **skill}
+    sid = client.post("/api/tasks/me/with-session/nemo_agent", headers=owner).json()["data"]["session_id"]
+    media = client.post(f"/api/upload-video/nemo_agent/me/{sid}", headers=owner,
+                        files={"file": ("a.png", still("png"))}).json()["data"]["media"][0]["media_id"]
+    draft = {"v": 1, "m": {"w": 128, "h": 72, "fps": 10},
+             "t": [{"id": "v1", "tt": 0, "sg": [{"id": "s1", "s": 0, "d": 1000, "m": {"src": media}}]}]}
+    response = client.post("/api/render/proxy/lambda", headers=owner,
+                           json={"render_id": "mine", "session_id": sid, "draft": draft})
+    assert response.status_code == 200, response.text
+    stranger = {**bearer(new_token(client)), **skill}
+    for method in ("GET", "DELETE"):
+        theirs = client.request(method, "/api/render/proxy/lambda/mine", headers=stranger)
+        missing = client.request(method, "/api/render/proxy/lambda/none", headers=stranger)
+        assert (theirs.status_code, theirs.json()["code"]) == (404, 1002)
+        assert theirs.json()["message"] == "render mine not found"
+        assert missing.json()["code"] == 1002
+    # The stranger's own key of the same name is a different job.
+    response = client.post("/api/render/proxy/lambda", headers=stranger, json={"render_id": "mine", "session_id": sid})
+    assert response.json()["code"] == 1002  # and the session is not theirs either
+    assert client.get("/api/render/proxy/lambda/mine", headers=owner).json()["data"]["status"] == "queued"

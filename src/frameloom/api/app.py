@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
@@ -18,14 +21,17 @@ from frameloom.api.routes import (
     images,
     metrics,
     register_page,
+    renders,
     sessions,
     uploads,
 )
 from frameloom.engines.registry import EngineRegistry, default_registry
+from frameloom.jobs import Jobs, build_jobs
 from frameloom.services.auth import AuthService
 from frameloom.services.clock import Clock, system_clock
 from frameloom.services.credits import CreditService
 from frameloom.services.images import ImageService
+from frameloom.services.jobs import JobService
 from frameloom.services.links import LinkSigner
 from frameloom.services.studio import StudioService
 from frameloom.services.uploads import UploadService
@@ -50,6 +56,7 @@ def create_app(
     system's (tests move time with their own). OpenAPI docs at ``/docs``.
     """
     app = FastAPI(
+        lifespan=_lifespan,
         title="frameloom",
         version=__version__,
         summary="Self-hosted image and video generation with an agent-friendly API.",
@@ -65,7 +72,9 @@ def create_app(
     state.signer = LinkSigner(settings.ensure_secret_key(), settings.link_ttl_s, clock)
     state.auth = AuthService(state.db, settings, clock)
     state.credits = CreditService(state.db, clock)
-    state.studio = StudioService(state.db, state.signer, clock)
+    state.jobs = build_jobs(settings, state.db, state.storage, state.registry, clock)
+    state.job_service = JobService(state.db, state.jobs.queue, state.signer, settings, clock)
+    state.studio = StudioService(state.db, state.signer, clock, renders=state.job_service.session_renders)
     state.uploads = UploadService(state.db, state.storage, state.signer, settings, clock)
     state.uploads.sweep_staging()
     state.images = ImageService(state.db, state.storage, state.signer, state.registry, state.credits,
@@ -76,7 +85,7 @@ def create_app(
     app.add_middleware(JsonBodyLimitMiddleware, max_bytes=settings.max_json_bytes)
     app.add_middleware(RequestContextMiddleware, metrics=state.metrics, access_log=settings.access_log)
     # Routes are matched in this order: the ones agents call most come first.
-    mounted = [(module.router, "/api") for module in (credits, sessions, uploads, auth, engines)]
+    mounted = [(module.router, "/api") for module in (credits, sessions, renders, uploads, auth, engines)]
     mounted += [(images.router, ""), (files.router, ""), (health.router, ""), (metrics.router, ""),
                 (register_page.router, "")]
     for router, prefix in mounted:
@@ -87,3 +96,17 @@ def create_app(
         if isinstance(route, APIRoute)
     }
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """With ``settings.workers`` above 0, jobs run inside this process while the app is up."""
+    settings: Settings = app.state.settings
+    jobs: Jobs = app.state.jobs
+    if settings.workers > 0:
+        jobs.host.start(settings.workers)
+    try:
+        yield
+    finally:
+        if settings.workers > 0:
+            jobs.host.stop()

@@ -14,9 +14,11 @@ from fastapi.concurrency import run_in_threadpool
 from frameloom.api.errors import base_url_of, request_id_of
 from frameloom.domain.accounts import Principal
 from frameloom.engines.registry import EngineRegistry
+from frameloom.jobs.queue import JobQueue
 from frameloom.services.auth import AuthService
 from frameloom.services.credits import CreditService
 from frameloom.services.images import ImageService
+from frameloom.services.jobs import JobService
 from frameloom.services.links import LinkSigner
 from frameloom.services.studio import StudioService
 from frameloom.services.uploads import UploadService
@@ -79,6 +81,16 @@ def get_images(request: Request) -> ImageService:
     return images
 
 
+def get_queue(request: Request) -> JobQueue:
+    queue: JobQueue = request.app.state.jobs.queue
+    return queue
+
+
+def get_jobs(request: Request) -> JobService:
+    jobs: JobService = request.app.state.job_service
+    return jobs
+
+
 async def current_account(request: Request) -> Principal:
     """The caller behind the Bearer token; 1001 when missing, malformed, unknown or expired.
 
@@ -109,6 +121,8 @@ CreditsDep = Annotated[CreditService, Depends(get_credits)]
 StudioDep = Annotated[StudioService, Depends(get_studio)]
 UploadsDep = Annotated[UploadService, Depends(get_uploads)]
 ImagesDep = Annotated[ImageService, Depends(get_images)]
+JobsDep = Annotated[JobService, Depends(get_jobs)]
+QueueDep = Annotated[JobQueue, Depends(get_queue)]
 CurrentAccount = Annotated[Principal, Depends(current_account)]
 BaseUrl = Annotated[str, Depends(base_url_of)]
 ClientIp = Annotated[str, Depends(client_ip)]

@@ -20,6 +20,7 @@ from frameloom.cli.admin import admin
 from frameloom.domain.errors import FrameloomError, InvalidRequest
 from frameloom.domain.images import MAX_SEED, ImageRequest
 from frameloom.domain.sizes import ASPECTS, resolve_size
+from frameloom.services.clock import system_clock
 from frameloom.settings import load_settings
 
 if TYPE_CHECKING:
@@ -166,6 +167,36 @@ def serve(host: str | None, port: int | None) -> None:
     app = create_app(settings)
     configure_logging(settings.log_level, settings.log_format)
     uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+
+
+@cli.command()
+@click.option("--threads", default=None, type=click.IntRange(1, 64),
+              help="jobs run at once (default: FRAMELOOM_WORKERS, at least 1)")
+def worker(threads: int | None) -> None:
+    """Run queued jobs (exports, generations) until SIGINT or SIGTERM; several may run at once."""
+    import signal
+    import threading
+
+    from frameloom.api.observability import configure_logging
+    from frameloom.engines.registry import default_registry
+    from frameloom.jobs import build_jobs
+    from frameloom.store.db import Database
+    from frameloom.store.storage import LocalStorage
+
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    db = Database(settings.resolved_database_url)
+    db.migrate()
+    jobs = build_jobs(settings, db, LocalStorage(settings.media_dir), default_registry(settings.engine),
+                      system_clock)
+    done = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: done.set())
+    jobs.host.start(threads or max(1, settings.workers))
+    click.echo(f"worker {jobs.runner.name} ready", err=True)
+    done.wait()
+    jobs.host.stop()
+    db.dispose()
 
 
 def _compose_engine() -> ComposeEngine:

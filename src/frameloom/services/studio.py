@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,10 +61,12 @@ def generation_view(gen: Generation) -> dict[str, Any]:
 
 
 class StudioService:
-    def __init__(self, db: Database, signer: LinkSigner, clock: Clock) -> None:
+    def __init__(self, db: Database, signer: LinkSigner, clock: Clock,
+                 renders: Callable[[str, str], list[dict[str, Any]]] | None = None) -> None:
         self.db = db
         self.signer = signer
         self.clock = clock
+        self.renders = renders  # (session id, base url) -> the session's exports, as polls show them
 
     def create_session(self, who: Principal, task_name: str, language: str) -> str:
         """A new session with an empty draft; returns its id."""
@@ -92,7 +95,7 @@ class StudioService:
             summary=summarize(row.draft),
             media=[media_view(m, self.signer, base_url) for m in media],
             generations=[generation_view(g) for g in generations],
-            renders=[],
+            renders=self.renders(row.id, base_url) if self.renders is not None else [],
             version=row.version,
             updated_at=row.updated_at.isoformat(),
             bind_id=who.bind_id if who.anonymous else None,

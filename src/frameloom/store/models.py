@@ -14,10 +14,12 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -189,4 +191,38 @@ class Generation(Base):
     media_ids: Mapped[list[str]] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+
+
+class Job(Base):
+    """A background job (export, image or video generation): the one record every node reads.
+
+    ``key`` is the caller's handle (an export's ``render_id``), unique per
+    account. ``hold_id`` holds the frozen price until the job ends. ``worker``
+    names the process running it (``host:pid:nonce``); ``heartbeat_at`` is when
+    that process last said it is alive.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (UniqueConstraint("account_id", "key", name="uq_jobs_account_key"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(16))
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    session_id: Mapped[str | None] = mapped_column(ForeignKey("studio_sessions.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    price: Mapped[int] = mapped_column(BigInteger)
+    hold_id: Mapped[str | None] = mapped_column(String(32))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    worker: Mapped[str | None] = mapped_column(String(200))
+    time_limit_s: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    enqueued_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]

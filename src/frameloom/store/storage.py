@@ -52,6 +52,10 @@ class Storage(ABC):
         """Remove the object; a missing one is not an error."""
 
     @abstractmethod
+    def local_path(self, key: str) -> Path:
+        """A local file with the object's bytes, for readers that need a path (the compositor)."""
+
+    @abstractmethod
     def check(self) -> str:
         """``"ok"`` when objects can be written now, else a short reason (for ``/readyz``)."""
 
@@ -104,6 +108,12 @@ class LocalStorage(Storage):
             return self._path(key).stat().st_size
         except FileNotFoundError:
             raise NotFound("file", key) from None
+
+    def local_path(self, key: str) -> Path:
+        path = self._path(key)
+        if not path.is_file():
+            raise NotFound("file", key)
+        return path
 
     def delete(self, key: str) -> None:
         path = self._path(key)

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from frameloom import __version__
-from frameloom.api.deps import DatabaseDep, RegistryDep, SettingsDep, StorageDep
+from frameloom.api.deps import DatabaseDep, QueueDep, RegistryDep, SettingsDep, StorageDep
 from frameloom.engines.registry import EngineRegistry
 from frameloom.store.db import Database
 
@@ -39,13 +39,15 @@ def healthz() -> Health:
 
 @router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
 def readyz(
-    settings: SettingsDep, registry: RegistryDep, db: DatabaseDep, storage: StorageDep
+    settings: SettingsDep, registry: RegistryDep, db: DatabaseDep, storage: StorageDep, queue: QueueDep
 ) -> Readiness | JSONResponse:
-    """The service can take work: data folder writable, database answers, storage writable, engine loads."""
+    """The service can take work: data folder writable, database answers, storage writable, queue answers,
+    engine loads."""
     checks = {
         "data_dir": _data_dir_check(settings.data_dir),
         "database": _database_check(db),
         "storage": storage.check(),
+        "queue": queue.check(),
         "engine": _engine_check(registry),
     }
     ready = all(value == "ok" for value in checks.values())

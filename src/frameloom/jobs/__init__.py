@@ -1,0 +1,47 @@
+"""Background jobs (exports, image and video generation) on huey, with their records in the database.
+
+- :mod:`~frameloom.jobs.queue`: huey (SQLite in the data folder, or Redis) and its consumer;
+- :mod:`~frameloom.jobs.runner`: claim, run with progress and cancel hooks, finish with credits;
+- :mod:`~frameloom.jobs.host`: consumer threads, heartbeats, recovery after a crash;
+- :mod:`~frameloom.jobs.exports`, :mod:`~frameloom.jobs.generation`: the work of each kind;
+- :mod:`~frameloom.jobs.verify`: the finished file's facts, checked before completion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from frameloom.domain.jobs import JobKind
+from frameloom.engines.registry import EngineRegistry
+from frameloom.jobs.exports import export_work
+from frameloom.jobs.generation import image_work, video_work
+from frameloom.jobs.host import JobHost
+from frameloom.jobs.queue import JobQueue, make_huey
+from frameloom.jobs.runner import JobRunner
+from frameloom.services.clock import Clock
+from frameloom.settings import Settings
+from frameloom.store.db import Database
+from frameloom.store.storage import Storage
+
+__all__ = ["JobHost", "JobQueue", "JobRunner", "Jobs", "build_jobs"]
+
+
+@dataclass(frozen=True)
+class Jobs:
+    queue: JobQueue
+    runner: JobRunner
+    host: JobHost
+
+
+def build_jobs(settings: Settings, db: Database, storage: Storage, registry: EngineRegistry, clock: Clock) -> Jobs:
+    """The queue, a runner for every job kind, and a host to run them (not started)."""
+    holder: list[JobQueue] = []
+    work = {
+        JobKind.EXPORT: export_work(storage, clock),
+        JobKind.IMAGE: image_work(registry, storage, clock),
+        JobKind.VIDEO: video_work(storage, clock),
+    }
+    runner = JobRunner(db, storage, settings.staging_dir, clock, work, requeue=lambda job_id: holder[0].enqueue(job_id))
+    queue = JobQueue(lambda: make_huey(settings), runner.run)
+    holder.append(queue)
+    return Jobs(queue, runner, JobHost(settings, db, queue, runner, clock))

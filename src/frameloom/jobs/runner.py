@@ -1,0 +1,199 @@
+"""Running one job: claim it, do its work with progress and cancel hooks, then finish it with its credits.
+
+The hooks around the work are where retries, time limits and cancels live:
+
+1. **claim**: the job turns ``running`` for this process only if it is still
+   ``queued`` (a second message or a second worker finds nothing to do);
+2. **work**: the kind's function gets a :class:`JobContext`; ``progress(f)``
+   keeps the latest fraction, ``cancelled()`` writes it with a heartbeat (at
+   most every :data:`REPORT_EVERY_S`) and answers True once the job was
+   cancelled, its time limit passed, or this process is stopping;
+3. **finish**: completed (the work's rows added, the hold settled), failed
+   (hold refunded) or, when this process stops, put back in the queue.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from frameloom.domain.errors import FrameloomError
+from frameloom.domain.jobs import JobKind, JobStatus
+from frameloom.services.clock import Clock
+from frameloom.store import jobs as repo
+from frameloom.store.db import Database
+from frameloom.store.models import Base
+from frameloom.store.storage import Storage
+
+log = logging.getLogger("frameloom.jobs")
+REPORT_EVERY_S = 0.2
+
+
+def worker_name() -> str:
+    """``host:pid:nonce``: which process runs a job (recovery reads host and pid back)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+@dataclass
+class JobContext:
+    """What a job's work gets: its id, owner, payload, a scratch folder, and the two hooks."""
+
+    job_id: str
+    account_id: str
+    session_id: str | None
+    payload: dict[str, Any]
+    scratch: Path
+    progress: Callable[[float], None]
+    cancelled: Callable[[], bool]
+
+
+@dataclass
+class Outcome:
+    """A finished job's ``result`` (shown to callers), the rows to record with it, and stored keys
+    to remove if the job cannot be recorded as completed after all."""
+
+    result: dict[str, Any]
+    rows: list[Base] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+
+
+Work = Callable[[JobContext], Outcome]
+
+
+class _Hooks:
+    """Progress and cancel for one running job (see the module docstring, step 2)."""
+
+    def __init__(self, runner: JobRunner, job_id: str, time_limit_s: int) -> None:
+        self.runner, self.job_id = runner, job_id
+        self.deadline = time.monotonic() + time_limit_s
+        self.fraction: float | None = None
+        self.status = JobStatus.RUNNING.value
+        self.next_report = 0.0
+
+    def progress(self, fraction: float) -> None:
+        self.fraction = max(0.0, min(1.0, fraction))
+
+    def cancelled(self) -> bool:
+        now = time.monotonic()
+        if now >= self.next_report:
+            self.next_report = now + REPORT_EVERY_S
+            with self.runner.db.write() as session:
+                status = repo.report(session, self.job_id, self.runner.name, self.fraction, self.runner.clock())
+            self.status = status or JobStatus.CANCELLED.value
+        return self.status != JobStatus.RUNNING.value or now >= self.deadline or self.runner.stopping.is_set()
+
+    @property
+    def timed_out(self) -> bool:
+        return time.monotonic() >= self.deadline
+
+
+class JobRunner:
+    """Runs jobs by id in this process, named :attr:`name`; ``work`` maps each kind to its function."""
+
+    def __init__(self, db: Database, storage: Storage, scratch_root: Path, clock: Clock,
+                 work: dict[JobKind, Work], requeue: Callable[[str], None]) -> None:
+        self.db, self.storage, self.scratch_root, self.clock = db, storage, scratch_root, clock
+        self.work = work
+        self.requeue = requeue
+        self.name = worker_name()
+        self.stopping = threading.Event()
+        self.active: set[str] = set()
+        self._lock = threading.Lock()
+
+    def running(self) -> list[str]:
+        with self._lock:
+            return list(self.active)
+
+    def run(self, job_id: str) -> None:
+        """Claim ``job_id`` and run it to an end; nothing happens when it is not queued any more."""
+        with self.db.write() as session:
+            if not repo.claim(session, job_id, self.name, self.clock()):
+                return
+            job = repo.by_id(session, job_id)
+            assert job is not None
+            kind, limit = JobKind(job.kind), job.time_limit_s
+            attempt = job.attempts
+            scratch = self.scratch_root / f"job-{job_id}-{attempt}"
+            hooks = _Hooks(self, job_id, limit)
+            context = JobContext(job_id, job.account_id, job.session_id, dict(job.payload), scratch,
+                                 hooks.progress, hooks.cancelled)
+        with self._lock:
+            self.active.add(job_id)
+        log.info("job %s (%s) started, attempt %d", job_id, kind, attempt)
+        try:
+            scratch.mkdir(parents=True, exist_ok=True)
+            self._run(context, kind, hooks, limit)
+        finally:
+            with self._lock:
+                self.active.discard(job_id)
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    def _run(self, context: JobContext, kind: JobKind, hooks: _Hooks, limit: int) -> None:
+        try:
+            outcome = self.work[kind](context)
+        except Exception as exc:
+            # Whatever the work raised on its way out (the compositor's RenderCancelled, an engine's
+            # own cancel error), a cancel, a time limit or a stop is the cause when one is set.
+            if hooks.status != JobStatus.RUNNING.value:
+                log.info("job %s cancelled", context.job_id)
+            elif hooks.timed_out:
+                self._fail(context.job_id, f"time limit of {limit} s exceeded")
+            elif self.stopping.is_set():
+                self._give_back(context.job_id)
+            else:
+                self._failed(context.job_id, exc)
+            return
+        self._complete(context.job_id, outcome)
+
+    def _failed(self, job_id: str, exc: Exception) -> None:
+        if isinstance(exc, FrameloomError):
+            self._fail(job_id, str(exc))
+        else:
+            log.error("job %s failed", job_id, exc_info=exc)
+            self._fail(job_id, f"internal error ({type(exc).__name__})")
+
+    def _complete(self, job_id: str, outcome: Outcome) -> None:
+        try:
+            with self.db.write() as session:
+                if not repo.finish(session, job_id, self.name, JobStatus.COMPLETED, self.clock(),
+                                   result=outcome.result):
+                    raise _Gone
+                session.add_all(outcome.rows)
+        except BaseException as exc:
+            for key in outcome.keys:
+                self.storage.delete(key)
+            if isinstance(exc, _Gone):
+                log.info("job %s ended elsewhere (cancelled or recovered); its result is dropped", job_id)
+            elif isinstance(exc, Exception):
+                log.exception("job %s could not be recorded", job_id)
+                self._fail(job_id, f"internal error ({type(exc).__name__})")
+            else:
+                raise
+            return
+        log.info("job %s completed", job_id)
+
+    def _fail(self, job_id: str, error: str) -> None:
+        with self.db.write() as session:
+            repo.finish(session, job_id, self.name, JobStatus.FAILED, self.clock(), error=error)
+        log.warning("job %s failed: %s", job_id, error)
+
+    def _give_back(self, job_id: str) -> None:
+        """This process is stopping: the job goes back to the queue for another (or the next) worker."""
+        with self.db.write() as session:
+            back = repo.requeue(session, job_id, self.name, self.clock())
+        if back:
+            self.requeue(job_id)
+            log.info("job %s put back in the queue (worker stopping)", job_id)
+
+
+class _Gone(Exception):
+    """The job is no longer this worker's to finish."""
