@@ -90,8 +90,13 @@ def tiny_sd_folder(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
         check_installed()
     except EngineUnavailable:
         return None
+    import torch
+
     from frameloom.engines.diffusers.tiny import save_tiny_sd
 
+    # Tiny tensors gain nothing from threads, and on 2 cores shared with other work
+    # torch's spinning worker threads can make each call 100x slower.
+    torch.set_num_threads(1)
     return save_tiny_sd(tmp_path_factory.mktemp("models") / "tiny-sd")
 
 
