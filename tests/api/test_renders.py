@@ -193,3 +193,35 @@ def _account(client: TestClient, headers: dict[str, str]) -> str:
     principal = client.app.state.auth.authenticate(f"Bearer {token}")  # type: ignore[attr-defined]
     account_id: str = principal.account_id
     return account_id
+
+
+def test_an_export_past_its_time_limit_fails_with_a_refund(jobs_settings: Settings) -> None:
+    settings = jobs_settings.model_copy(update={"export_time_limit_s": 1})
+    with TestClient(create_app(settings)) as client:
+        headers, sid, media_id = studio(client)
+        body = {"render_id": "slow", "session_id": sid, "draft": tiny_draft(media_id, seconds=60, fps=30)}
+        assert client.post(EXPORT, headers=headers, json=body).status_code == 200
+        failed = wait_for(client, "slow", headers, {"failed", "completed"})
+        assert failed["status"] == "failed"
+        assert failed["error"] == "time limit of 1 s exceeded"
+        assert balance(client, headers) == {"available": 100, "frozen": 0, "total": 100}
+
+
+def test_an_export_runs_the_same_on_the_redis_queue(settings: Settings) -> None:
+    import uuid
+
+    import redis
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"no Redis server at {url}: {exc}")
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    on_redis = settings.model_copy(update={"redis_url": url, "queue_name": name, "workers": 1})
+    with TestClient(create_app(on_redis)) as client:
+        headers, sid, media_id = studio(client)
+        body = {"render_id": "via-redis", "session_id": sid, "draft": tiny_draft(media_id)}
+        assert client.post(EXPORT, headers=headers, json=body).status_code == 200
+        assert wait_for(client, "via-redis", headers, {"completed", "failed"})["status"] == "completed"
+    assert not (settings.data_dir / "queue.db").exists()

@@ -153,6 +153,8 @@ class JobService:
         """Queue a text-to-video ``request`` (a ``VideoRequest``) for ``video_price_per_second`` a second."""
         if session_id is not None:
             self._check_session(who, session_id)
+        ImageRequest(prompt=request.prompt, width=request.width, height=request.height, seed=request.seed,
+                     style=request.style)  # the shots' checks, before anything is frozen
         payload = {name: getattr(request, name) for name in ("prompt", "seconds", "width", "height", "fps", "seed",
                                                              "style", "music", "music_volume")}
         seconds = -(-int(request.seconds * 1000) // 1000)

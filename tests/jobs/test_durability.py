@@ -1,0 +1,169 @@
+"""Jobs survive their process: real ``frameloom serve`` and ``frameloom worker`` processes, killed with SIGKILL.
+
+All processes share one data folder (SQLite database, huey's SQLite queue, media).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from tests.api.conftest import still
+
+FRAMELOOM = str(Path(sys.executable).with_name("frameloom"))
+EXPORT = "/api/render/proxy/lambda"
+SKILL = {"X-Skill-Source": "tests", "X-Skill-Version": "1.0", "X-Skill-Platform": "pytest"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class Processes:
+    """Starts frameloom processes on one data folder; kills whatever is left at the end."""
+
+    def __init__(self, data: Path) -> None:
+        self.data = data
+        self.started: list[subprocess.Popen[bytes]] = []
+
+    def env(self, **extra: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FRAMELOOM_")}
+        env.update(FRAMELOOM_DATA_DIR=str(self.data), FRAMELOOM_SECRET_KEY="k" * 40, FRAMELOOM_LOG_LEVEL="warning",
+                   FRAMELOOM_ACCESS_LOG="false", FRAMELOOM_JOB_HEARTBEAT_S="0.2", **extra)
+        return env
+
+    def serve(self, **extra: str) -> tuple[subprocess.Popen[bytes], str]:
+        port = free_port()
+        proc = subprocess.Popen([FRAMELOOM, "serve", "--port", str(port)], env=self.env(**extra),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.started.append(proc)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                    return proc, url
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        raise RuntimeError("frameloom serve did not start")
+
+    def worker(self, **extra: str) -> subprocess.Popen[bytes]:
+        proc = subprocess.Popen([FRAMELOOM, "worker", "--threads", "1"], env=self.env(**extra),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.started.append(proc)
+        assert proc.stderr is not None
+        assert b"ready" in proc.stderr.readline()
+        return proc
+
+    @staticmethod
+    def kill(proc: subprocess.Popen[bytes]) -> None:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)  # reaped: its pid is gone
+
+    def close(self) -> None:
+        for proc in self.started:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    self.kill(proc)
+
+
+@pytest.fixture
+def procs(tmp_path: Path) -> Iterator[Processes]:
+    processes = Processes(tmp_path / "data")
+    yield processes
+    processes.close()
+
+
+def studio(url: str) -> tuple[dict[str, str], str, str]:
+    token = httpx.post(url + "/api/auth/anonymous-token", headers={"X-Client-Id": f"c{time.time_ns()}"}).json()
+    headers = {"Authorization": f"Bearer {token['data']['token']}", **SKILL}
+    sid = httpx.post(url + "/api/tasks/me/with-session/nemo_agent", headers=headers, json={}).json()["data"][
+        "session_id"]
+    media = httpx.post(f"{url}/api/upload-video/nemo_agent/me/{sid}", headers=headers,
+                       files={"file": ("pic.png", still("png", 320, 180), "image/png")}).json()["data"]["media"]
+    return headers, sid, media[0]["media_id"]
+
+
+def draft(media_id: str, seconds: int, fps: int = 30) -> dict[str, Any]:
+    ms = seconds * 1000
+    return {"v": 1, "d": ms, "m": {"w": 320, "h": 180, "fps": fps},
+            "t": [{"id": "v1", "tt": 0, "sg": [{"id": "s1", "s": 0, "d": ms, "m": {"src": media_id,
+                                                                                 "motion": "ken_burns"}}]}]}
+
+
+def poll_until(url: str, render_id: str, headers: dict[str, str], done: Any, timeout: float = 60) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        data: dict[str, Any] = httpx.get(f"{url}{EXPORT}/{render_id}", headers=headers).json()["data"]
+        if done(data) or time.monotonic() > deadline:
+            return data
+        time.sleep(0.05)
+
+
+def balance(url: str, headers: dict[str, str]) -> dict[str, int]:
+    data: dict[str, int] = httpx.get(url + "/api/credits/balance/simple", headers=headers).json()["data"]
+    return data
+
+
+def job_rows(data: Path) -> list[tuple[str, str, int, str]]:
+    with sqlite3.connect(data / "frameloom.db") as conn:
+        return list(conn.execute("SELECT key, status, attempts, worker FROM jobs ORDER BY key"))
+
+
+@pytest.mark.parametrize(("attempts", "ending"), [("3", "completed"), ("1", "failed")])
+def test_an_export_survives_sigkill_of_its_server(procs: Processes, attempts: str, ending: str) -> None:
+    server, url = procs.serve(FRAMELOOM_JOB_ATTEMPTS=attempts)
+    headers, sid, media_id = studio(url)
+    body = {"render_id": "survivor", "session_id": sid, "draft": draft(media_id, seconds=12)}
+    assert httpx.post(url + EXPORT, headers=headers, json=body).json()["data"]["status"] in {"queued", "rendering"}
+    poll_until(url, "survivor", headers, lambda d: d["status"] == "rendering" and d["progress"] > 0)
+    assert balance(url, headers) == {"available": 98, "frozen": 2, "total": 100}
+
+    procs.kill(server)
+    _, url = procs.serve(FRAMELOOM_JOB_ATTEMPTS=attempts)
+
+    final = poll_until(url, "survivor", headers, lambda d: d["status"] in {"completed", "failed", "cancelled"})
+    assert final["status"] == ending, final
+    if ending == "completed":
+        assert (final["duration_ms"], final["width"]) == (12_000, 320)
+        assert balance(url, headers) == {"available": 98, "frozen": 0, "total": 98}
+        assert job_rows(procs.data)[0][2] == 2  # the second attempt finished it
+    else:
+        assert "stopped 1 times" in final["error"]
+        assert balance(url, headers) == {"available": 100, "frozen": 0, "total": 100}
+
+
+def test_two_workers_share_the_queue_and_run_each_job_once(procs: Processes) -> None:
+    _, url = procs.serve(FRAMELOOM_WORKERS="0")  # the API only queues
+    procs.worker()
+    procs.worker()
+    headers, sid, media_id = studio(url)
+    keys = [f"job-{i}" for i in range(6)]
+    for key in keys:
+        body = {"render_id": key, "session_id": sid, "draft": draft(media_id, seconds=2, fps=10)}
+        assert httpx.post(url + EXPORT, headers=headers, json=body).status_code == 200
+    for key in keys:
+        assert poll_until(url, key, headers, lambda d: d["status"] == "completed")["status"] == "completed"
+
+    rows = job_rows(procs.data)
+    assert [attempts for _, _, attempts, _ in rows] == [1] * 6
+    assert len({worker for *_, worker in rows}) == 2  # both took jobs
+    assert balance(url, headers) == {"available": 94, "frozen": 0, "total": 94}
+    state = httpx.get(f"{url}/api/state/nemo_agent/me/{sid}/latest", headers=headers).json()["data"]
+    assert len([m for m in state["media"] if m["format"] == "mp4"]) == 6  # one file each, no duplicate
