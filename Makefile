@@ -16,7 +16,7 @@ help:
 	@echo "make serve   start the API on http://$(HOST):$(PORT) (docs at /docs)"
 	@echo "make test    ruff + mypy + pytest"
 	@echo "make lint    ruff + mypy only"
-	@echo "make bench   compose images, the API against bare FastAPI, the video compositor, text to video"
+	@echo "make bench   compose images, the API against bare FastAPI, the video compositor, text to video, the diffusers engine against its bare pipeline"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,10 +43,11 @@ lint: $(STAMP)
 test: lint $(MODELS)
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) $(MODELS)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/video.py
+	$(BIN)/python bench/engines.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info

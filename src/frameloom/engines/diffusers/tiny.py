@@ -37,16 +37,16 @@ def tiny_tokenizer() -> Any:
     return CLIPTokenizer(vocab=vocab, merges=list(dict.fromkeys(merges)), model_max_length=77)
 
 
-def tiny_components(seed: int = 0) -> dict[str, Any]:
+def tiny_components(seed: int = 0, sample_size: int = 32) -> dict[str, Any]:
     """UNet, VAE, text encoder, tokenizer and scheduler of a Stable Diffusion pipeline,
-    native size 64 px (UNet sample 32, VAE factor 2)."""
+    native size ``2 * sample_size`` px (the VAE scales latents by 2): 64 px by default."""
     import torch
     from diffusers import AutoencoderKL, EulerDiscreteScheduler, UNet2DConditionModel
     from transformers import CLIPTextConfig, CLIPTextModel
 
     torch.manual_seed(seed)
     unet = UNet2DConditionModel(
-        block_out_channels=(8, 16), layers_per_block=1, sample_size=32, in_channels=4, out_channels=4,
+        block_out_channels=(8, 16), layers_per_block=1, sample_size=sample_size, in_channels=4, out_channels=4,
         down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"), up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
         cross_attention_dim=32, norm_num_groups=4, attention_head_dim=4,
     )
@@ -66,11 +66,11 @@ def tiny_components(seed: int = 0) -> dict[str, Any]:
             "requires_safety_checker": False}
 
 
-def save_tiny_sd(folder: Path, seed: int = 0) -> Path:
+def save_tiny_sd(folder: Path, seed: int = 0, sample_size: int = 32) -> Path:
     """A tiny Stable Diffusion pipeline saved to ``folder`` (``save_pretrained`` layout)."""
     from diffusers import StableDiffusionPipeline
 
-    StableDiffusionPipeline(**tiny_components(seed)).save_pretrained(folder)
+    StableDiffusionPipeline(**tiny_components(seed, sample_size)).save_pretrained(folder)
     return folder
 
 
