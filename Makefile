@@ -47,6 +47,7 @@ bench: $(STAMP) $(MODELS)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/video.py
+	$(BIN)/python bench/jobs.py
 	$(BIN)/python bench/engines.py
 
 clean:

@@ -20,6 +20,9 @@ import httpx
 import pytest
 from tests.api.conftest import still
 
+from frameloom.jobs.queue import JobQueue, make_huey
+from frameloom.settings import Settings
+
 FRAMELOOM = str(Path(sys.executable).with_name("frameloom"))
 EXPORT = "/api/render/proxy/lambda"
 SKILL = {"X-Skill-Source": "tests", "X-Skill-Version": "1.0", "X-Skill-Platform": "pytest"}
@@ -156,7 +159,7 @@ def test_two_workers_share_the_queue_and_run_each_job_once(procs: Processes) -> 
     headers, sid, media_id = studio(url)
     keys = [f"job-{i}" for i in range(6)]
     for key in keys:
-        body = {"render_id": key, "session_id": sid, "draft": draft(media_id, seconds=2, fps=10)}
+        body = {"render_id": key, "session_id": sid, "draft": draft(media_id, seconds=4, fps=30)}
         assert httpx.post(url + EXPORT, headers=headers, json=body).status_code == 200
     for key in keys:
         assert poll_until(url, key, headers, lambda d: d["status"] == "completed")["status"] == "completed"
@@ -164,6 +167,19 @@ def test_two_workers_share_the_queue_and_run_each_job_once(procs: Processes) -> 
     rows = job_rows(procs.data)
     assert [attempts for _, _, attempts, _ in rows] == [1] * 6
     assert len({worker for *_, worker in rows}) == 2  # both took jobs
+
+    # Every message again (as after a lost acknowledgement): claims are exclusive, nothing runs twice.
+    queue = JobQueue(lambda: make_huey(Settings(_env_file=None, data_dir=procs.data)),  # type: ignore[call-arg]
+                     lambda job_id: None)
+    with sqlite3.connect(procs.data / "frameloom.db") as conn:
+        for (job_id,) in conn.execute("SELECT id FROM jobs"):
+            queue.enqueue(job_id)
+    deadline = time.monotonic() + 10
+    while queue.pending() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)
+    assert queue.pending() == 0
+    assert job_rows(procs.data) == rows
     assert balance(url, headers) == {"available": 94, "frozen": 0, "total": 94}
     state = httpx.get(f"{url}/api/state/nemo_agent/me/{sid}/latest", headers=headers).json()["data"]
     assert len([m for m in state["media"] if m["format"] == "mp4"]) == 6  # one file each, no duplicate

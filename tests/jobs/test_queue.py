@@ -114,3 +114,10 @@ def test_an_unreachable_redis_is_reported(settings: Settings) -> None:
     queue = JobQueue(lambda: make_huey(settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"})),
                      Recorder())
     assert queue.check().startswith("queue unreachable")
+
+
+def test_every_process_names_the_task_the_same(settings: Settings) -> None:
+    queue = JobQueue(lambda: make_huey(settings), Recorder())
+    queue.enqueue("job_y")
+    message = queue.huey.storage.enqueued_items()[0]
+    assert b"frameloom.jobs.queue.run_job" in bytes(message)

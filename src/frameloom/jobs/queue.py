@@ -53,7 +53,13 @@ class JobQueue:
         with self._lock:
             if self._huey is None:
                 huey = self._make()
-                self._task = huey.task(name=TASK_NAME)(self._run)
+                run = self._run
+
+                def run_job(job_id: str) -> None:
+                    run(job_id)
+
+                # Defined here, so that every process names the task the same: frameloom.jobs.queue.run_job.
+                self._task = huey.task(name=TASK_NAME)(run_job)
                 self._huey = huey
             return self._huey
 
