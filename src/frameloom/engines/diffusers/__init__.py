@@ -5,6 +5,7 @@ from frameloom.engines.diffusers.config import INSTALL_HINT, DiffusersConfig, ch
 from frameloom.engines.diffusers.engine import DiffusersEngine
 from frameloom.engines.diffusers.families import FAMILIES, Family, detect_family
 from frameloom.engines.diffusers.loader import SHARED, LoadedModel, PipelineCache
+from frameloom.engines.diffusers.video import DiffusersVideo, ShotRequest, VideoShot
 
 __all__ = [
     "FAMILIES",
@@ -12,9 +13,12 @@ __all__ = [
     "SHARED",
     "DiffusersConfig",
     "DiffusersEngine",
+    "DiffusersVideo",
     "Family",
     "LoadedModel",
     "PipelineCache",
+    "ShotRequest",
+    "VideoShot",
     "check_installed",
     "detect_family",
 ]

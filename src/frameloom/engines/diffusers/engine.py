@@ -51,7 +51,8 @@ class DiffusersEngine(Engine):
         # 2. load the pipeline once per process, then reuse it
         loaded = self.model()
         # 3. draw at the model's native size, in the request's aspect
-        width, height = generation_size(request.width, request.height, loaded.native, loaded.multiple)
+        native = loaded.native or loaded.family.native
+        width, height = generation_size(request.width, request.height, native, loaded.multiple)
         steps = self.config.steps or loaded.family.steps
         guidance = self.config.guidance if self.config.guidance is not None else loaded.family.guidance
         info = {"model": self.config.model, "family": loaded.family.name, "device": loaded.placement.device,
@@ -70,7 +71,7 @@ class DiffusersEngine(Engine):
             # 4. one call per result; the step callback reports progress and polls for a cancel
             for index, seed in enumerate(request.seeds()):
                 hooks.check()
-                image = _run(pipe, args, seed, _StepCallback(hooks, index, request.n))
+                image = _run(pipe, args, seed, StepCallback(hooks, index, request.n))
                 # 5. fit to the requested size and package
                 fitted = cover_fit(image, request.width, request.height)
                 out.append(GeneratedImage(image=fitted, seed=seed, engine=self.name, info=dict(info)))
@@ -78,7 +79,7 @@ class DiffusersEngine(Engine):
         return out
 
 
-class _StepCallback:
+class StepCallback:
     """``callback_on_step_end``: progress over all results, and a cancel check between steps."""
 
     def __init__(self, hooks: Hooks, index: int, total: int) -> None:
@@ -117,20 +118,26 @@ def _call_args(pipe: Any, prompt: str, negative: str, steps: int, guidance: floa
     return args
 
 
-def _run(pipe: Any, args: dict[str, Any], seed: int, callback: _StepCallback) -> Image.Image:
-    """One pipeline call for ``seed``. Raises EngineFailed (out of memory, a broken model) or Cancelled."""
+def _run(pipe: Any, args: dict[str, Any], seed: int, callback: StepCallback) -> Image.Image:
+    image: Image.Image = run_pipeline(pipe, args, seed, callback).images[0]
+    return image
+
+
+def run_pipeline(pipe: Any, args: dict[str, Any], seed: int, callback: StepCallback) -> Any:
+    """One pipeline call for ``seed``; its output object.
+
+    Raises EngineFailed (out of memory, a broken model) or Cancelled (from ``callback``).
+    """
     import torch
 
     # a CPU generator gives the same starting noise on every device
     generator = torch.Generator(device="cpu").manual_seed(seed)
     try:
         with torch.inference_mode():
-            result = pipe(**args, generator=generator, callback_on_step_end=callback)
+            return pipe(**args, generator=generator, callback_on_step_end=callback)
     except FrameloomError:
         raise
     except torch.OutOfMemoryError:
         raise EngineFailed("diffusers engine: out of memory; try a smaller size or FRAMELOOM_DIFFUSERS_TINY_VAE") from None
     except (RuntimeError, ValueError, TypeError) as exc:
         raise EngineFailed(f"diffusers engine: {type(exc).__name__}: {str(exc)[:MAX_ERROR]}") from None
-    image: Image.Image = result.images[0]
-    return image

@@ -23,16 +23,19 @@ from frameloom.engines.diffusers.placement import Placement
 class LoadedModel:
     """A ready pipeline and what was decided about it.
 
-    ``native`` px: the square side the model draws best at; ``multiple`` px:
+    ``native`` px: the square side the model draws best at, from its config
+    (None when the config does not say: the family knows); ``multiple`` px:
     what each generated side must be a multiple of (the latent grid and the
-    UNet's downsamplings). Use ``lock`` around every call on ``pipe``.
+    UNet's downsamplings); ``class_name`` the pipeline class the model declares.
+    Use ``lock`` around every call on ``pipe``.
     """
 
     pipe: Any
     family: Family
     placement: Placement
-    native: int
+    native: int | None
     multiple: int
+    class_name: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
     _img2img: Any = None
 
@@ -61,7 +64,7 @@ class PipelineCache:
         self._lock = threading.Lock()
 
     def get(self, config: DiffusersConfig) -> LoadedModel:
-        """The loaded model for ``config``, loading it on first use (seconds to minutes).
+        """The loaded ``config.model``, loading it on first use (seconds to minutes).
 
         Raises :class:`EngineUnavailable` when the libraries, the model files or
         the device are missing, :class:`EngineFailed` when the files do not load.
@@ -83,6 +86,7 @@ SHARED = PipelineCache()
 
 def load(config: DiffusersConfig) -> LoadedModel:
     """Read ``config.model`` into a pipeline placed on its device. Raises as :meth:`PipelineCache.get`."""
+    model = config.model
     # 1. the libraries
     try:
         import torch
@@ -92,10 +96,10 @@ def load(config: DiffusersConfig) -> LoadedModel:
     local_only = not config.allow_downloads
     # 2. the family, from the pipeline class the model declares
     try:
-        index = DiffusionPipeline.load_config(config.model, local_files_only=local_only)
+        index = DiffusionPipeline.load_config(model, local_files_only=local_only)
     except OSError:
-        raise EngineUnavailable(_missing(config.model, config.allow_downloads)) from None
-    family = detect_family(index.get("_class_name"), config.model, config.family)
+        raise EngineUnavailable(_missing(model, config.allow_downloads)) from None
+    family = detect_family(index.get("_class_name"), model, config.family)
     # 3. device and precision
     place = placing.decide(config.device, family, placing.probe(torch))
     dtype = getattr(torch, place.dtype)
@@ -105,27 +109,27 @@ def load(config: DiffusersConfig) -> LoadedModel:
         if config.tiny_vae:
             extra["vae"] = AutoencoderTiny.from_pretrained(config.tiny_vae, dtype=dtype,
                                                            local_files_only=local_only)
-        pipe = DiffusionPipeline.from_pretrained(config.model, dtype=dtype, local_files_only=local_only,
-                                                 **extra)
+        pipe = DiffusionPipeline.from_pretrained(model, dtype=dtype, local_files_only=local_only, **extra)
     except OSError as exc:
-        raise EngineUnavailable(f"{_missing(config.tiny_vae or config.model, config.allow_downloads)} ({exc})") from None
+        raise EngineUnavailable(f"{_missing(config.tiny_vae or model, config.allow_downloads)} ({exc})") from None
     except (ValueError, TypeError, RuntimeError) as exc:
-        raise EngineFailed(f"diffusers engine: cannot load {config.model}: {exc}") from None
+        raise EngineFailed(f"diffusers engine: cannot load {model}: {exc}") from None
     # 5. placement, quiet progress bars
     placing.apply(pipe, place)
     pipe.set_progress_bar_config(disable=True)
-    native, multiple = _geometry(pipe, family)
-    return LoadedModel(pipe=pipe, family=family, placement=place, native=native, multiple=multiple)
+    native, multiple = _geometry(pipe)
+    return LoadedModel(pipe=pipe, family=family, placement=place, native=native, multiple=multiple,
+                       class_name=str(index.get("_class_name")))
 
 
-def _geometry(pipe: Any, family: Family) -> tuple[int, int]:
-    """(native side, size multiple) in px, from the pipeline's own config when it has one."""
+def _geometry(pipe: Any) -> tuple[int | None, int]:
+    """(native side or None, size multiple) in px, from the pipeline's own config."""
     scale = int(getattr(pipe, "vae_scale_factor", 8))
     unet = getattr(pipe, "unet", None)
     sample = getattr(getattr(unet, "config", None), "sample_size", None)
     if sample is None:
         sample = getattr(pipe, "default_sample_size", None)  # FLUX and other transformer pipelines
-    native = int(sample) * scale if isinstance(sample, int) else family.native
+    native = int(sample) * scale if isinstance(sample, int) else None
     # 8 latent cells per side survive three downsamplings (SD, SDXL) and FLUX's 2x2 packing
     return native, scale * 8
 

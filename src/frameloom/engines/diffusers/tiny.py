@@ -86,3 +86,18 @@ def save_tiny_vae_decoder(folder: Path, seed: int = 0) -> Path:
         num_encoder_blocks=(1, 1), num_decoder_blocks=(1, 1),
     ).save_pretrained(folder)
     return folder
+
+
+def save_tiny_animatediff(folder: Path, seed: int = 0) -> Path:
+    """A tiny AnimateDiff text-to-video pipeline (the image parts above plus a motion adapter)."""
+    import torch
+    from diffusers import AnimateDiffPipeline, MotionAdapter
+
+    parts = tiny_components(seed)
+    for unused in ("safety_checker", "requires_safety_checker"):
+        parts.pop(unused)
+    torch.manual_seed(seed + 1)
+    adapter = MotionAdapter(block_out_channels=(8, 16), motion_layers_per_block=1, motion_norm_num_groups=2,
+                            motion_num_attention_heads=2, motion_max_seq_length=32, use_motion_mid_block=False)
+    AnimateDiffPipeline(motion_adapter=adapter, **parts).save_pretrained(folder)
+    return folder
