@@ -130,6 +130,8 @@ class JobRunner:
             self.active.add(job_id)
         log.info("job %s (%s) started, attempt %d", job_id, kind, attempt)
         try:
+            for left in self.scratch_root.glob(f"job-{job_id}-*"):  # from attempts of a dead process
+                shutil.rmtree(left, ignore_errors=True)
             scratch.mkdir(parents=True, exist_ok=True)
             self._run(context, kind, hooks, limit)
         finally:
