@@ -157,6 +157,7 @@ def serve(host: str | None, port: int | None) -> None:
 
     from frameloom.api.app import create_app
     from frameloom.api.observability import configure_logging
+    from frameloom.api.transport import NoDelayH11Protocol
 
     overrides: dict[str, Any] = {}
     if host is not None:
@@ -166,7 +167,8 @@ def serve(host: str | None, port: int | None) -> None:
     settings = load_settings(**overrides)
     app = create_app(settings)
     configure_logging(settings.log_level, settings.log_format)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False,
+                http=NoDelayH11Protocol)
 
 
 @cli.command()
