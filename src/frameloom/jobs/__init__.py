@@ -17,8 +17,7 @@ from frameloom.jobs.exports import export_work
 from frameloom.jobs.generation import image_work, video_work
 from frameloom.jobs.host import JobHost
 from frameloom.jobs.queue import JobQueue, make_huey
-from frameloom.jobs.runner import JobRunner
-from frameloom.services.clock import Clock
+from frameloom.jobs.runner import Clock, JobRunner
 from frameloom.settings import Settings
 from frameloom.store.db import Database
 from frameloom.store.storage import Storage

@@ -6,11 +6,10 @@ from pathlib import Path
 
 from frameloom.domain.media import FORMATS as MEDIA_FORMATS
 from frameloom.domain.media import MediaKind
-from frameloom.jobs.runner import JobContext, Outcome, Work
+from frameloom.jobs.runner import Clock, JobContext, Outcome, Work
 from frameloom.jobs.verify import check_output
 from frameloom.render.compositor import Media as Sources
 from frameloom.render.compositor import render_draft
-from frameloom.services.clock import Clock
 from frameloom.store.ids import new_id
 from frameloom.store.models import Media
 from frameloom.store.storage import Storage

@@ -6,9 +6,8 @@ from frameloom.domain.images import ImageRequest
 from frameloom.domain.media import MediaKind
 from frameloom.engines.registry import EngineRegistry
 from frameloom.jobs.exports import store_result
-from frameloom.jobs.runner import JobContext, Outcome, Work
+from frameloom.jobs.runner import Clock, JobContext, Outcome, Work
 from frameloom.jobs.verify import check_output
-from frameloom.services.clock import Clock
 from frameloom.store.ids import new_id
 from frameloom.store.models import Generation, Media
 from frameloom.store.storage import Storage

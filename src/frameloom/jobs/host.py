@@ -29,8 +29,7 @@ from huey.consumer import Consumer
 
 from frameloom.domain.jobs import JobStatus
 from frameloom.jobs.queue import JobQueue
-from frameloom.jobs.runner import JobRunner
-from frameloom.services.clock import Clock
+from frameloom.jobs.runner import Clock, JobRunner
 from frameloom.settings import Settings
 from frameloom.store import jobs as repo
 from frameloom.store.db import Database

@@ -23,12 +23,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from frameloom.domain.errors import FrameloomError
 from frameloom.domain.jobs import JobKind, JobStatus
-from frameloom.services.clock import Clock
 from frameloom.store import jobs as repo
 from frameloom.store.db import Database
 from frameloom.store.models import Base
@@ -36,6 +36,7 @@ from frameloom.store.storage import Storage
 
 log = logging.getLogger("frameloom.jobs")
 REPORT_EVERY_S = 0.2
+Clock = Callable[[], datetime]  # now, aware UTC (jobs sit below services: no import from there)
 
 
 def worker_name() -> str:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 
 from frameloom.domain.accounts import Principal
-from frameloom.domain.errors import InvalidRequest, PlanForbids, Problem
+from frameloom.domain.errors import InvalidRequest, NotFound, PlanForbids, Problem
 from frameloom.domain.images import ImageRequest
 from frameloom.domain.jobs import RENDER_ID_RE, JobKind, JobStatus, export_price
 from frameloom.jobs.queue import JobQueue
@@ -31,6 +31,9 @@ from frameloom.store.db import Database
 from frameloom.store.ids import new_id
 from frameloom.store.models import Job
 from frameloom.timeline import DraftInvalid, draft_to_json, duration_ms, parse_draft
+
+if TYPE_CHECKING:
+    from frameloom.studio.text_to_video import VideoRequest
 
 log = logging.getLogger("frameloom.jobs")
 ATTRIBUTION_HEADERS = ("X-Skill-Source", "X-Skill-Version", "X-Skill-Platform")
@@ -149,8 +152,8 @@ class JobService:
                            self.settings.image_time_limit_s)
         return self._view(job, "")
 
-    def generate_video(self, who: Principal, request: Any, session_id: str | None = None) -> JobView:
-        """Queue a text-to-video ``request`` (a ``VideoRequest``) for ``video_price_per_second`` a second."""
+    def generate_video(self, who: Principal, request: VideoRequest, session_id: str | None = None) -> JobView:
+        """Queue a text-to-video ``request`` for ``video_price_per_second`` credits a (started) second."""
         if session_id is not None:
             self._check_session(who, session_id)
         ImageRequest(prompt=request.prompt, width=request.width, height=request.height, seed=request.seed,
@@ -190,7 +193,7 @@ class JobService:
         with self.db.read() as session:
             try:
                 return repo.owned(session, who.account_id, key)
-            except Exception:
+            except NotFound:
                 return None
 
     def _submit(self, who: Principal, kind: JobKind, key: str, session_id: str | None, payload: dict[str, Any],
