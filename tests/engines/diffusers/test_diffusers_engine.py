@@ -114,9 +114,11 @@ def test_image_to_image_fits_any_input_and_output_size(tiny_engine: DiffusersEng
 
 def test_a_low_strength_still_runs_one_step(tiny_engine: DiffusersEngine) -> None:
     seen: list[float] = []
-    draw(tiny_engine, Hooks(progress=seen.append), init_image=png_bytes(np.zeros((64, 64, 3), np.uint8)),
-         strength=0.1)
-    assert seen[-1] == 1.0
+    (result,) = tiny_engine.generate(ImageRequest(prompt="a fox", width=64, height=64, strength=0.1,
+                                                  init_image=png_bytes(np.zeros((64, 64, 3), np.uint8))),
+                                     Hooks(progress=seen.append))
+    assert result.info["steps"] == "10"  # 10 x 0.1: one denoising step
+    assert seen == [1.0, 1.0]
 
 
 @pytest.mark.parametrize(

@@ -54,6 +54,8 @@ class DiffusersEngine(Engine):
         native = loaded.native or loaded.family.native
         width, height = generation_size(request.width, request.height, native, loaded.multiple)
         steps = self.config.steps or loaded.family.steps
+        if init is not None:  # image-to-image runs int(steps * strength) steps: keep at least one
+            steps = max(steps, math.ceil(1 / request.strength))
         guidance = self.config.guidance if self.config.guidance is not None else loaded.family.guidance
         info = {"model": self.config.model, "family": loaded.family.name, "device": loaded.placement.device,
                 "steps": str(steps), "drawn_at": f"{width}x{height}"}
@@ -63,10 +65,8 @@ class DiffusersEngine(Engine):
             if init is None:
                 pipe, args = loaded.pipe, {"width": width, "height": height}
             else:
-                # image-to-image runs int(steps * strength) steps: keep at least one
                 pipe = loaded.img2img()
                 args = {"image": cover_fit(init, width, height), "strength": request.strength}
-                steps = max(steps, math.ceil(1 / request.strength))
             args.update(_call_args(pipe, prompt, request.negative_prompt, steps, guidance, loaded))
             # 4. one call per result; the step callback reports progress and polls for a cancel
             for index, seed in enumerate(request.seeds()):
