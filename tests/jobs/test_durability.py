@@ -8,10 +8,10 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,12 +19,16 @@ from typing import Any
 import httpx
 import pytest
 from tests.api.conftest import still
+from tests.conftest import _empty_postgres
 
 from frameloom.jobs.queue import JobQueue, make_huey
 from frameloom.settings import Settings
+from frameloom.store.db import Database
+from frameloom.store.models import Job
 
 FRAMELOOM = str(Path(sys.executable).with_name("frameloom"))
 EXPORT = "/api/render/proxy/lambda"
+REDIS_URL = "redis://127.0.0.1:6379/15"
 SKILL = {"X-Skill-Source": "tests", "X-Skill-Version": "1.0", "X-Skill-Platform": "pytest"}
 
 
@@ -124,9 +128,10 @@ def balance(url: str, headers: dict[str, str]) -> dict[str, int]:
     return data
 
 
-def job_rows(data: Path) -> list[tuple[str, str, int, str]]:
-    with sqlite3.connect(data / "frameloom.db") as conn:
-        return list(conn.execute("SELECT key, status, attempts, worker FROM jobs ORDER BY key"))
+def job_rows(db: Database, with_id: bool = False) -> list[tuple[Any, ...]]:
+    with db.read() as session:
+        rows = session.query(Job).order_by(Job.key).all()
+        return [(j.key, j.status, j.attempts, j.worker) + ((j.id,) if with_id else ()) for j in rows]
 
 
 @pytest.mark.parametrize(("attempts", "ending"), [("3", "completed"), ("1", "failed")])
@@ -146,16 +151,42 @@ def test_an_export_survives_sigkill_of_its_server(procs: Processes, attempts: st
     if ending == "completed":
         assert (final["duration_ms"], final["width"]) == (12_000, 320)
         assert balance(url, headers) == {"available": 98, "frozen": 0, "total": 98}
-        assert job_rows(procs.data)[0][2] == 2  # the second attempt finished it
+        db = Database(f"sqlite:///{procs.data / 'frameloom.db'}")
+        assert job_rows(db)[0][2] == 2  # the second attempt finished it
+        db.dispose()
     else:
         assert "stopped 1 times" in final["error"]
         assert balance(url, headers) == {"available": 100, "frozen": 0, "total": 100}
 
 
-def test_two_workers_share_the_queue_and_run_each_job_once(procs: Processes) -> None:
-    _, url = procs.serve(FRAMELOOM_WORKERS="0")  # the API only queues
-    procs.worker()
-    procs.worker()
+@pytest.fixture(params=["embedded", "scale-out"])
+def shared(request: pytest.FixtureRequest, procs: Processes) -> Iterator[dict[str, str]]:
+    """What the processes share: the data folder alone (SQLite, huey on SQLite), or PostgreSQL and Redis."""
+    if request.param == "embedded":
+        yield {}
+        return
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"no Redis server at {REDIS_URL}: {exc}")
+    database_url = request.getfixturevalue("database_url_pg")
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    yield {"FRAMELOOM_DATABASE_URL": database_url, "FRAMELOOM_REDIS_URL": REDIS_URL, "FRAMELOOM_QUEUE_NAME": name}
+    redis.Redis.from_url(REDIS_URL).delete(f"huey.redis.{name}")
+
+
+@pytest.fixture
+def database_url_pg(postgres_url: str) -> str:
+    _empty_postgres(postgres_url)
+    return postgres_url
+
+
+def test_two_workers_share_the_queue_and_run_each_job_once(procs: Processes, shared: dict[str, str]) -> None:
+    _, url = procs.serve(FRAMELOOM_WORKERS="0", **shared)  # the API only queues
+    procs.worker(**shared)
+    procs.worker(**shared)
     headers, sid, media_id = studio(url)
     keys = [f"job-{i}" for i in range(6)]
     for key in keys:
@@ -164,22 +195,26 @@ def test_two_workers_share_the_queue_and_run_each_job_once(procs: Processes) -> 
     for key in keys:
         assert poll_until(url, key, headers, lambda d: d["status"] == "completed")["status"] == "completed"
 
-    rows = job_rows(procs.data)
+    settings = Settings(_env_file=None, data_dir=procs.data,  # type: ignore[call-arg]
+                        database_url=shared.get("FRAMELOOM_DATABASE_URL"),
+                        redis_url=shared.get("FRAMELOOM_REDIS_URL"),
+                        queue_name=shared.get("FRAMELOOM_QUEUE_NAME", "frameloom"))
+    db = Database(settings.resolved_database_url)
+    rows = job_rows(db)
     assert [attempts for _, _, attempts, _ in rows] == [1] * 6
     assert len({worker for *_, worker in rows}) == 2  # both took jobs
 
     # Every message again (as after a lost acknowledgement): claims are exclusive, nothing runs twice.
-    queue = JobQueue(lambda: make_huey(Settings(_env_file=None, data_dir=procs.data)),  # type: ignore[call-arg]
-                     lambda job_id: None)
-    with sqlite3.connect(procs.data / "frameloom.db") as conn:
-        for (job_id,) in conn.execute("SELECT id FROM jobs"):
-            queue.enqueue(job_id)
+    queue = JobQueue(lambda: make_huey(settings), lambda job_id: None)
+    for _, _, _, _, job_id in job_rows(db, with_id=True):
+        queue.enqueue(job_id)
     deadline = time.monotonic() + 10
     while queue.pending() and time.monotonic() < deadline:
         time.sleep(0.05)
-    time.sleep(0.2)
+    time.sleep(0.3)
     assert queue.pending() == 0
-    assert job_rows(procs.data) == rows
+    assert job_rows(db) == rows
+    db.dispose()
     assert balance(url, headers) == {"available": 94, "frozen": 0, "total": 94}
     state = httpx.get(f"{url}/api/state/nemo_agent/me/{sid}/latest", headers=headers).json()["data"]
     assert len([m for m in state["media"] if m["format"] == "mp4"]) == 6  # one file each, no duplicate
