@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from frameloom.domain.images import ImageRequest
 from frameloom.domain.media import MediaKind
+from frameloom.engines.base import Hooks
 from frameloom.engines.registry import EngineRegistry
 from frameloom.jobs.exports import store_result
 from frameloom.jobs.runner import Clock, JobContext, Outcome, Work
@@ -24,7 +25,8 @@ def image_work(registry: EngineRegistry, storage: Storage, clock: Clock) -> Work
         request = ImageRequest(prompt=p["prompt"], width=p["width"], height=p["height"], seed=p["seed"], n=p["n"],
                                style=p.get("style"))
         engine = registry.get(p.get("engine"))
-        images = engine.generate(request)
+        # The engine reports the drawing (the first 90 %) and stops between its steps when cancelled.
+        images = engine.generate(request, Hooks(progress=lambda f: ctx.progress(0.9 * f), cancelled=ctx.cancelled))
         outcome = Outcome(result={})
         for image in images:
             meta = image_metadata(request.prompt, image.seed, image.engine, image.image.width, image.image.height,
@@ -39,7 +41,7 @@ def image_work(registry: EngineRegistry, storage: Storage, clock: Clock) -> Work
                 format="png", filename=key.rsplit("/", 1)[-1], bytes=len(png), width=image.image.width,
                 height=image.image.height, duration_ms=None, storage_key=key, source="generation",
                 created_at=clock()))
-            ctx.progress(len(outcome.keys) / len(images))
+            ctx.progress(0.9 + 0.1 * len(outcome.keys) / len(images))
         media_ids = [row.id for row in outcome.rows if isinstance(row, Media)]
         generation_id = new_id("gen")
         outcome.rows.append(Generation(
