@@ -67,13 +67,17 @@ class Processes:
                 time.sleep(0.05)
         raise RuntimeError("frameloom serve did not start")
 
-    def worker(self, **extra: str) -> subprocess.Popen[bytes]:
-        proc = subprocess.Popen([FRAMELOOM, "worker", "--threads", "1"], env=self.env(**extra),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        self.started.append(proc)
-        assert proc.stderr is not None
-        assert b"ready" in proc.stderr.readline()
-        return proc
+    def workers(self, count: int, **extra: str) -> None:
+        """``count`` ``frameloom worker`` processes, started together; returns once each says it is ready."""
+        logs = [self.data.parent / f"worker-{len(self.started) + i}.log" for i in range(count)]
+        for log in logs:
+            with log.open("wb") as sink:  # a file, not a pipe nobody drains
+                self.started.append(subprocess.Popen([FRAMELOOM, "worker", "--threads", "1"], env=self.env(**extra),
+                                                     stdout=subprocess.DEVNULL, stderr=sink))
+        deadline = time.monotonic() + 30
+        while not all(b"ready" in log.read_bytes() for log in logs):
+            assert time.monotonic() < deadline, [log.read_bytes()[-500:] for log in logs]
+            time.sleep(0.05)
 
     @staticmethod
     def kill(proc: subprocess.Popen[bytes]) -> None:
@@ -185,8 +189,7 @@ def database_url_pg(postgres_url: str) -> str:
 
 def test_two_workers_share_the_queue_and_run_each_job_once(procs: Processes, shared: dict[str, str]) -> None:
     _, url = procs.serve(FRAMELOOM_WORKERS="0", **shared)  # the API only queues
-    procs.worker(**shared)
-    procs.worker(**shared)
+    procs.workers(2, **shared)
     headers, sid, media_id = studio(url)
     keys = [f"job-{i}" for i in range(6)]
     for key in keys:
