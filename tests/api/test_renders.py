@@ -8,11 +8,14 @@ compositor, at 320x180 and a few seconds.
 from __future__ import annotations
 
 import io
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import av
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from tests.api.conftest import bearer, new_token, still
@@ -225,3 +228,23 @@ def test_an_export_runs_the_same_on_the_redis_queue(settings: Settings) -> None:
         assert client.post(EXPORT, headers=headers, json=body).status_code == 200
         assert wait_for(client, "via-redis", headers, {"completed", "failed"})["status"] == "completed"
     assert not (settings.data_dir / "queue.db").exists()
+
+
+def test_the_same_render_id_sent_at_once_makes_one_job(
+    backend_settings: Settings, live_server: Callable[[Any], str]
+) -> None:
+    app = create_app(backend_settings.model_copy(update={"workers": 0}))
+    url = live_server(app)
+    headers, sid, media_id = studio(TestClient(app))
+    body = {"render_id": "raced", "session_id": sid, "draft": tiny_draft(media_id, seconds=25)}
+    barrier = threading.Barrier(8)
+
+    def post(_: int) -> dict[str, Any]:
+        barrier.wait()
+        data: dict[str, Any] = httpx.post(url + EXPORT, headers=headers, json=body, timeout=30).json()["data"]
+        return data
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(post, range(8)))
+    assert {(a["render_id"], a["created_at"]) for a in answers} == {("raced", answers[0]["created_at"])}
+    assert balance(TestClient(app), headers) == {"available": 97, "frozen": 3, "total": 100}
