@@ -47,7 +47,7 @@ def test_every_route_with_an_id_is_covered(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     with_ids = {p for p in paths if "{" in p and not p.startswith("/files/")}
     covered = {"/api/state/nemo_agent/me/{session_id}/latest", "/api/upload-video/nemo_agent/me/{session_id}",
-               "/api/render/proxy/lambda/{render_id}"}
+               "/api/render/proxy/lambda/{render_id}", "/api/jobs/{job_id}"}
     assert with_ids == covered
 
 

@@ -19,6 +19,7 @@ from frameloom.api.routes import (
     files,
     health,
     images,
+    jobs,
     metrics,
     register_page,
     renders,
@@ -85,7 +86,7 @@ def create_app(
     app.add_middleware(JsonBodyLimitMiddleware, max_bytes=settings.max_json_bytes)
     app.add_middleware(RequestContextMiddleware, metrics=state.metrics, access_log=settings.access_log)
     # Routes are matched in this order: the ones agents call most come first.
-    mounted = [(module.router, "/api") for module in (credits, sessions, renders, uploads, auth, engines)]
+    mounted = [(module.router, "/api") for module in (credits, sessions, renders, jobs, uploads, auth, engines)]
     mounted += [(images.router, ""), (files.router, ""), (health.router, ""), (metrics.router, ""),
                 (register_page.router, "")]
     for router, prefix in mounted:

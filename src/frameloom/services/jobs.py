@@ -141,7 +141,7 @@ class JobService:
     # --- generation (the agent calls these; no route of its own yet) ------------------------
 
     def generate_image(self, who: Principal, request: ImageRequest, engine: str | None,
-                       session_id: str | None = None) -> JobView:
+                       session_id: str | None = None, base_url: str = "") -> JobView:
         """Queue ``request.n`` images for ``image_price`` each."""
         if session_id is not None:
             self._check_session(who, session_id)
@@ -150,9 +150,10 @@ class JobService:
         price = self.settings.image_price * request.n
         job = self._submit(who, JobKind.IMAGE, new_id("job"), session_id, payload, price,
                            self.settings.image_time_limit_s)
-        return self._view(job, "")
+        return self._view(job, base_url)
 
-    def generate_video(self, who: Principal, request: VideoRequest, session_id: str | None = None) -> JobView:
+    def generate_video(self, who: Principal, request: VideoRequest, session_id: str | None = None,
+                       base_url: str = "") -> JobView:
         """Queue a text-to-video ``request`` for ``video_price_per_second`` credits a (started) second."""
         if session_id is not None:
             self._check_session(who, session_id)
@@ -163,7 +164,7 @@ class JobService:
         seconds = -(-int(request.seconds * 1000) // 1000)
         job = self._submit(who, JobKind.VIDEO, new_id("job"), session_id, payload,
                            seconds * self.settings.video_price_per_second, self.settings.video_time_limit_s)
-        return self._view(job, "")
+        return self._view(job, base_url)
 
     # --- polls and cancels -----------------------------------------------------------------
 

@@ -1,0 +1,73 @@
+"""Generation jobs over HTTP: queue a video or images, poll, download; the price frozen then settled."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.api.conftest import bearer, new_token
+
+from frameloom.api import create_app
+from frameloom.settings import Settings
+
+
+@pytest.fixture
+def running(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings.model_copy(update={"workers": 1}))) as client:
+        yield client
+
+
+def wait(client: TestClient, job_id: str, headers: dict[str, str]) -> dict[str, Any]:
+    deadline = time.monotonic() + 60
+    while True:
+        data: dict[str, Any] = client.get(f"/api/jobs/{job_id}", headers=headers).json()["data"]
+        if data["status"] in {"completed", "failed", "cancelled"} or time.monotonic() > deadline:
+            return data
+        time.sleep(0.05)
+
+
+def test_a_video_job_becomes_media_of_the_session(running: TestClient) -> None:
+    headers = bearer(new_token(running))
+    sid = running.post("/api/tasks/me/with-session/nemo_agent", headers=headers).json()["data"]["session_id"]
+    response = running.post("/api/jobs/video", headers=headers, json={
+        "prompt": "a lighthouse at dawn", "seconds": 2, "size": "320x176", "fps": 10, "seed": 5, "session_id": sid})
+    assert response.status_code == 200, response.text
+    job = response.json()["data"]
+    assert (job["kind"], job["status"]) == ("video", "queued")
+    done = wait(running, job["job_id"], headers)
+    assert done["status"] == "completed", done
+    assert (done["result"]["width"], done["result"]["height"], done["result"]["duration_ms"]) == (320, 176, 2000)
+    assert running.get("/" + done["url"].split("/", 3)[3]).headers["content-type"] == "video/mp4"
+    state = running.get(f"/api/state/nemo_agent/me/{sid}/latest", headers=headers).json()["data"]
+    assert done["result"]["media_id"] in [m["media_id"] for m in state["media"]]
+    assert running.get("/api/credits/balance/simple", headers=headers).json()["data"] == {
+        "available": 98, "frozen": 0, "total": 98}
+
+
+def test_an_image_job_and_its_seeds(running: TestClient) -> None:
+    headers = bearer(new_token(running))
+    job = running.post("/api/jobs/image", headers=headers, json={"prompt": "a red fox", "n": 2, "size": "128x72",
+                                                                  "seed": 11}).json()["data"]
+    done = wait(running, job["job_id"], headers)
+    assert done["status"] == "completed", done
+    assert done["result"]["seeds"] == [11, 12]
+    assert running.get("/api/credits/balance/simple", headers=headers).json()["data"]["available"] == 96
+
+
+def test_bad_requests_freeze_nothing_and_other_accounts_see_nothing(running: TestClient) -> None:
+    headers = bearer(new_token(running))
+    bad = running.post("/api/jobs/video", headers=headers, json={"prompt": "a boat", "size": "320x180"})
+    assert bad.status_code == 400
+    assert "multiple of 8" in bad.json()["message"]
+    job = running.post("/api/jobs/video", headers=headers, json={"prompt": "a boat", "seconds": 30,
+                                                                  "size": "320x176"}).json()["data"]
+    stranger = bearer(new_token(running))
+    assert running.get(f"/api/jobs/{job['job_id']}", headers=stranger).json()["code"] == 1002
+    assert running.delete(f"/api/jobs/{job['job_id']}", headers=stranger).json()["code"] == 1002
+    cancelled = running.delete(f"/api/jobs/{job['job_id']}", headers=headers).json()["data"]
+    assert cancelled["status"] == "cancelled"
+    assert running.get("/api/credits/balance/simple", headers=headers).json()["data"] == {
+        "available": 100, "frozen": 0, "total": 100}
