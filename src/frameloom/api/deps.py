@@ -6,7 +6,8 @@ Everything is built once by :func:`frameloom.api.app.create_app` and kept on
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
@@ -27,68 +28,23 @@ from frameloom.store.db import Database
 from frameloom.store.storage import Storage
 
 
-def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+def from_state(path: str) -> Callable[[Request], Any]:
+    """A dependency that hands out ``app.state.<path>`` (dotted); the alias
+    below that uses it gives the route its type."""
+    names = path.split(".")
 
+    def get(request: Request) -> Any:
+        value: Any = request.app.state
+        for name in names:
+            value = getattr(value, name)
+        return value
 
-def get_registry(request: Request) -> EngineRegistry:
-    registry: EngineRegistry = request.app.state.registry
-    return registry
+    get.__name__ = f"state_{'_'.join(names)}"
+    return get
 
 
 def get_request_id(request: Request) -> str:
     return request_id_of(request)
-
-
-def get_database(request: Request) -> Database:
-    db: Database = request.app.state.db
-    return db
-
-
-def get_storage(request: Request) -> Storage:
-    storage: Storage = request.app.state.storage
-    return storage
-
-
-def get_signer(request: Request) -> LinkSigner:
-    signer: LinkSigner = request.app.state.signer
-    return signer
-
-
-def get_auth(request: Request) -> AuthService:
-    auth: AuthService = request.app.state.auth
-    return auth
-
-
-def get_credits(request: Request) -> CreditService:
-    credits: CreditService = request.app.state.credits
-    return credits
-
-
-def get_studio(request: Request) -> StudioService:
-    studio: StudioService = request.app.state.studio
-    return studio
-
-
-def get_uploads(request: Request) -> UploadService:
-    uploads: UploadService = request.app.state.uploads
-    return uploads
-
-
-def get_images(request: Request) -> ImageService:
-    images: ImageService = request.app.state.images
-    return images
-
-
-def get_queue(request: Request) -> JobQueue:
-    queue: JobQueue = request.app.state.jobs.queue
-    return queue
-
-
-def get_jobs(request: Request) -> JobService:
-    jobs: JobService = request.app.state.job_service
-    return jobs
 
 
 async def current_account(request: Request) -> Principal:
@@ -98,7 +54,7 @@ async def current_account(request: Request) -> Principal:
     loop: a hop to the thread pool costs more than the query. On a networked
     database it goes to the thread pool so the loop never waits on the network.
     """
-    auth = get_auth(request)
+    auth: AuthService = request.app.state.auth
     header = request.headers.get("authorization")
     if auth.db.is_sqlite:
         return auth.authenticate(header)
@@ -110,19 +66,19 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-RegistryDep = Annotated[EngineRegistry, Depends(get_registry)]
+SettingsDep = Annotated[Settings, Depends(from_state("settings"))]
+RegistryDep = Annotated[EngineRegistry, Depends(from_state("registry"))]
 RequestId = Annotated[str, Depends(get_request_id)]
-DatabaseDep = Annotated[Database, Depends(get_database)]
-StorageDep = Annotated[Storage, Depends(get_storage)]
-SignerDep = Annotated[LinkSigner, Depends(get_signer)]
-AuthDep = Annotated[AuthService, Depends(get_auth)]
-CreditsDep = Annotated[CreditService, Depends(get_credits)]
-StudioDep = Annotated[StudioService, Depends(get_studio)]
-UploadsDep = Annotated[UploadService, Depends(get_uploads)]
-ImagesDep = Annotated[ImageService, Depends(get_images)]
-JobsDep = Annotated[JobService, Depends(get_jobs)]
-QueueDep = Annotated[JobQueue, Depends(get_queue)]
+DatabaseDep = Annotated[Database, Depends(from_state("db"))]
+StorageDep = Annotated[Storage, Depends(from_state("storage"))]
+SignerDep = Annotated[LinkSigner, Depends(from_state("signer"))]
+AuthDep = Annotated[AuthService, Depends(from_state("auth"))]
+CreditsDep = Annotated[CreditService, Depends(from_state("credits"))]
+StudioDep = Annotated[StudioService, Depends(from_state("studio"))]
+UploadsDep = Annotated[UploadService, Depends(from_state("uploads"))]
+ImagesDep = Annotated[ImageService, Depends(from_state("images"))]
+JobsDep = Annotated[JobService, Depends(from_state("job_service"))]
+QueueDep = Annotated[JobQueue, Depends(from_state("jobs.queue"))]
 CurrentAccount = Annotated[Principal, Depends(current_account)]
 BaseUrl = Annotated[str, Depends(base_url_of)]
 ClientIp = Annotated[str, Depends(client_ip)]
