@@ -26,6 +26,16 @@ ALIASES = {
 STYLES = tuple(STYLE_WORDS)
 
 
+def style_key(style: str, known: tuple[str, ...] = STYLES) -> str:
+    """The canonical name of ``style`` ("Oil painting" -> "oil_painting", aliases
+    resolved), which must be one of ``known``; raises UnknownStyle naming them."""
+    key = style.strip().lower().replace("-", "_").replace(" ", "_")
+    key = ALIASES.get(key, key)
+    if key not in known:
+        raise UnknownStyle(style, list(known))
+    return key
+
+
 def styled_prompt(prompt: str, style: str | None) -> str:
     """``prompt`` followed by the words of ``style`` (unchanged when ``style`` is None).
 
@@ -33,8 +43,4 @@ def styled_prompt(prompt: str, style: str | None) -> str:
     """
     if style is None:
         return prompt
-    key = style.strip().lower().replace("-", "_").replace(" ", "_")
-    key = ALIASES.get(key, key)
-    if key not in STYLE_WORDS:
-        raise UnknownStyle(style, list(STYLES))
-    return f"{prompt}, {STYLE_WORDS[key]}"
+    return f"{prompt}, {STYLE_WORDS[style_key(style)]}"

@@ -26,6 +26,9 @@ MAX_LANGUAGE = 16
 
 @dataclass(frozen=True)
 class SessionState:
+    """The state route's data: the draft (timeline JSON), its one-line summary,
+    the session's media, generations and renders."""
+
     session_id: str
     draft: dict[str, Any]
     summary: str

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from frameloom.api.deps import BaseUrl, CurrentAccount, StudioDep
 from frameloom.api.envelope import Envelope, ok
+from frameloom.services.studio import SessionState
 
 router = APIRouter(tags=["sessions"])
 
@@ -23,20 +22,6 @@ class SessionOut(BaseModel):
     bind_id: str | None
 
 
-class StateOut(BaseModel):
-    """The draft (timeline JSON), its one-line summary, the session's media, generations and renders."""
-
-    session_id: str
-    draft: dict[str, Any]
-    summary: str
-    media: list[dict[str, Any]]
-    generations: list[dict[str, Any]]
-    renders: list[dict[str, Any]]
-    version: int
-    updated_at: str
-    bind_id: str | None
-
-
 @router.post("/tasks/me/with-session/nemo_agent", response_model=Envelope[SessionOut])
 def create_session(who: CurrentAccount, studio: StudioDep, body: SessionIn | None = None) -> Envelope[SessionOut]:
     """A new session with an empty draft."""
@@ -45,8 +30,7 @@ def create_session(who: CurrentAccount, studio: StudioDep, body: SessionIn | Non
     return ok(SessionOut(session_id=session_id, bind_id=who.bind_id if who.anonymous else None))
 
 
-@router.get("/state/nemo_agent/me/{session_id}/latest", response_model=Envelope[StateOut])
-def state(session_id: str, who: CurrentAccount, studio: StudioDep, base_url: BaseUrl) -> Envelope[StateOut]:
+@router.get("/state/nemo_agent/me/{session_id}/latest", response_model=Envelope[SessionState])
+def state(session_id: str, who: CurrentAccount, studio: StudioDep, base_url: BaseUrl) -> Envelope[SessionState]:
     """Everything the session holds now; 1002 for a missing or another account's session."""
-    found = studio.state(who, session_id, base_url)
-    return ok(StateOut.model_validate(found, from_attributes=True))
+    return ok(studio.state(who, session_id, base_url))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from frameloom.domain.errors import UnknownStyle
 from frameloom.domain.images import ImageRequest
 from frameloom.engines.base import NO_HOOKS, Capabilities, Engine, GeneratedImage, Hooks
 from frameloom.engines.compose.facts import STYLES
@@ -12,23 +11,14 @@ from frameloom.engines.compose.parse import parse_prompt
 from frameloom.engines.compose.plan import ScenePlan, make_plan, plan_to_dict
 from frameloom.engines.compose.render import render_plan
 from frameloom.engines.compose.vocabulary import COLOURS
+from frameloom.engines.prompt_styles import style_key
 
-STYLE_ALIASES = {
-    "synthwave": "neon", "watercolour": "watercolor", "pixel": "pixel_art", "pixelart": "pixel_art",
-    "oil": "oil_painting", "oil_paint": "oil_painting", "pencil": "sketch", "cartoon": "illustration",
-}
 DEFAULT_STYLE = "illustration"
 
 
 def normalise_style(style: str | None) -> str | None:
     """A canonical style name, ``None`` when not given; raises UnknownStyle."""
-    if style is None:
-        return None
-    key = style.strip().lower().replace("-", "_").replace(" ", "_")
-    key = STYLE_ALIASES.get(key, key)
-    if key not in STYLES:
-        raise UnknownStyle(style, list(STYLES))
-    return key
+    return None if style is None else style_key(style, STYLES)
 
 
 class ComposeEngine(Engine):
