@@ -34,7 +34,7 @@ from frameloom.services.credits import CreditService
 from frameloom.services.images import ImageService
 from frameloom.services.jobs import JobService
 from frameloom.services.links import LinkSigner
-from frameloom.services.studio import StudioService
+from frameloom.services.sessions import SessionService
 from frameloom.services.uploads import UploadService
 from frameloom.settings import Settings
 from frameloom.store.db import Database
@@ -75,7 +75,7 @@ def create_app(
     state.credits = CreditService(state.db, clock)
     state.jobs = build_jobs(settings, state.db, state.storage, state.registry, clock)
     state.job_service = JobService(state.db, state.jobs.queue, state.signer, settings, clock)
-    state.studio = StudioService(state.db, state.signer, clock, renders=state.job_service.session_renders)
+    state.sessions = SessionService(state.db, state.signer, clock, renders=state.job_service.session_renders)
     state.uploads = UploadService(state.db, state.storage, state.signer, settings, clock)
     state.uploads.sweep_staging()
     state.images = ImageService(state.db, state.storage, state.signer, state.registry, state.credits,

@@ -21,7 +21,7 @@ from frameloom.services.credits import CreditService
 from frameloom.services.images import ImageService
 from frameloom.services.jobs import JobService
 from frameloom.services.links import LinkSigner
-from frameloom.services.studio import StudioService
+from frameloom.services.sessions import SessionService
 from frameloom.services.uploads import UploadService
 from frameloom.settings import Settings
 from frameloom.store.db import Database
@@ -74,7 +74,7 @@ StorageDep = Annotated[Storage, Depends(from_state("storage"))]
 SignerDep = Annotated[LinkSigner, Depends(from_state("signer"))]
 AuthDep = Annotated[AuthService, Depends(from_state("auth"))]
 CreditsDep = Annotated[CreditService, Depends(from_state("credits"))]
-StudioDep = Annotated[StudioService, Depends(from_state("studio"))]
+SessionsDep = Annotated[SessionService, Depends(from_state("sessions"))]
 UploadsDep = Annotated[UploadService, Depends(from_state("uploads"))]
 ImagesDep = Annotated[ImageService, Depends(from_state("images"))]
 JobsDep = Annotated[JobService, Depends(from_state("job_service"))]

@@ -26,7 +26,7 @@ from frameloom.services.links import LinkSigner
 from frameloom.settings import Settings
 from frameloom.store import jobs as repo
 from frameloom.store import ledger
-from frameloom.store import studio as studio_repo
+from frameloom.store import sessions as sessions_repo
 from frameloom.store.db import Database
 from frameloom.store.ids import new_id
 from frameloom.store.models import Job
@@ -117,8 +117,8 @@ class JobService:
 
     def _export_payload(self, who: Principal, order: ExportOrder) -> tuple[dict[str, Any], str, int]:
         with self.db.read() as session:
-            row = studio_repo.owned_session(session, who.account_id, order.session_id)
-            media = {m.id: m.storage_key for m in studio_repo.session_media(session, order.session_id)}
+            row = sessions_repo.owned_session(session, who.account_id, order.session_id)
+            media = {m.id: m.storage_key for m in sessions_repo.session_media(session, order.session_id)}
         fmt = check_format(order.format)
         if order.fps is not None and not 1 <= order.fps <= 60:
             raise InvalidRequest.of("fps", f"{order.fps}: must be 1 to 60")
@@ -188,7 +188,7 @@ class JobService:
 
     def _check_session(self, who: Principal, session_id: str) -> None:
         with self.db.read() as session:
-            studio_repo.owned_session(session, who.account_id, session_id)
+            sessions_repo.owned_session(session, who.account_id, session_id)
 
     def _find(self, who: Principal, key: str) -> Job | None:
         with self.db.read() as session:

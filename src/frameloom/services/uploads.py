@@ -23,9 +23,9 @@ from frameloom.services.clock import Clock
 from frameloom.services.fetch import Fetcher
 from frameloom.services.links import LinkSigner
 from frameloom.services.probe import ProbeLimits, probe_file
-from frameloom.services.studio import media_view
+from frameloom.services.sessions import media_view
 from frameloom.settings import Settings
-from frameloom.store import studio
+from frameloom.store import sessions as sessions_repo
 from frameloom.store.db import Database
 from frameloom.store.ids import new_id
 from frameloom.store.models import Media
@@ -95,7 +95,7 @@ class UploadService:
     def check_session(self, who: Principal, session_id: str) -> None:
         """``NotFound`` unless the session exists and is the caller's (checked before any byte is read)."""
         with self.db.read() as session:
-            studio.owned_session(session, who.account_id, session_id)
+            sessions_repo.owned_session(session, who.account_id, session_id)
 
     def add_files(self, who: Principal, session_id: str, staged: list[Staged], base_url: str) -> list[dict[str, Any]]:
         """Probe, store and record the staged files (all or none); their media as the API shows them."""
@@ -143,9 +143,9 @@ class UploadService:
                     duration_ms=probe.duration_ms, storage_key=key, source=source, created_at=now,
                 ))
             with self.db.write() as session:
-                studio.owned_session(session, who.account_id, session_id)
+                sessions_repo.owned_session(session, who.account_id, session_id)
                 session.add_all(rows)
-                studio.touch(session, session_id, now)
+                sessions_repo.touch(session, session_id, now)
         except BaseException:
             for key in stored:
                 self.storage.delete(key)

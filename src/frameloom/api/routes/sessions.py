@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from frameloom.api.deps import BaseUrl, CurrentAccount, StudioDep
+from frameloom.api.deps import BaseUrl, CurrentAccount, SessionsDep
 from frameloom.api.envelope import Envelope, ok
-from frameloom.services.studio import SessionState
+from frameloom.services.sessions import SessionState
 
 router = APIRouter(tags=["sessions"])
 
@@ -23,14 +23,14 @@ class SessionOut(BaseModel):
 
 
 @router.post("/tasks/me/with-session/nemo_agent", response_model=Envelope[SessionOut])
-def create_session(who: CurrentAccount, studio: StudioDep, body: SessionIn | None = None) -> Envelope[SessionOut]:
+def create_session(who: CurrentAccount, sessions: SessionsDep, body: SessionIn | None = None) -> Envelope[SessionOut]:
     """A new session with an empty draft."""
     body = body or SessionIn()
-    session_id = studio.create_session(who, body.task_name, body.language)
+    session_id = sessions.create_session(who, body.task_name, body.language)
     return ok(SessionOut(session_id=session_id, bind_id=who.bind_id if who.anonymous else None))
 
 
 @router.get("/state/nemo_agent/me/{session_id}/latest", response_model=Envelope[SessionState])
-def state(session_id: str, who: CurrentAccount, studio: StudioDep, base_url: BaseUrl) -> Envelope[SessionState]:
+def state(session_id: str, who: CurrentAccount, sessions: SessionsDep, base_url: BaseUrl) -> Envelope[SessionState]:
     """Everything the session holds now; 1002 for a missing or another account's session."""
-    return ok(studio.state(who, session_id, base_url))
+    return ok(sessions.state(who, session_id, base_url))

@@ -11,7 +11,7 @@ from frameloom.domain.accounts import Principal
 from frameloom.domain.errors import InvalidRequest, Problem
 from frameloom.services.clock import Clock
 from frameloom.services.links import LinkSigner
-from frameloom.store import studio as repo
+from frameloom.store import sessions as repo
 from frameloom.store.db import Database
 from frameloom.store.ids import new_id
 from frameloom.store.models import Generation, Media
@@ -63,7 +63,7 @@ def generation_view(gen: Generation) -> dict[str, Any]:
     }
 
 
-class StudioService:
+class SessionService:
     def __init__(self, db: Database, signer: LinkSigner, clock: Clock,
                  renders: Callable[[str, str], list[dict[str, Any]]] | None = None) -> None:
         self.db = db

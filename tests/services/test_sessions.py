@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from frameloom.services.studio import EMPTY_DRAFT, summarize
+from frameloom.services.sessions import EMPTY_DRAFT, summarize
 
 
 def test_an_empty_draft_reads_empty() -> None:
