@@ -1,0 +1,127 @@
+"""The facts of a prompt while a grammar fills them in, and how they are frozen into PromptFacts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from frameloom.engines.compose.facts import Mention, PromptFacts
+from frameloom.engines.compose.lexer import SETTING, Lex
+from frameloom.engines.compose.lexicon import NOUNS, Form
+from frameloom.engines.compose.relations import CELESTIAL
+
+MAX_COUNT = 5
+
+
+@dataclass
+class DraftSubject:
+    """A Mention while it is still being filled in."""
+
+    noun: str
+    count: int
+    colour: str | None = None
+    action: str | None = None
+    target: int | None = None
+    relation: str | None = None
+
+
+@dataclass
+class FactsDraft:
+    """Everything found so far; first mention wins for single-valued scene facts."""
+
+    subjects: list[DraftSubject] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    scene: dict[str, str] = field(default_factory=dict)
+    lights: list[str] = field(default_factory=list)
+    colours: list[str] = field(default_factory=list)
+    extras: dict[str, str] = field(default_factory=dict)
+
+    def add_scenes(self, scenes: tuple[tuple[str, str], ...]) -> None:
+        for name, value in scenes:
+            if name == "light":
+                append_new(self.lights, value)
+            else:
+                self.scene.setdefault(name, value)
+
+    def add_subject(self, form: Form, count: int | None, colour: str | None, crowd: bool) -> int:
+        """Append a subject; without a number, a plural (or a "cherry blossom garden") means a few."""
+        if count is None:
+            several = form.plural or crowd
+            count = (3 if NOUNS[form.key].scale < 1 else 2) if several else 1
+        self.subjects.append(DraftSubject(form.key, max(1, min(MAX_COUNT, count)), colour))
+        return len(self.subjects) - 1
+
+    def add_modifier(self, lex: Lex) -> None:
+        if lex.size:
+            self.extras.setdefault("size", lex.size)
+        if lex.mood:
+            self.extras.setdefault("mood", lex.mood)
+
+    def add_unknown(self, word: str) -> None:
+        append_new(self.unknown, word)
+
+    def link(self, source: int | None, target: int, action: str | None, relation: str | None) -> None:
+        """Record that ``source`` does ``action`` to ``target``; the first link of a subject wins."""
+        if source is None or source == target:
+            return
+        subject = self.subjects[source]
+        if action and subject.action is None:
+            subject.action = action
+        if relation and subject.target is None:
+            subject.target, subject.relation = target, relation
+            if relation == "holds" and subject.action is None:
+                subject.action = "holding"
+
+    def facts(self, text: str, language: str) -> PromptFacts:
+        """Freeze: subjects ordered so each comes before what it acts on, targets re-indexed."""
+        self._infer_space()
+        order = _subjects_first(self.subjects)
+        where = {old: new for new, old in enumerate(order)}
+        mentions = tuple(
+            Mention(s.noun, s.count, s.colour, s.action,
+                    where[s.target] if s.target is not None else None, s.relation)
+            for s in (self.subjects[i] for i in order)
+        )
+        return PromptFacts(
+            text=text, language=language, subjects=mentions, unknown=tuple(self.unknown),
+            setting=self.scene.get(SETTING), time_of_day=self.scene.get("time"),
+            weather=self.scene.get("weather"), lights=tuple(self.lights), colours=tuple(self.colours),
+            style=self.scene.get("style"), extras=dict(self.extras),
+        )
+
+    def _infer_space(self) -> None:
+        """Standing or sitting on the moon (or a planet) puts the scene in space."""
+        for subject in self.subjects:
+            target = subject.target
+            if target is not None and subject.relation in ("on", "in") and self.subjects[target].noun in CELESTIAL:
+                self.scene.setdefault(SETTING, "space")
+
+
+def append_new(items: list[str], value: str) -> None:
+    """Append ``value`` unless it is already there: lists keep first-mention order, once each."""
+    if value not in items:
+        items.append(value)
+
+
+def _subjects_first(subjects: list[DraftSubject]) -> list[int]:
+    """Indices in mention order, except that a target follows the subject acting on it.
+
+    English already says "a fox reading a book"; Chinese says 读书的狐狸 ("book-reading fox"),
+    and the planner wants the fox, the main subject, first either way.
+    """
+    targeted = {s.target for s in subjects if s.target is not None}
+    order: list[int] = []
+
+    def visit(i: int) -> None:
+        while i not in order:
+            order.append(i)
+            nxt = subjects[i].target
+            if nxt is None:
+                return
+            i = nxt
+
+    for i in range(len(subjects)):
+        if i not in targeted:
+            visit(i)
+    for i in range(len(subjects)):  # anything left sits on a cycle
+        visit(i)
+    return order
