@@ -1,7 +1,7 @@
 """Scene words: the English and Chinese names of settings, times, weathers, lights, styles,
 colours, actions, relations and quantities, each mapped to its canonical value in facts.py.
 
-Everything here is a literal table; parse.py combines them into one index on first use.
+Everything here is a literal table; lexer.py combines them into one index on first use.
 Multi-word English forms are written with single spaces and no hyphens ("8 bit"), the way
 the parser normalises prompt text.
 """
@@ -286,7 +286,7 @@ VERB_OBJECTS: dict[str, str] = {
 }
 
 # Prepositions between a subject and a thing; "with" and "under" are settled by the object.
-# "wear" is no drawn relation: the garment's colour goes to its wearer (see parse.py).
+# "wear" is no drawn relation: the garment's colour goes to its wearer (see the grammars' ``worn``).
 PREPOSITIONS: dict[str, str] = {
     "on": "on", "onto": "on", "upon": "on", "atop": "on", "on top of": "on", "on the back of": "rides",
     "next to": "beside", "beside": "beside", "besides": "beside", "by": "beside", "near": "beside",
