@@ -31,10 +31,10 @@ import numpy as np
 
 from frameloom.domain.images import ImageRequest
 from frameloom.engines.compose import ComposeEngine
+from frameloom.music import music_loop
 from frameloom.render.audio import RATE, AudioClip, BufferAudio, mix
 from frameloom.render.compositor import Media, render_draft
 from frameloom.render.export import X264
-from frameloom.render.music import music_loop
 from frameloom.render.sources import StillSource
 from frameloom.timeline.parse import parse_draft
 

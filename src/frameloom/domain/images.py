@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from frameloom.domain.errors import InvalidRequest, Problem
@@ -10,6 +11,11 @@ from frameloom.domain.sizes import check_size
 MAX_PROMPT_CHARS = 4000
 MAX_N = 4
 MAX_SEED = 2**32 - 1
+
+
+def random_seed() -> int:
+    """A seed drawn uniformly from the whole range 0..MAX_SEED (both ends included)."""
+    return secrets.randbelow(MAX_SEED + 1)
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,11 @@ from pathlib import Path
 from PIL import Image
 
 from frameloom.domain.errors import FrameloomError, InvalidRequest
+from frameloom.music import music_loop
 from frameloom.render.audio import RATE, AudioClip, AudioSource, BufferAudio, decode_audio, mix
 from frameloom.render.export import OutputSpec, check_format, open_writer
 from frameloom.render.frames import Array, Overlay, black, blend, fade, overlay_from_rgba
 from frameloom.render.frames import mix as mix_frames
-from frameloom.render.music import music_loop
 from frameloom.render.sources import StillSource, VideoFileSource, VisualSource
 from frameloom.render.text import TextStyle, parse_colour, render_text
 from frameloom.timeline import (
