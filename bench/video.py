@@ -33,7 +33,7 @@ from frameloom.domain.images import ImageRequest
 from frameloom.engines.compose import ComposeEngine
 from frameloom.music import music_loop
 from frameloom.render.audio import RATE, AudioClip, BufferAudio, mix
-from frameloom.render.compositor import Media, render_draft
+from frameloom.render.compositor import SourceMap, render_draft
 from frameloom.render.export import X264
 from frameloom.render.sources import StillSource
 from frameloom.timeline.parse import parse_draft
@@ -87,7 +87,7 @@ def compositor_vs_encoder(folder: Path, seconds: float) -> None:
     clip = AudioClip(BufferAudio(music_loop("lofi", 0), loop=True), 0, count * RATE // 30, 0.35)
     audio = mix([clip], 0, count * RATE // 30)
     baseline = encode_ready_made(ready, count, audio, folder / "baseline.mp4")
-    result = render_draft(draft, folder / "render.mp4", media=Media(files={"img": image}))
+    result = render_draft(draft, folder / "render.mp4", media=SourceMap(files={"img": image}))
     print(f"1. {seconds:g} s 1080p30 timeline (image + ken_burns, title, lo-fi at 35 %):")
     print(f"   compositor render_draft   {result.seconds:6.2f} s   ({seconds / result.seconds:.2f}x real time)")
     print(f"   libx264+AAC, ready frames {baseline:6.2f} s   (same preset: {X264['preset']}, crf {X264['crf']})")
@@ -98,10 +98,10 @@ def compositor_vs_encoder(folder: Path, seconds: float) -> None:
 def peak_memory(folder: Path) -> None:
     code = (
         "import sys; from pathlib import Path; sys.path.insert(0, 'bench');"
-        "from video import timeline; from frameloom.render.compositor import Media, render_draft;"
+        "from video import timeline; from frameloom.render.compositor import SourceMap, render_draft;"
         "from frameloom.timeline.parse import parse_draft;"
         f"render_draft(parse_draft(timeline(600, fps=5)), Path({str(folder / 'long.mp4')!r}),"
-        f" media=Media(files={{'img': Path({str(folder / 'city.png')!r})}}))"
+        f" media=SourceMap(files={{'img': Path({str(folder / 'city.png')!r})}}))"
     )
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True)

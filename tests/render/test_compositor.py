@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 
 from frameloom.domain.errors import InvalidRequest
-from frameloom.render.compositor import Media, RenderCancelled, output_size, render_draft
+from frameloom.render.compositor import RenderCancelled, SourceMap, output_size, render_draft
 from frameloom.render.export import FORMATS
 from frameloom.render.text import missing_glyphs
 from frameloom.timeline.parse import parse_draft
@@ -45,6 +45,10 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for name, colour in (("red", (220, 30, 30)), ("blue", (30, 30, 220)), ("grey", (60, 60, 60))):
         path = folder / f"{name}.png"
         Image.new("RGB", (640, 360), colour).save(path)
+        out[name] = path
+    for name, colour in (("blue_square", (30, 30, 220)), ("white_square", (235, 235, 235))):
+        path = folder / f"{name}.png"
+        Image.new("RGB", (360, 360), colour).save(path)
         out[name] = path
     out["clip"] = _make_clip(folder / "clip.mp4")
     out["tone"] = _make_tone(folder / "tone.wav", seconds=0.5)
@@ -107,7 +111,7 @@ class TestMp4:
             {"id": "a1", "tt": 1, "sg": [seg("s2", 0, 2000, src="bgm:lofi", volume=0.35, fade_out=300)]},
             {"id": "x1", "tt": 7, "sg": [seg("s3", 0, 1000, text="Urban Dreams", size=40, pos="center")]},
         ], w=640, h=360)
-        result = render_draft(d, tmp_path / "out.mp4", media=Media(files={"red": files["red"]}))
+        result = render_draft(d, tmp_path / "out.mp4", media=SourceMap(files={"red": files["red"]}))
         with av.open(str(result.path)) as container:
             video, audio = container.streams.video[0], container.streams.audio[0]
             assert video.codec_context.name == "h264"
@@ -129,7 +133,7 @@ class TestMp4:
             video_track(seg("s1", 0, 2000, src="grey")),
             {"id": "x1", "tt": 7, "sg": [seg("s3", 500, 1000, text="HELLO", size=60, color="#FFFFFF")]},
         ])
-        frames = frames_of(render_draft(d, tmp_path / "t.mp4", media=Media(files={"grey": files["grey"]})).path)
+        frames = frames_of(render_draft(d, tmp_path / "t.mp4", media=SourceMap(files={"grey": files["grey"]})).path)
         centre = (slice(H // 3, 2 * H // 3), slice(W // 4, 3 * W // 4))
         white = [(f[centre].min(axis=2) > 200).mean() for f in frames]
         assert white[5] < 0.001, "before the title"
@@ -141,7 +145,7 @@ class TestMp4:
             seg("s1", 0, 1000, src="red"),
             seg("s2", 1000, 1000, src="blue", transition={"type": "crossfade", "d": 600}),
         )])
-        frames = frames_of(render_draft(d, tmp_path / "x.mp4", media=Media(files=files)).path)
+        frames = frames_of(render_draft(d, tmp_path / "x.mp4", media=SourceMap(files=files)).path)
         before, middle, after = (frames[i].reshape(-1, 3).mean(axis=0) for i in (20, 39, 55))
         assert before[0] > 180 > before[2] + 100
         assert after[2] > 180 > after[0] + 100
@@ -150,14 +154,14 @@ class TestMp4:
 
     def test_a_fade_starts_from_black(self, files: dict[str, Path], tmp_path: Path) -> None:
         d = draft(1000, [video_track(seg("s1", 0, 1000, src="red", transition={"type": "fade", "d": 500}))])
-        frames = frames_of(render_draft(d, tmp_path / "f.mp4", media=Media(files=files)).path)
+        frames = frames_of(render_draft(d, tmp_path / "f.mp4", media=SourceMap(files=files)).path)
         assert frames[0].mean() < 20
         assert frames[7].mean() > frames[1].mean() + 20
         assert frames[20][..., 0].mean() > 180
 
     def test_a_video_clip_plays_from_its_in_point(self, files: dict[str, Path], tmp_path: Path) -> None:
         d = draft(1000, [video_track(seg("s1", 0, 1000, src="clip", **{"in": 1000}))])
-        frames = frames_of(render_draft(d, tmp_path / "v.mp4", media=Media(files=files)).path)
+        frames = frames_of(render_draft(d, tmp_path / "v.mp4", media=SourceMap(files=files)).path)
         first = frames[0].reshape(-1, 3).mean(axis=0)
         assert first[2] > 150 > first[0], "blue: the clip's second half"
 
@@ -168,13 +172,108 @@ class TestMp4:
             video_track(seg("s1", 0, 500, src="grey")),
             {"id": "x1", "tt": 7, "sg": [seg("s2", 0, 500, text=text, size=22)]},
         ])
-        frame = frames_of(render_draft(d, tmp_path / "zh.mp4", media=Media(files=files)).path)[5]
+        frame = frames_of(render_draft(d, tmp_path / "zh.mp4", media=SourceMap(files=files)).path)[5]
         ink = frame.min(axis=2) > 200
         rows = np.nonzero(ink.any(axis=1))[0]
         cols = np.nonzero(ink.any(axis=0))[0]
         assert ink.sum() > 600
         assert cols.max() - cols.min() > W * 0.6, "eleven glyphs wide"
         assert rows.max() - rows.min() < H * 0.4
+
+
+RED, BLUE = np.array([220, 30, 30]), np.array([30, 30, 220])
+
+
+def colour_at(frame: np.ndarray, cols: slice) -> np.ndarray:
+    """The mean RGB of the middle rows of ``frame`` over the columns ``cols``."""
+    return frame[H // 3: 2 * H // 3, cols].reshape(-1, 3).mean(axis=0)
+
+
+def near(rgb: np.ndarray, expected: np.ndarray, tolerance: float = 12) -> bool:
+    return bool(np.abs(rgb - expected).max() <= tolerance)
+
+
+LEFT, CENTRE, RIGHT = slice(8, 60), slice(W // 2 - 40, W // 2 + 40), slice(W - 60, W - 8)
+
+
+class TestLayers:
+    """Every video track is drawn, the first one lowest; a square picture
+    contained in 320x180 covers the middle 180 columns (70 to 250)."""
+
+    def test_a_lower_track_shows_through_a_contained_picture_and_black_when_it_ends(
+            self, files: dict[str, Path], tmp_path: Path) -> None:
+        d = draft(2000, [
+            video_track(seg("s1", 0, 1000, src="red")),
+            {"id": "v2", "tt": 0, "sg": [seg("s2", 0, 2000, src="blue_square", fit="contain")]},
+        ])
+        frames = frames_of(render_draft(d, tmp_path / "pip.mp4", media=SourceMap(files=files)).path)
+        over_red, over_nothing = frames[15], frames[45]
+        assert near(colour_at(over_red, LEFT), RED)
+        assert near(colour_at(over_red, RIGHT), RED)
+        assert near(colour_at(over_red, CENTRE), BLUE)
+        assert colour_at(over_nothing, LEFT).max() < 25, "black where no track is below"
+        assert near(colour_at(over_nothing, CENTRE), BLUE)
+
+    def test_a_contained_moving_picture_has_no_dark_seam_over_a_lower_track(
+            self, files: dict[str, Path], tmp_path: Path) -> None:
+        d = draft(1000, [
+            video_track(seg("s1", 0, 1000, src="red")),
+            {"id": "v2", "tt": 0, "sg": [seg("s2", 0, 1000, src="white_square", fit="contain", motion="zoom_in")]},
+        ])
+        for frame in frames_of(render_draft(d, tmp_path / "zoom.mp4", media=SourceMap(files=files)).path)[::5]:
+            row = frame[H // 2].astype(int)
+            assert row.max(axis=1).min() > 150, "every column is red or white, none dark"
+            white = np.nonzero(row.min(axis=1) > 200)[0]
+            assert 170 <= white.max() - white.min() + 1 <= 215, "the square, zooming in from 180 px"
+            assert near(colour_at(frame, LEFT), RED)
+
+    @pytest.mark.parametrize("motion", ["pan_left", "pan_right", "ken_burns"])
+    def test_a_moving_cover_picture_hides_the_lower_track_edge_to_edge(self, motion: str, files: dict[str, Path],
+                                                                        tmp_path: Path) -> None:
+        d = draft(1000, [
+            video_track(seg("s1", 0, 1000, src="blue")),
+            {"id": "v2", "tt": 0, "sg": [seg("s2", 0, 1000, src="red", motion=motion)]},
+        ])
+        for frame in frames_of(render_draft(d, tmp_path / "pan.mp4", media=SourceMap(files=files)).path)[::3]:
+            edges = np.concatenate([frame[:, :4], frame[:, -4:]], axis=1).reshape(-1, 3).mean(axis=0)
+            assert near(edges, RED)
+
+    def test_a_crossfade_with_nothing_before_it_fades_over_the_lower_track_not_black(
+            self, files: dict[str, Path], tmp_path: Path) -> None:
+        d = draft(2000, [
+            video_track(seg("s1", 0, 2000, src="red")),
+            {"id": "v2", "tt": 0, "sg": [seg("s2", 1000, 1000, src="blue",
+                                              transition={"type": "crossfade", "d": 600})]},
+        ])
+        frames = frames_of(render_draft(d, tmp_path / "over.mp4", media=SourceMap(files=files)).path)
+        assert near(colour_at(frames[29], CENTRE), RED)
+        assert near(colour_at(frames[39], CENTRE), (RED + BLUE) / 2, 15), "half way: red and blue, not black"
+        assert near(colour_at(frames[50], CENTRE), BLUE)
+
+    def test_a_fade_in_blends_over_the_lower_track(self, files: dict[str, Path], tmp_path: Path) -> None:
+        d = draft(1000, [
+            video_track(seg("s1", 0, 1000, src="red")),
+            {"id": "v2", "tt": 0, "sg": [seg("s2", 0, 1000, src="blue", transition={"type": "fade", "d": 500})]},
+        ])
+        frames = frames_of(render_draft(d, tmp_path / "fade.mp4", media=SourceMap(files=files)).path)
+        assert near(colour_at(frames[0], CENTRE), RED)
+        assert near(colour_at(frames[15], CENTRE), BLUE)
+
+    def test_a_crossfade_between_contained_pictures_keeps_the_lower_track_in_the_bars(
+            self, files: dict[str, Path], tmp_path: Path) -> None:
+        d = draft(2000, [
+            video_track(seg("s1", 0, 2000, src="red")),
+            {"id": "v2", "tt": 0, "sg": [
+                seg("s2", 0, 1000, src="white_square", fit="contain"),
+                seg("s3", 1000, 1000, src="blue_square", fit="contain", transition={"type": "crossfade", "d": 600}),
+            ]},
+        ])
+        frames = frames_of(render_draft(d, tmp_path / "xf.mp4", media=SourceMap(files=files)).path)
+        middle = frames[39]
+        assert near(colour_at(middle, LEFT), RED)
+        assert near(colour_at(middle, RIGHT), RED)
+        assert near(colour_at(middle, CENTRE), (np.array([235, 235, 235]) + BLUE) / 2, 15), \
+            "the outgoing white plays on under the incoming blue"
 
 
 class TestAudio:
@@ -189,7 +288,7 @@ class TestAudio:
         tracks = [{"id": f"a{i}", "tt": 1, "sg": [seg(f"s{i}", 0, 2000, src="tone", volume=1.0, loop=True)]}
                   for i in range(4)]
         samples = audio_of(render_draft(draft(2000, tracks), tmp_path / "l.wav", "wav",
-                                        media=Media(files=files)).path)
+                                        media=SourceMap(files=files)).path)
         assert np.abs(samples).max() <= 1.0
         second_half = samples[:, 30000:90000]
         assert np.sqrt((second_half**2).mean()) > 0.3, "the 0.5 s tone keeps playing"
@@ -206,7 +305,7 @@ def test_every_format_writes_a_file_that_opens(fmt: str, files: dict[str, Path],
         video_track(seg("s1", 0, 1000, src="clip", motion="pan_left", **{"in": 500})),
         {"id": "a1", "tt": 1, "sg": [seg("s2", 0, 1000, src="bgm:lofi", volume=0.5)]},
     ])
-    result = render_draft(d, tmp_path / f"out.{fmt}", fmt, media=Media(files=files))
+    result = render_draft(d, tmp_path / f"out.{fmt}", fmt, media=SourceMap(files=files))
     assert result.path.stat().st_size > 100
     if fmt in ("gif", "webp", "jpg", "png"):
         with Image.open(result.path) as img:
@@ -230,14 +329,14 @@ def test_cancelling_stops_between_frames_and_leaves_no_file(files: dict[str, Pat
         return calls["n"] > 10
 
     with pytest.raises(RenderCancelled):
-        render_draft(d, tmp_path / "c.mp4", media=Media(files=files), cancelled=cancelled)
+        render_draft(d, tmp_path / "c.mp4", media=SourceMap(files=files), cancelled=cancelled)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_progress_rises_to_one(files: dict[str, Path], tmp_path: Path) -> None:
     seen: list[float] = []
     render_draft(draft(1000, [video_track(seg("s1", 0, 1000, src="red"))]), tmp_path / "p.mp4",
-                 media=Media(files=files), progress=seen.append)
+                 media=SourceMap(files=files), progress=seen.append)
     assert seen == sorted(seen)
     assert seen[-1] == 1.0
     assert len(seen) >= 5
@@ -265,7 +364,7 @@ def test_an_export_gets_ordinary_file_permissions(files: dict[str, Path], tmp_pa
     import os
 
     result = render_draft(draft(500, [video_track(seg("s1", 0, 500, src="red"))]), tmp_path / "p.mp4",
-                          media=Media(files=files))
+                          media=SourceMap(files=files))
     umask = os.umask(0)
     os.umask(umask)
     assert result.path.stat().st_mode & 0o777 == 0o666 & ~umask

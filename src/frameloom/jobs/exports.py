@@ -8,8 +8,7 @@ from frameloom.domain.media import FORMATS as MEDIA_FORMATS
 from frameloom.domain.media import MediaKind
 from frameloom.jobs.runner import Clock, JobContext, Outcome, Work
 from frameloom.jobs.verify import check_output
-from frameloom.render.compositor import Media as Sources
-from frameloom.render.compositor import render_draft
+from frameloom.render.compositor import SourceMap, render_draft
 from frameloom.store.ids import new_id
 from frameloom.store.models import Media
 from frameloom.store.storage import Storage
@@ -31,7 +30,7 @@ def export_work(storage: Storage, clock: Clock) -> Work:
         files = {media_id: storage.local_path(key) for media_id, key in payload["media"].items()}
         draft = parse_draft(payload["draft"])
         target = ctx.scratch / f"render.{fmt}"
-        done = render_draft(draft, target, fmt, media=Sources(files=files), width=payload.get("width"),
+        done = render_draft(draft, target, fmt, media=SourceMap(files=files), width=payload.get("width"),
                             height=payload.get("height"), fps=payload.get("fps"), progress=ctx.progress,
                             cancelled=ctx.cancelled)
         check_output(target, fmt, done.width, done.height, done.fps, done.duration_ms)

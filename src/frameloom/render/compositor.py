@@ -1,28 +1,31 @@
 """The compositor: a draft (timeline) rendered to a file, frame by frame.
 
 Compositing is a pure function of time (``timeline.active_at``): at each
-frame the topmost playing video segment (crossfaded or faded with its
-predecessor during its transition), then the text overlays playing then; the audio
-mix follows the same clock in chunks of one frame. Memory stays bounded: one
-decoded frame per open source, one audio chunk, and the prepared overlays.
+frame every playing video segment, track by track from the bottom up (a
+contained picture leaves its letterbox to the tracks below; a segment in its
+transition is blended over what is below, the segment it crossfades from
+playing on under it), then the text overlays playing then; the audio mix
+follows the same clock in chunks of one frame. Memory stays bounded: one
+decoded frame per open source, one frame being composed, one audio chunk, and
+the prepared overlays.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
 from frameloom.domain.errors import FrameloomError, InvalidRequest
 from frameloom.music import music_loop
 from frameloom.render.audio import RATE, AudioClip, AudioSource, BufferAudio, decode_audio, mix
 from frameloom.render.export import OutputSpec, check_format, open_writer
-from frameloom.render.frames import Array, Overlay, black, blend, fade, overlay_from_rgba
-from frameloom.render.frames import mix as mix_frames
-from frameloom.render.sources import StillSource, VideoFileSource, VisualSource
+from frameloom.render.frames import Array, Box, Overlay, black, blend, draw, overlay_from_rgba
+from frameloom.render.sources import Fitted, StillSource, VideoFileSource, VisualSource
 from frameloom.render.text import TextStyle, parse_colour, render_text
 from frameloom.timeline import (
     Active,
@@ -58,7 +61,7 @@ class RenderResult:
 
 
 @dataclass
-class Media:
+class SourceMap:
     """Where segment sources come from: media ids to files, generated ids to
     in-memory visual factories (animated shots), ``bgm:<style>`` to music."""
 
@@ -140,18 +143,34 @@ def prepare_text(seg: TextSegment, draft: Draft, width: int, height: int) -> Tex
     return TextLayer(seg, overlay_from_rgba(sprite, int(x), int(y)))
 
 
-class Sources:
+@dataclass(frozen=True)
+class Layer:
+    """One picture to draw: an I420 frame, the part of it that is picture
+    (``area``, even px; None: all of it) and its opacity 0..1."""
+
+    frame: Array
+    area: Box | None
+    opacity: float
+
+    @property
+    def hides_below(self) -> bool:
+        return self.area is None and self.opacity >= 1.0
+
+
+class OpenVisuals:
     """Visual sources by segment id: opened when a segment first plays, closed
     once it and any crossfade out of it are over."""
 
-    def __init__(self, media: Media, width: int, height: int) -> None:
-        self.media, self.width, self.height = media, width, height
+    def __init__(self, sources: SourceMap, width: int, height: int) -> None:
+        self.sources, self.width, self.height = sources, width, height
         self.open: dict[str, tuple[VideoSegment, VisualSource]] = {}
 
-    def frame(self, seg: VideoSegment, local_ms: int) -> Array:
+    def layer(self, seg: VideoSegment, local_ms: int, opacity: float = 1.0) -> Layer:
         if seg.id not in self.open:
-            self.open[seg.id] = (seg, self.media.open_visual(seg, self.width, self.height))
-        return self.open[seg.id][1].frame(local_ms)
+            self.open[seg.id] = (seg, self.sources.open_visual(seg, self.width, self.height))
+        source = self.open[seg.id][1]
+        frame = source.frame(local_ms)
+        return Layer(frame, source.area(local_ms) if isinstance(source, Fitted) else None, opacity)
 
     def close_finished(self, t_ms: int, grace_ms: int) -> None:
         for sid, (seg, source) in list(self.open.items()):
@@ -165,20 +184,49 @@ class Sources:
         self.open.clear()
 
 
-def picture(active: Active, sources: Sources) -> Array:
-    """A video segment's frame, crossfaded or faded in during its transition."""
-    seg = active.segment
-    assert isinstance(seg, VideoSegment)
-    frame = sources.frame(seg, active.local_ms)
-    if active.blend >= 1.0:
-        return frame
-    if active.outgoing is not None:
-        assert isinstance(active.outgoing, VideoSegment)
-        return mix_frames(sources.frame(active.outgoing, active.outgoing_ms), frame, active.blend)
-    return fade(frame, active.blend)
+def layers(videos: Sequence[Active], visuals: OpenVisuals) -> list[Layer]:
+    """The pictures of the playing video segments, bottom first. A segment in
+    its transition is drawn at the transition's progress over what is below;
+    during a crossfade the segment it comes from plays on right under it."""
+    out = []
+    for active in videos:
+        seg = active.segment
+        assert isinstance(seg, VideoSegment)
+        if active.outgoing is not None:
+            assert isinstance(active.outgoing, VideoSegment)
+            out.append(visuals.layer(active.outgoing, active.outgoing_ms))
+        out.append(visuals.layer(seg, active.local_ms, active.blend))
+    return out
 
 
-def render_draft(draft: Draft, target: Path, fmt: str = "mp4", *, media: Media | None = None,
+class Canvas:
+    """The frame being composed, one buffer reused frame after frame (writers
+    copy what they keep), over black where nothing is drawn."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.black = black(width, height)
+        self.work = np.empty_like(self.black)
+
+    def flatten(self, stack: Sequence[Layer]) -> Array:
+        """``stack`` drawn bottom first. Layers under the topmost one that hides
+        everything are skipped; when that one is on top its frame is returned as
+        it is (read only: it may be a source's own array)."""
+        base = next((i for i in range(len(stack) - 1, -1, -1) if stack[i].hides_below), None)
+        if base is not None and base == len(stack) - 1:
+            return stack[base].frame
+        np.copyto(self.work, self.black if base is None else stack[base].frame)
+        for layer in stack[0 if base is None else base + 1:]:
+            draw(self.work, layer.frame, layer.area, layer.opacity)
+        return self.work
+
+    def writable(self, frame: Array) -> Array:
+        """``frame`` as the work buffer, to draw on (copied unless it already is)."""
+        if frame is not self.work:
+            np.copyto(self.work, frame)
+        return self.work
+
+
+def render_draft(draft: Draft, target: Path, fmt: str = "mp4", *, media: SourceMap | None = None,
                  width: int | None = None, height: int | None = None, fps: int | None = None,
                  progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> RenderResult:
     """Render ``draft`` to ``target``. ``progress`` gets 0..1 about ten times a
@@ -187,7 +235,7 @@ def render_draft(draft: Draft, target: Path, fmt: str = "mp4", *, media: Media |
     started = time.perf_counter()
     # 1. what to write
     fmt = check_format(fmt)
-    media = media or Media()
+    media = media or SourceMap()
     w, h = output_size(draft, width, height)
     rate = fps or draft.fps
     duration = duration_ms(draft)
@@ -196,7 +244,7 @@ def render_draft(draft: Draft, target: Path, fmt: str = "mp4", *, media: Media |
     spec = OutputSpec(fmt, w, h, rate, duration)
     frames = max(1, duration * rate // 1000)
     # 2. prepare once: sources on demand, text sprites, audio clips
-    sources = Sources(media, w, h)
+    visuals = OpenVisuals(media, w, h)
     grace = max((s.transition.duration_ms for t in draft.tracks for s in t.segments
                  if isinstance(s, VideoSegment) and s.transition), default=0)
     texts = {s.id: prepare_text(s, draft, w, h) for t in draft.tracks if t.kind == TrackKind.TEXT
@@ -204,7 +252,7 @@ def render_draft(draft: Draft, target: Path, fmt: str = "mp4", *, media: Media |
     clips = [_clip(s, media) for t in draft.tracks if t.kind == TrackKind.AUDIO
              for s in t.segments if isinstance(s, AudioSegment)] if spec.wants_audio else []
     writer = open_writer(target, spec)
-    empty = black(w, h)
+    canvas = Canvas(w, h)
     try:
         # 3. frame by frame
         for i in range(frames):
@@ -212,8 +260,8 @@ def render_draft(draft: Draft, target: Path, fmt: str = "mp4", *, media: Media |
                 raise RenderCancelled("the render was cancelled")
             t_ms = i * 1000 // rate
             if spec.wants_video:
-                writer.video(compose_frame(draft, t_ms, sources, texts, empty), i)
-                sources.close_finished(t_ms, grace)
+                writer.video(compose_frame(draft, t_ms, visuals, texts, canvas), i)
+                visuals.close_finished(t_ms, grace)
             a0, a1 = i * RATE // rate, (i + 1) * RATE // rate
             if clips or spec.wants_audio:
                 writer.audio(mix(clips, a0, a1 - a0), a0)
@@ -224,29 +272,28 @@ def render_draft(draft: Draft, target: Path, fmt: str = "mp4", *, media: Media |
         writer.abort()
         raise
     finally:
-        sources.close()
+        visuals.close()
     return RenderResult(target, fmt, w, h, rate, duration, frames, target.stat().st_size,
                         time.perf_counter() - started)
 
 
-def compose_frame(draft: Draft, t_ms: int, sources: Sources, texts: Mapping[str, TextLayer],
-                  empty: Array) -> Array:
-    """The frame at ``t_ms``: the topmost playing video track, then text on top."""
+def compose_frame(draft: Draft, t_ms: int, visuals: OpenVisuals, texts: Mapping[str, TextLayer],
+                  canvas: Canvas) -> Array:
+    """The frame at ``t_ms``: the video tracks bottom to top, then text on top.
+    The array is valid until the next call (it may be ``canvas``'s buffer)."""
     playing = active_at(draft, t_ms)
-    videos = [a for a in playing if a.track.kind == TrackKind.VIDEO]
-    frame = picture(videos[-1], sources) if videos else empty
+    frame = canvas.flatten(layers([a for a in playing if a.track.kind == TrackKind.VIDEO], visuals))
     titles = [texts[a.segment.id] for a in playing if a.track.kind == TrackKind.TEXT]
-    if not titles:
+    shown = [(layer, opacity) for layer in titles if (opacity := layer.opacity(t_ms)) > 0]
+    if not shown:
         return frame
-    out = frame.copy()
-    for layer in titles:
-        opacity = layer.opacity(t_ms)
-        if opacity > 0:
-            blend(out, layer.overlay, opacity)
+    out = canvas.writable(frame)
+    for layer, opacity in shown:
+        blend(out, layer.overlay, opacity)
     return out
 
 
-def _clip(seg: AudioSegment, media: Media) -> AudioClip:
+def _clip(seg: AudioSegment, media: SourceMap) -> AudioClip:
     def samples(ms: int) -> int:
         return ms * RATE // 1000
 

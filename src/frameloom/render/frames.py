@@ -9,6 +9,7 @@ per-frame colour conversion is left before the encoder.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import cv2
@@ -53,20 +54,56 @@ def i420_to_rgb(frame: Array) -> Array:
     return out
 
 
-def fit_rgb(rgb: Array, width: int, height: int, fit: str, margin: float = 1.0) -> Array:
-    """Scale an image to cover (crop) or be contained in (letterbox) a
-    ``width * margin`` x ``height * margin`` box; margin > 1 leaves room to move."""
+@dataclass(frozen=True)
+class Box:
+    """A rectangle of a frame in px, half-open: columns ``x0 .. x1 - 1``, rows ``y0 .. y1 - 1``."""
+
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+    @property
+    def empty(self) -> bool:
+        return self.x1 <= self.x0 or self.y1 <= self.y0
+
+
+@dataclass(frozen=True)
+class _Placement:
+    """An image scaled to ``w`` x ``h`` px with its top-left corner at (x, y) in a ``box_w`` x ``box_h`` canvas."""
+
+    box_w: int
+    box_h: int
+    w: int
+    h: int
+    x: int
+    y: int
+
+
+def _place(w: int, h: int, width: int, height: int, fit: str, margin: float) -> _Placement:
     box_w, box_h = _even(width * margin), _even(height * margin)
-    h, w = rgb.shape[:2]
     scale = max(box_w / w, box_h / h) if fit == "cover" else min(box_w / w, box_h / h)
     new_w, new_h = max(2, round(w * scale)), max(2, round(h * scale))
-    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
-    scaled = cv2.resize(rgb, (new_w, new_h), interpolation=interp)
-    canvas = np.zeros((box_h, box_w, 3), np.uint8)
-    x0, y0 = (box_w - new_w) // 2, (box_h - new_h) // 2
-    sx0, sy0 = max(0, -x0), max(0, -y0)
-    dx0, dy0 = max(0, x0), max(0, y0)
-    cw, ch = min(new_w - sx0, box_w - dx0), min(new_h - sy0, box_h - dy0)
+    return _Placement(box_w, box_h, new_w, new_h, (box_w - new_w) // 2, (box_h - new_h) // 2)
+
+
+def fit_box(w: int, h: int, width: int, height: int, fit: str, margin: float = 1.0) -> Box:
+    """Where ``fit_rgb`` puts a ``w`` x ``h`` image in its canvas, clipped to the canvas (px)."""
+    p = _place(w, h, width, height, fit, margin)
+    return Box(max(0, p.x), max(0, p.y), min(p.box_w, p.x + p.w), min(p.box_h, p.y + p.h))
+
+
+def fit_rgb(rgb: Array, width: int, height: int, fit: str, margin: float = 1.0) -> Array:
+    """Scale an image to cover (crop) or be contained in (letterbox, black) a
+    ``width * margin`` x ``height * margin`` box; margin > 1 leaves room to move.
+    ``fit_box`` says where the picture lands."""
+    p = _place(rgb.shape[1], rgb.shape[0], width, height, fit, margin)
+    interp = cv2.INTER_AREA if p.w < rgb.shape[1] else cv2.INTER_CUBIC
+    scaled = cv2.resize(rgb, (p.w, p.h), interpolation=interp)
+    canvas = np.zeros((p.box_h, p.box_w, 3), np.uint8)
+    sx0, sy0 = max(0, -p.x), max(0, -p.y)
+    dx0, dy0 = max(0, p.x), max(0, p.y)
+    cw, ch = min(p.w - sx0, p.box_w - dx0), min(p.h - sy0, p.box_h - dy0)
     canvas[dy0:dy0 + ch, dx0:dx0 + cw] = scaled[sy0:sy0 + ch, sx0:sx0 + cw, :3]
     return canvas
 
@@ -90,16 +127,44 @@ def warp(source: Array, width: int, height: int, scale: float, cx: float, cy: fl
     return out
 
 
-def mix(a: Array, b: Array, t: float) -> Array:
-    """``a`` faded into ``b``: ``t`` = 0 gives ``a``, 1 gives ``b`` (same shapes)."""
-    out: Array = cv2.addWeighted(a, 1.0 - t, b, t, 0.0)
-    return out
+def shown_box(content: Box, width: int, height: int, scale: float = 1.0, cx: float | None = None,
+              cy: float | None = None) -> Box | None:
+    """The part of a ``width`` x ``height`` frame that ``content`` (a box of the
+    source, px) covers once drawn by ``warp`` with the same ``scale``, ``cx``, ``cy``
+    (no warp: the defaults). Rounded inward to even px, so no pixel (and no
+    chroma sample) of it mixes with what lies outside the content; None when it
+    covers the whole frame."""
+    tx = width / 2 - (width / 2 if cx is None else cx) * scale
+    ty = height / 2 - (height / 2 if cy is None else cy) * scale
+    # a destination pixel i samples the source at (i - tx) / scale: keep those inside the content
+    x0, x1 = _even_up(content.x0 * scale + tx), _even_down((content.x1 - 1) * scale + tx + 1)
+    y0, y1 = _even_up(content.y0 * scale + ty), _even_down((content.y1 - 1) * scale + ty + 1)
+    box = Box(max(0, x0), max(0, y0), min(width, x1), min(height, y1))
+    return None if box == Box(0, 0, width, height) else box
 
 
-def fade(frame: Array, level: float) -> Array:
-    """Fade toward black: ``level`` 1 keeps the frame, 0 is black."""
-    h = frame.shape[0] * 2 // 3
-    return mix(black(frame.shape[1], h), frame, level)
+def _even_up(value: float) -> int:
+    return 2 * math.ceil(value / 2 - 1e-6)
+
+
+def _even_down(value: float) -> int:
+    return 2 * math.floor(value / 2 + 1e-6)
+
+
+def draw(canvas: Array, frame: Array, box: Box | None, opacity: float) -> None:
+    """``frame`` (I420, same size) drawn in place over ``canvas`` inside ``box``
+    (even px; None: everywhere) at ``opacity`` 0..1; nothing outside ``box`` is touched."""
+    height, width = canvas.shape[0] * 2 // 3, canvas.shape[1]
+    box = box or Box(0, 0, width, height)
+    if box.empty or opacity <= 0:
+        return
+    dst, src = planes(canvas), planes(frame)
+    for d, s, k in ((dst.y, src.y, 1), (dst.u, src.u, 2), (dst.v, src.v, 2)):
+        region = (slice(box.y0 // k, box.y1 // k), slice(box.x0 // k, box.x1 // k))
+        if opacity >= 1:
+            d[region] = s[region]
+        else:
+            d[region] = cv2.addWeighted(d[region], 1.0 - opacity, s[region], opacity, 0.0)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,10 @@
 """Visual sources: what a video segment shows at a time, as I420 frames.
 
 Every source answers ``frame(local_ms)`` for times from its segment's start,
-at the output size, and is closed when its segment ends. Stills with no motion
+at the output size, and is closed when its segment ends. Fitted sources
+(stills and video files) also say which part of the frame their picture
+covers (``area``): with ``fit: contain`` the letterbox bars are not theirs, so
+lower tracks show there. Stills with no motion
 cost nothing per frame (the same array is returned); moving stills are one
 warp of three planes; video files decode forward from their in-point and hold
 or drop frames to the output frame rate.
@@ -19,7 +22,7 @@ import numpy as np
 from PIL import Image
 
 from frameloom.domain.errors import InvalidRequest
-from frameloom.render.frames import Array, fit_rgb, rgb_to_i420, warp
+from frameloom.render.frames import Array, Box, fit_box, fit_rgb, rgb_to_i420, shown_box, warp
 
 MOTIONS = ("none", "zoom_in", "zoom_out", "pan_left", "pan_right", "ken_burns")
 MOTION_ROOM = 1.2  # moving stills are prepared this much larger, so a zoom never upscales
@@ -31,6 +34,42 @@ class VisualSource(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class Fitted:
+    """A source whose picture may not fill the frame (``fit: contain``): ``area``
+    says which part of its frames it covers."""
+
+    width: int
+    height: int
+    motion: str
+    duration_ms: int
+    room: float
+    content: Box | None  # where the picture lies in the prepared image (px); None before the first frame
+
+    def area(self, local_ms: int) -> Box | None:
+        """The part (even px) of ``frame(local_ms)`` the picture covers, None for
+        all of it; the frame must have been asked for first."""
+        if self.content is None:
+            return None
+        pw, ph = _even(self.width * self.room), _even(self.height * self.room)
+        # the warp replicates the prepared image's border pixels outward (a pan may look a little past
+        # it), so a side of the picture on that border reaches as far as the frame does
+        c = self.content
+        reach = Box(c.x0 if c.x0 > 0 else -_FAR, c.y0 if c.y0 > 0 else -_FAR,
+                    c.x1 if c.x1 < pw else _FAR, c.y1 if c.y1 < ph else _FAR)
+        if self.motion == "none":
+            return shown_box(reach, self.width, self.height)
+        cam = camera(self.motion, local_ms / self.duration_ms)
+        return shown_box(reach, self.width, self.height, cam.zoom / self.room, cam.cx * pw, cam.cy * ph)
+
+
+_FAR = 1 << 20  # px: beyond any frame
+
+
+def _even(value: float) -> int:
+    """As ``frames.fit_rgb`` rounds the prepared image's sides."""
+    return max(2, int(round(value / 2)) * 2)
 
 
 @dataclass(frozen=True)
@@ -65,7 +104,7 @@ def check_motion(motion: str) -> str:
     return motion
 
 
-class StillSource:
+class StillSource(Fitted):
     """An image (file or RGB array), fitted, optionally moving."""
 
     def __init__(self, rgb: Array, width: int, height: int, fit: str, motion: str, duration_ms: int) -> None:
@@ -75,6 +114,7 @@ class StillSource:
         room = 1.0 if motion == "none" else MOTION_ROOM
         self.prepared = rgb_to_i420(fit_rgb(rgb, width, height, fit, room))
         self.room = room
+        self.content = fit_box(rgb.shape[1], rgb.shape[0], width, height, fit, room)
 
     @classmethod
     def open(cls, path: Path, width: int, height: int, fit: str, motion: str, duration_ms: int) -> StillSource:
@@ -93,7 +133,7 @@ class StillSource:
         return None
 
 
-class VideoFileSource:
+class VideoFileSource(Fitted):
     """A video file from ``in_ms``, decoded forward, fitted, at the output fps."""
 
     def __init__(self, path: Path, width: int, height: int, fit: str, motion: str, in_ms: int,
@@ -101,6 +141,8 @@ class VideoFileSource:
         self.width, self.height, self.fit = width, height, fit
         self.motion = check_motion(motion)
         self.duration_ms = max(duration_ms, 1)
+        self.room = 1.0 if self.motion == "none" else MOTION_ROOM
+        self.content = None
         self.container = av.open(str(path))
         self.stream = self.container.streams.video[0]
         self.stream.thread_type = "AUTO"
@@ -127,8 +169,8 @@ class VideoFileSource:
                 break
             if ft <= t + 1e-6 or self.current is None:
                 rgb = frame.to_ndarray(format="rgb24")
-                self.current = rgb_to_i420(fit_rgb(rgb, self.width, self.height, self.fit,
-                                                   1.0 if self.motion == "none" else MOTION_ROOM))
+                self.current = rgb_to_i420(fit_rgb(rgb, self.width, self.height, self.fit, self.room))
+                self.content = fit_box(rgb.shape[1], rgb.shape[0], self.width, self.height, self.fit, self.room)
                 self.current_t = ft
 
     def frame(self, local_ms: int) -> Array:
@@ -139,7 +181,7 @@ class VideoFileSource:
             return self.current
         cam = camera(self.motion, local_ms / self.duration_ms)
         ph, pw = self.current.shape[0] * 2 // 3, self.current.shape[1]
-        return warp(self.current, self.width, self.height, cam.zoom / MOTION_ROOM, cam.cx * pw, cam.cy * ph)
+        return warp(self.current, self.width, self.height, cam.zoom / self.room, cam.cx * pw, cam.cy * ph)
 
     def close(self) -> None:
         self.container.close()
