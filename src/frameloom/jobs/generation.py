@@ -61,7 +61,8 @@ def video_work(storage: Storage, clock: Clock) -> Work:
     Result: ``media_id``, ``format``, ``bytes``, ``width``, ``height``, ``duration_ms``, ``fps``."""
 
     def run(ctx: JobContext) -> Outcome:
-        from frameloom.studio.text_to_video import VideoRequest, text_to_video
+        from frameloom.domain.video import VideoRequest
+        from frameloom.video.text_to_video import text_to_video
 
         request = VideoRequest(**ctx.payload)
         target = ctx.scratch / "video.mp4"

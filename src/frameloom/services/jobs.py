@@ -33,7 +33,7 @@ from frameloom.store.models import Job
 from frameloom.timeline import DraftInvalid, draft_to_json, duration_ms, parse_draft
 
 if TYPE_CHECKING:
-    from frameloom.studio.text_to_video import VideoRequest
+    from frameloom.domain.video import VideoRequest
 
 log = logging.getLogger("frameloom.jobs")
 ATTRIBUTION_HEADERS = ("X-Skill-Source", "X-Skill-Version", "X-Skill-Platform")

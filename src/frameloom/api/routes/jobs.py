@@ -65,7 +65,7 @@ def _out(view: JobView) -> Envelope[JobOut]:
 @router.post("/jobs/video", response_model=Envelope[JobOut], response_model_exclude_none=True)
 def generate_video(body: VideoIn, who: CurrentAccount, jobs: JobsDep, base_url: BaseUrl) -> Envelope[JobOut]:
     """Queue a text-to-video render (the compose engine) for 1 credit a second."""
-    from frameloom.studio.text_to_video import VideoRequest
+    from frameloom.domain.video import VideoRequest
 
     dims = resolve_size(body.aspect, body.size)
     request = VideoRequest(prompt=body.prompt, seconds=body.seconds, width=dims.width, height=dims.height,

@@ -15,7 +15,7 @@ from frameloom.domain.errors import InvalidRequest, Problem
 from frameloom.domain.images import ImageRequest
 from frameloom.engines.compose.animate import ZOOMS, Film
 from frameloom.engines.compose.engine import ComposeEngine
-from frameloom.render.compositor import RenderResult, SourceMap, render_draft
+from frameloom.render.compositor import Media, RenderResult, render_draft
 from frameloom.render.sources import VisualSource
 from frameloom.timeline import AudioSegment, Draft, Track, TrackKind, Transition, VideoSegment
 
@@ -91,5 +91,5 @@ def text_to_video(request: VideoRequest, target: Path, fmt: str = "mp4",
     def shot(index: int) -> Callable[[VideoSegment, int, int], VisualSource]:
         return lambda seg, width, height: film.player(index)
 
-    media = SourceMap(visuals={f"shot:{i}": shot(i) for i in range(len(film.shots))}, music_seed=request.seed)
+    media = Media(visuals={f"shot:{i}": shot(i) for i in range(len(film.shots))}, music_seed=request.seed)
     return render_draft(draft, target, fmt, media=media, progress=progress, cancelled=cancelled)
