@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from click.testing import CliRunner, Result
 from PIL import Image
@@ -99,6 +100,27 @@ def test_generate_a_video_with_music(tmp_path: Path) -> None:
         assert sum(1 for _ in container.decode(video=0)) == 60
 
 
+def centre_band_at_1s(path: Path) -> np.ndarray:
+    """Rows 70..106 of the frame at 1 s (a 16 px title on a 176 px frame sits at rows 80..96), as int."""
+    import av
+
+    with av.open(str(path)) as container:
+        frame = next(f for f in container.decode(video=0) if f.time is not None and f.time >= 1.0)
+    return frame.to_ndarray(format="rgb24")[70:106].astype(int)
+
+
+def test_generate_a_video_with_a_title_drawn_by_the_compose_engine(tmp_path: Path) -> None:
+    common = ["a city street at night", "--seconds", "2", "--size", "320x176", "--seed", "3"]
+    titled = run("generate", *common, "-o", "titled.mp4", "--title", "URBAN DREAMS", "--title-seconds", "1.5",
+                 "--engine", "compose")
+    assert titled.exit_code == 0, titled.output
+    assert titled.stdout.strip() == "titled.mp4  320x176  2 s  30 fps  seed 3"
+    assert run("generate", *common, "-o", "plain.mp4").exit_code == 0
+    with_title, without = centre_band_at_1s(tmp_path / "titled.mp4"), centre_band_at_1s(tmp_path / "plain.mp4")
+    letters = (with_title.min(axis=2) > 190) & ((with_title - without).min(axis=2) > 40)
+    assert letters.sum() > 100, "white letters over the centre of the picture"
+
+
 def test_a_noun_without_artwork_is_named_on_stderr(tmp_path: Path) -> None:
     result = run("generate", "a lighthouse on a beach", "-o", str(tmp_path / "l.png"), "--seed", "1", *SMALL)
     assert result.exit_code == 0
@@ -143,6 +165,14 @@ def test_plan_refuses_an_unknown_style() -> None:
         (["generate", "a fox", "-o", "out.bmp"], "error: output: .bmp is not an image format"),
         (["generate", "a fox", "-o", "out.png", "--seconds", "5"], "error: seconds: needs a video output"),
         (["generate", "a fox", "-o", "out.png", "--music", "lofi"], "error: music: needs a video output"),
+        (["generate", "a fox", "-o", "out.png", "--title", "Urban Dreams"], "error: title: needs a video output"),
+        (["generate", "a fox", "-o", "out.png", "--title-seconds", "2"], "error: title_seconds: needs a video output"),
+        (["generate", "a fox", "-o", "out.mp4", "--title", "x" * 201], "error: title: 201 characters; at most 200"),
+        (["generate", "a fox", "-o", "out.mp4", "--title", "Hi", "--title-seconds", "0"],
+         "error: title_seconds: 0.0: must be above 0"),
+        (["generate", "a fox", "-o", "out.mp4", "--engine", "diffusers"],
+         "error: engine: 'diffusers' cannot make a video; text to video draws with compose"),
+        (["generate", "a fox", "-o", "out.gif", "--engine", "dalle"], "error: engine: 'dalle' cannot make a video"),
         (["plan", ""], "error: prompt: must not be empty"),
         (["plan", "a fox", "--aspect", "2:1"], "error: aspect: unknown aspect '2:1'"),
     ],

@@ -14,9 +14,9 @@ from frameloom.domain.accounts import Principal
 from frameloom.domain.errors import InvalidRequest
 from frameloom.domain.images import ImageRequest
 from frameloom.domain.jobs import JobStatus
+from frameloom.domain.video import VideoRequest
 from frameloom.services.jobs import JobService, JobView
 from frameloom.settings import Settings
-from frameloom.studio.text_to_video import VideoRequest
 
 
 @pytest.fixture

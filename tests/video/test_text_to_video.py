@@ -1,5 +1,6 @@
 """Text to video: shots planned from the prompt, played with parallax and life,
-joined by crossfades through a draft and the compositor, with built-in music."""
+joined by crossfades through a draft and the compositor, with built-in music and a title.
+(The request's own checks are in tests/domain/test_video.py.)"""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from PIL import Image
 
-from frameloom.domain.errors import InvalidRequest
-from frameloom.studio.text_to_video import CROSSFADE_MS, VideoRequest, draft_for, film_for, text_to_video
-from frameloom.timeline import TrackKind
+from frameloom.domain.video import VideoRequest
+from frameloom.timeline import TextSegment, TrackKind
 from frameloom.timeline.summary import summary
+from frameloom.video.text_to_video import CROSSFADE_MS, draft_for, film_for, text_to_video
 
 SMALL = {"width": 320, "height": 176}
 
@@ -78,14 +80,6 @@ def test_text_to_video_writes_an_mp4_with_music(tmp_path: Path) -> None:
     assert np.abs(frames[40].astype(int) - frames[80].astype(int)).mean() > 1, "the camera moves"
 
 
-@pytest.mark.parametrize(("field", "kwargs"), [("seconds", {"seconds": 0.5}), ("music", {"music": "polka"}),
-                                               ("fps", {"fps": 0})])
-def test_bad_requests_name_the_field(field: str, kwargs: dict[str, object]) -> None:
-    with pytest.raises(InvalidRequest) as caught:
-        VideoRequest(prompt="a fox", **kwargs)  # type: ignore[arg-type]
-    assert caught.value.problems[0].field == field
-
-
 def test_neon_signs_flicker() -> None:
     film = film_for(VideoRequest(prompt="a futuristic city skyline at night with neon lights", seconds=4, seed=1,
                                  width=640, height=360))
@@ -93,3 +87,60 @@ def test_neon_signs_flicker() -> None:
     assert player.painted.emitters, "the skyline's neon is known to the video"
     frames = [player.frame(ms).astype(np.int16) for ms in range(0, 2000, 100)]
     assert max(np.abs(f - frames[0]).max() for f in frames[1:]) > 20
+
+
+# --- the title -----------------------------------------------------------------------------------------
+
+
+def title_track(request: VideoRequest) -> TextSegment:
+    draft = draft_for(request, film_for(request))
+    (track,) = [t for t in draft.tracks if t.kind == TrackKind.TEXT]
+    (segment,) = track.segments
+    assert isinstance(segment, TextSegment)
+    return segment
+
+
+def test_the_title_is_a_centred_text_segment_from_0_that_fades_in_and_out() -> None:
+    request = VideoRequest(prompt="a city at night", seconds=8, title="Urban Dreams", seed=1)
+    title = title_track(request)
+    assert (title.text, title.start_ms, title.duration_ms, title.pos) == ("Urban Dreams", 0, 3000, "center")
+    assert title.fade_in_ms == title.fade_out_ms == 500
+    assert title.size == 96, "SPEC section 5's title size at 1080p"
+    draft = draft_for(request, film_for(request))
+    assert 'Title: "Urban Dreams" (0-3s)' in summary(draft)
+
+
+def test_the_title_scales_with_the_short_side_and_lasts_at_most_the_video() -> None:
+    title = title_track(VideoRequest(prompt="a city", seconds=2, title="城市", title_seconds=5, seed=1,
+                                     width=1080, height=1920))
+    assert title.size == 96
+    assert title.duration_ms == 2000
+    assert title.fade_in_ms + title.fade_out_ms <= title.duration_ms
+    assert title_track(VideoRequest(prompt="a city", title="x", seed=1, width=640, height=360)).size == 32
+
+
+def test_no_title_no_text_track(film_request: VideoRequest) -> None:
+    draft = draft_for(film_request, film_for(film_request))
+    assert all(t.kind != TrackKind.TEXT for t in draft.tracks)
+
+
+def frame_at(path: Path, seconds: float) -> np.ndarray:
+    with av.open(str(path)) as container:
+        for frame in container.decode(video=0):
+            if frame.time is not None and frame.time >= seconds:
+                return frame.to_ndarray(format="rgb24")
+    raise AssertionError(f"no frame at {seconds} s in {path}")
+
+
+def test_the_title_is_drawn_over_the_video(tmp_path: Path) -> None:
+    base = {"prompt": "a city street at night", "seconds": 2, "seed": 3, "width": 640, "height": 360}
+    titled = text_to_video(VideoRequest(**base, title="URBAN DREAMS"), tmp_path / "titled.mp4")  # type: ignore[arg-type]
+    plain = text_to_video(VideoRequest(**base), tmp_path / "plain.mp4")  # type: ignore[arg-type]
+    with_title, without = frame_at(titled.path, 1.0), frame_at(plain.path, 1.0)
+    Image.fromarray(with_title).save(tmp_path / "titled-1s.png")  # to look at when this fails
+    white = (with_title.min(axis=2) > 200) & ((with_title.astype(int) - without).min(axis=2) > 40)
+    band = slice(360 // 2 - 32, 360 // 2 + 32)  # a 32 px title centred on the frame
+    assert white[band, 160:480].sum() > 400, "bright letters in the centre band"
+    assert white[band].sum() > 0.9 * white.sum(), "and nowhere else"
+    top = slice(0, 100)
+    assert np.abs(with_title[top].astype(int) - without[top]).mean() < 3, "the picture around it is unchanged"

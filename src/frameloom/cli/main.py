@@ -8,8 +8,8 @@ exception becomes one line and exit status 1. No traceback is ever printed.
 from __future__ import annotations
 
 import json
-import secrets
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,8 +18,9 @@ import click
 from frameloom import __version__
 from frameloom.cli.admin import admin
 from frameloom.domain.errors import FrameloomError, InvalidRequest
-from frameloom.domain.images import MAX_SEED, ImageRequest
+from frameloom.domain.images import ImageRequest, random_seed
 from frameloom.domain.sizes import ASPECTS, resolve_size
+from frameloom.domain.video import DEFAULT_SECONDS, DEFAULT_TITLE_SECONDS, MUSIC_STYLES, VideoRequest
 from frameloom.services.clock import system_clock
 from frameloom.settings import load_settings
 
@@ -75,8 +76,11 @@ def cli(debug: bool) -> None:
 @click.option("--seed", default=None, type=int, help="seed (0 to 2**32-1); random when omitted")
 @click.option("--style", default=None, help="style name, e.g. watercolor")
 @click.option("--engine", "engine_name", default=None, help="engine name (default: FRAMELOOM_ENGINE or compose)")
-@click.option("--seconds", default=None, type=float, help="video length in seconds (default 8)")
-@click.option("--music", default=None, help="built-in background music: lofi, ambient, upbeat, cinematic")
+@click.option("--seconds", default=None, type=float, help=f"video length in seconds (default {DEFAULT_SECONDS:g})")
+@click.option("--music", default=None, help=f"built-in background music: {', '.join(MUSIC_STYLES)}")
+@click.option("--title", default=None, help="a title over the video's start (any script, at most 200 characters)")
+@click.option("--title-seconds", default=None, type=float,
+              help=f"seconds the title shows from the start (default {DEFAULT_TITLE_SECONDS:g})")
 def generate(
     prompt: str,
     output: str | None,
@@ -88,27 +92,33 @@ def generate(
     engine_name: str | None,
     seconds: float | None,
     music: str | None,
+    title: str | None,
+    title_seconds: float | None,
 ) -> None:
     """Generate images or a video for PROMPT locally (no server) and write them to OUTPUT.
 
     With --n above 1 the files are numbered: out-1.png, out-2.png, ...
-    A video output (.mp4, .gif, ...) makes a video of --seconds with --music.
+    A video output (.mp4, .gif, ...) makes a video of --seconds with --music and --title,
+    drawn by the compose engine.
     Prints one line per file written.
     """
     from frameloom.engines import default_registry
     from frameloom.render import check_writable, format_for_path, image_metadata, save_image
 
-    chosen_seed = seed if seed is not None else _random_seed()
+    chosen_seed = seed if seed is not None else random_seed()
     default = f"frameloom-{chosen_seed}.mp4" if seconds is not None else f"frameloom-{chosen_seed}.png"
     target = Path(output) if output is not None else Path(default)
     if target.suffix.lower() in VIDEO_SUFFIXES:
-        _video(prompt, target, aspect, size, n, chosen_seed, style, seconds, music)
+        video = VideoOptions(seconds, music, title, title_seconds, engine_name)
+        _video(prompt, target, aspect, size, n, chosen_seed, style, video)
         if seed is None:
             _announce_random(chosen_seed)
         return
-    if seconds is not None or music is not None:
-        field = "seconds" if seconds is not None else "music"
-        raise InvalidRequest.of(field, f"needs a video output ({', '.join(VIDEO_SUFFIXES)}), not {target.suffix}")
+    video_only = {"seconds": seconds, "music": music, "title": title, "title_seconds": title_seconds}
+    for field, value in video_only.items():
+        if value is not None:
+            raise InvalidRequest.of(field, f"needs a video output ({', '.join(VIDEO_SUFFIXES)}), "
+                                           f"not {target.suffix or 'no extension'}")
     format_for_path(target)
     settings = load_settings()
     dims = resolve_size(aspect, size)
@@ -140,7 +150,7 @@ def generate(
 def plan(prompt: str, aspect: str | None, size: str | None, seed: int | None, style: str | None) -> None:
     """Print the scene plan the compose engine would draw for PROMPT, as JSON."""
     dims = resolve_size(aspect, size)
-    chosen_seed = seed if seed is not None else _random_seed()
+    chosen_seed = seed if seed is not None else random_seed()
     engine = _compose_engine()
     result = engine.plan(prompt, width=dims.width, height=dims.height, seed=chosen_seed, style=style)
     if seed is None:
@@ -207,17 +217,34 @@ def _compose_engine() -> ComposeEngine:
     return ComposeEngine()
 
 
+@dataclass(frozen=True)
+class VideoOptions:
+    """The ``generate`` options that only a video output takes (None: not given)."""
+
+    seconds: float | None
+    music: str | None
+    title: str | None
+    title_seconds: float | None
+    engine: str | None
+
+
 def _video(prompt: str, target: Path, aspect: str | None, size: str | None, n: int, seed: int,
-           style: str | None, seconds: float | None, music: str | None) -> None:
-    """Text to video through a draft and the compositor; a progress line on stderr."""
+           style: str | None, options: VideoOptions) -> None:
+    """Text to video through a draft and the compositor; a progress line on stderr.
+
+    Raises ``InvalidRequest`` (``n``, and every field :class:`VideoRequest` checks, ``engine`` included).
+    """
     from frameloom.render import check_writable
-    from frameloom.studio.text_to_video import VideoRequest, text_to_video
+    from frameloom.video.text_to_video import text_to_video
 
     if n != 1:
         raise InvalidRequest.of("n", f"{n}: a video output takes one variation")
     dims = resolve_size(aspect, size)
-    request = VideoRequest(prompt=prompt, seconds=seconds if seconds is not None else 8.0, width=dims.width,
-                           height=dims.height, seed=seed, style=style, music=music)
+    seconds = options.seconds if options.seconds is not None else DEFAULT_SECONDS
+    title_seconds = options.title_seconds if options.title_seconds is not None else DEFAULT_TITLE_SECONDS
+    request = VideoRequest(prompt=prompt, seconds=seconds, width=dims.width, height=dims.height, seed=seed,
+                           style=style, music=options.music, title=options.title, title_seconds=title_seconds,
+                           engine=options.engine)
     check_writable(target)
     interactive = sys.stderr.isatty()
     result = text_to_video(request, target, target.suffix.lower().lstrip("."),
@@ -231,10 +258,6 @@ def _video(prompt: str, target: Path, aspect: str | None, size: str | None, n: i
 def _progress_line(fraction: float) -> None:
     """A progress line rewritten in place (only on a terminal)."""
     click.echo(f"\rrendering {fraction * 100:3.0f} %", nl=False, err=True)
-
-
-def _random_seed() -> int:
-    return secrets.randbelow(MAX_SEED + 1)
 
 
 def _announce_random(seed: int) -> None:

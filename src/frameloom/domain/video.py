@@ -18,6 +18,8 @@ MUSIC_STYLES: tuple[str, ...] = ("lofi", "ambient", "upbeat", "cinematic")
 MIN_FPS, MAX_FPS = 1, 60
 MAX_VIDEO_SECONDS = 300
 MAX_TITLE_CHARS = 200
+DEFAULT_SECONDS = 8.0
+DEFAULT_TITLE_SECONDS = 3.0
 VIDEO_ENGINES: tuple[str, ...] = ("compose",)
 """The engines text to video draws with. Diffusers video shots are not wired in (docs/VIDEO.md)."""
 
@@ -34,7 +36,7 @@ class VideoRequest:
     """
 
     prompt: str
-    seconds: float = 8.0
+    seconds: float = DEFAULT_SECONDS
     width: int = 1920
     height: int = 1080
     fps: int = 30
@@ -43,7 +45,7 @@ class VideoRequest:
     music: str | None = None
     music_volume: float = 0.35
     title: str | None = None
-    title_seconds: float = 3.0
+    title_seconds: float = DEFAULT_TITLE_SECONDS
     engine: str | None = None
 
     def __post_init__(self) -> None:
@@ -55,11 +57,6 @@ class VideoRequest:
             problems = exc.problems + problems
         if problems:
             raise InvalidRequest(problems)
-
-    @property
-    def title_ms(self) -> int:
-        """How long the title shows, in ms: ``title_seconds``, at most the whole video."""
-        return min(round(self.title_seconds * 1000), round(self.seconds * 1000))
 
 
 def check_fps(fps: int) -> None:

@@ -1,1 +1,1 @@
-"""Use cases that combine engines, timelines and the compositor (text to video, ...)."""
+"""Video use cases that combine an engine, a draft and the compositor: ``text_to_video``."""

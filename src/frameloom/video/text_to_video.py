@@ -2,53 +2,27 @@
 
 It goes through the same draft and compositor as any export: the shots are
 video segments whose sources are generated (``shot:<n>``), joined by
-crossfades, with built-in music on an audio track when asked.
+crossfades, with built-in music on an audio track and a title on a text track
+when asked. The request (:class:`~frameloom.domain.video.VideoRequest`) is
+checked in ``domain``; only the compose engine draws shots here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-from frameloom.domain.errors import InvalidRequest, Problem
 from frameloom.domain.images import ImageRequest
+from frameloom.domain.video import VideoRequest
 from frameloom.engines.compose.animate import ZOOMS, Film
 from frameloom.engines.compose.engine import ComposeEngine
-from frameloom.render.compositor import Media, RenderResult, render_draft
+from frameloom.render.compositor import RenderResult, SourceMap, render_draft
 from frameloom.render.sources import VisualSource
-from frameloom.timeline import AudioSegment, Draft, Track, TrackKind, Transition, VideoSegment
+from frameloom.timeline import AudioSegment, Draft, TextSegment, Track, TrackKind, Transition, VideoSegment
 
-MAX_SECONDS = 300
 CROSSFADE_MS = 600
-MUSIC_STYLES = ("lofi", "ambient", "upbeat", "cinematic")
-
-
-@dataclass(frozen=True)
-class VideoRequest:
-    """A text-to-video request: ``seconds`` of ``width`` x ``height`` at ``fps``;
-    ``music`` a built-in style (or None) at ``music_volume`` (0..1)."""
-
-    prompt: str
-    seconds: float = 8.0
-    width: int = 1920
-    height: int = 1080
-    fps: int = 30
-    seed: int = 0
-    style: str | None = None
-    music: str | None = None
-    music_volume: float = 0.35
-
-    def __post_init__(self) -> None:
-        problems = []
-        if not 1 <= self.seconds <= MAX_SECONDS:
-            problems.append(Problem("seconds", f"{self.seconds}: must be 1 to {MAX_SECONDS}"))
-        if self.music is not None and self.music not in MUSIC_STYLES:
-            problems.append(Problem("music", f"unknown music {self.music!r}; use one of {', '.join(MUSIC_STYLES)}"))
-        if not 1 <= self.fps <= 60:
-            problems.append(Problem("fps", f"{self.fps}: must be 1 to 60"))
-        if problems:
-            raise InvalidRequest(problems)
+TITLE_SIZE_AT_1080 = 96  # px on a 1080 px short side: a title, not a caption (SPEC section 5 example)
+TITLE_FADE_MS = 500
 
 
 def film_for(request: VideoRequest, engine: ComposeEngine | None = None) -> Film:
@@ -63,7 +37,7 @@ def film_for(request: VideoRequest, engine: ComposeEngine | None = None) -> Film
 
 
 def draft_for(request: VideoRequest, film: Film) -> Draft:
-    """The draft that plays ``film``'s shots in turn, with music when asked."""
+    """The draft that plays ``film``'s shots in turn, with music and a title when asked."""
     segments, start = [], 0
     for i, shot in enumerate(film.shots):
         transition = Transition("crossfade", CROSSFADE_MS) if i > 0 else Transition("fade", 400)
@@ -76,9 +50,21 @@ def draft_for(request: VideoRequest, film: Film) -> Draft:
                              volume=request.music_volume, fade_in_ms=500, fade_out_ms=1500, loop=True,
                              label=f"{request.music} music")
         tracks.append(Track(id="a1", kind=TrackKind.AUDIO, name="BGM", segments=(music,)))
+    if request.title is not None:
+        duration = min(round(request.title_seconds * 1000), start)  # the whole video when it is shorter
+        tracks.append(_title_track(request.title, duration, min(request.width, request.height)))
     aspect = f"{request.width}:{request.height}"
     return Draft(version=1, duration_ms=start, width=request.width, height=request.height, fps=request.fps,
                  aspect=aspect, tracks=tuple(tracks))
+
+
+def _title_track(text: str, duration_ms: int, short_side: int) -> Track:
+    """``text`` centred from 0 for ``duration_ms``, fading in and out; its size scales with the short side (px)."""
+    size = max(1, round(TITLE_SIZE_AT_1080 * short_side / 1080))
+    fade = min(TITLE_FADE_MS, duration_ms // 4)
+    title = TextSegment(id="t1", start_ms=0, duration_ms=duration_ms, text=text, size=size, pos="center",
+                        fade_in_ms=fade, fade_out_ms=fade)
+    return Track(id="x1", kind=TrackKind.TEXT, name="Title", segments=(title,))
 
 
 def text_to_video(request: VideoRequest, target: Path, fmt: str = "mp4",
@@ -91,5 +77,5 @@ def text_to_video(request: VideoRequest, target: Path, fmt: str = "mp4",
     def shot(index: int) -> Callable[[VideoSegment, int, int], VisualSource]:
         return lambda seg, width, height: film.player(index)
 
-    media = Media(visuals={f"shot:{i}": shot(i) for i in range(len(film.shots))}, music_seed=request.seed)
+    media = SourceMap(visuals={f"shot:{i}": shot(i) for i in range(len(film.shots))}, music_seed=request.seed)
     return render_draft(draft, target, fmt, media=media, progress=progress, cancelled=cancelled)
