@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from frameloom import __version__
+from frameloom.api.docs import install_docs
 from frameloom.api.errors import install_error_handlers
 from frameloom.api.middleware import JsonBodyLimitMiddleware, RequestContextMiddleware
 from frameloom.api.observability import Metrics
@@ -61,7 +62,8 @@ def create_app(
         title="frameloom",
         version=__version__,
         summary="Self-hosted image and video generation with an agent-friendly API.",
-        docs_url="/docs",
+        docs_url=None,  # /docs and /redoc: api/docs.py, served with no CDN
+        redoc_url=None,
         openapi_url="/openapi.json",
     )
     state = app.state
@@ -91,6 +93,7 @@ def create_app(
                 (register_page.router, "")]
     for router, prefix in mounted:
         app.include_router(router, prefix=prefix)
+    install_docs(app)  # before any catch-all mount at "/"
     # Route templates by endpoint, for metrics and access logs (never the raw path with its ids).
     state.route_paths = {
         route.endpoint: prefix + route.path for router, prefix in mounted for route in router.routes
