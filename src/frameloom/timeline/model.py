@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Literal, TypeAlias, get_args
 
+from frameloom.domain.video import MUSIC_STYLES
 from frameloom.timeline.jsonvalue import EMPTY, JsonObject, freeze_object
 
 DRAFT_VERSION = 1
@@ -24,11 +25,10 @@ MAX_DURATION_MS = 10 * 60 * 1000
 MIN_SIDE_PX = 64
 MAX_LONG_SIDE_PX = 1920
 MAX_SHORT_SIDE_PX = 1080
-MIN_FPS, MAX_FPS = 1, 60
 DEFAULT_TEXT_SIZE_PX = 64
 DEFAULT_COLOR = "#FFFFFF"
 BGM_PREFIX = "bgm:"
-BGM_STYLES: tuple[str, ...] = ("lofi", "ambient", "upbeat", "cinematic")
+BGM_STYLES: tuple[str, ...] = MUSIC_STYLES  # the built-in music, defined once in domain.video
 
 
 class TrackKind(IntEnum):

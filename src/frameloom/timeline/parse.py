@@ -13,6 +13,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from frameloom.domain.errors import Problem
+from frameloom.domain.video import MAX_FPS, MIN_FPS
 from frameloom.timeline._bodies import READERS, Context, Head
 from frameloom.timeline._reader import ABSENT, Reader, is_int, shown
 from frameloom.timeline.errors import DraftInvalid
@@ -20,10 +21,8 @@ from frameloom.timeline.model import (
     BGM_STYLES,
     DRAFT_VERSION,
     MAX_DURATION_MS,
-    MAX_FPS,
     MAX_LONG_SIDE_PX,
     MAX_SHORT_SIDE_PX,
-    MIN_FPS,
     MIN_SIDE_PX,
     Draft,
     Segment,
