@@ -42,7 +42,7 @@ def test_a_new_session_has_an_empty_state(
     assert data["draft"] == EMPTY_DRAFT
     assert data["summary"] == "Timeline (0 tracks): empty"
     assert (data["media"], data["generations"], data["renders"]) == ([], [], [])
-    assert data["version"] == 0
+    assert data["version"] == 1  # the draft's first version
     assert datetime.fromisoformat(data["updated_at"]) == clock.now
     assert data["bind_id"].startswith("bind_")
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from tests.api.conftest import png_bomb, sound, still, video, wav
+from tests.api.conftest import FakeClock, png_bomb, sound, still, video, wav
 
 from frameloom.api import create_app
 from frameloom.domain.media import SUPPORTED_FORMATS
@@ -69,13 +70,15 @@ def test_several_files_in_one_request(client: TestClient, headers: dict[str, str
     assert [m["format"] for m in media] == ["png", "wav"]
 
 
-def test_uploads_show_in_the_state_and_bump_its_version(
-    client: TestClient, headers: dict[str, str], session_id: str
+def test_uploads_show_in_the_state_and_leave_the_draft_version(
+    client: TestClient, headers: dict[str, str], session_id: str, clock: FakeClock
 ) -> None:
+    clock.advance(seconds=5)
     uploaded = client.post(_url(session_id), headers=headers, files={"file": ("a.png", still("png"))})
     state = client.get(f"/api/state/nemo_agent/me/{session_id}/latest", headers=headers).json()["data"]
     assert [m["media_id"] for m in state["media"]] == [uploaded.json()["data"]["media"][0]["media_id"]]
-    assert state["version"] == 1
+    assert state["version"] == 1  # the version is the draft's: an upload does not make edits stale
+    assert datetime.fromisoformat(state["updated_at"]) == clock.now
 
 
 def test_the_name_does_not_decide_the_type(client: TestClient, headers: dict[str, str], session_id: str) -> None:

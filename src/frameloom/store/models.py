@@ -226,3 +226,27 @@ class Job(Base):
     started_at: Mapped[datetime | None]
     heartbeat_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+
+
+class DraftVersion(Base):
+    """One version of a session's draft: the whole draft after a change, and how undo and redo move from it.
+
+    ``number`` counts from 1 per session and rises with every change, undo and
+    redo included, so an old number never names the current draft again.
+    ``action`` is ``new``, ``edit``, ``replace``, ``undo`` or ``redo``.
+    ``undo_to`` / ``redo_to`` are the versions whose drafts an undo / redo from
+    here restores (None: nothing to undo / redo); ``restores`` is the version
+    whose draft an undo or redo brought back (always an original, never a copy).
+    """
+
+    __tablename__ = "draft_versions"
+
+    session_id: Mapped[str] = mapped_column(ForeignKey("studio_sessions.id"), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    draft: Mapped[dict[str, Any]] = mapped_column(JSON)
+    label: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(16))
+    undo_to: Mapped[int | None] = mapped_column(Integer)
+    redo_to: Mapped[int | None] = mapped_column(Integer)
+    restores: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]

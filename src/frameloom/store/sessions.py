@@ -3,6 +3,7 @@ another account's id is simply not found."""
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from frameloom.domain.errors import NotFound
+from frameloom.store.drafts import FIRST_VERSION, add_version, first_version
 from frameloom.store.models import Generation, Media, StudioSession
 
 
@@ -26,17 +28,21 @@ def add_session(
     session: Session, session_id: str, account_id: str, task_name: str, language: str, draft: dict[str, Any],
     now: datetime,
 ) -> StudioSession:
+    """A new session at draft version 1, recorded in its history (``store/drafts.py``)."""
     row = StudioSession(id=session_id, account_id=account_id, task_name=task_name, language=language,
-                        draft=draft, version=0, created_at=now, updated_at=now)
+                        draft=draft, version=FIRST_VERSION, created_at=now, updated_at=now)
     session.add(row)
+    session.flush()  # the session row before its first version (foreign key)
+    add_version(session, first_version(session_id, copy.deepcopy(draft), now))
     return row
 
 
 def touch(session: Session, session_id: str, now: datetime) -> None:
-    """Bump the session's version: its state changed."""
+    """Mark the session's state changed (``updated_at``). The version is the draft's and stays:
+    media arriving does not make a draft edit made from the previous state stale."""
     session.execute(
         update(StudioSession).where(StudioSession.id == session_id)
-        .values(version=StudioSession.version + 1, updated_at=now)
+        .values(updated_at=now)
         .execution_options(synchronize_session=False)
     )
 
