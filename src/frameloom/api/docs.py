@@ -61,7 +61,7 @@ class Code:
     data: Mapping[str, object] = field(default_factory=dict)
 
 
-# SPEC section 2, plus the two codes of ERROR_TABLE the SPEC table does not list (403, 409).
+# SPEC section 2, plus the codes of ERROR_TABLE the SPEC table does not list (403, 409, 503).
 CODES: Mapping[int, Code] = {
     400: Code(400, "bad request: missing X-Client-Id, malformed JSON, invalid field",
               {"errors": [{"field": "session_id", "problem": "Field required"}]}),
@@ -79,6 +79,8 @@ CODES: Mapping[int, Code] = {
     4001: Code(415, "unsupported file type", {"supported": ["mp4", "mov", "png", "mp3"]}),
     429: Code(429, "rate limited; retry_after seconds, also the Retry-After header", {"retry_after": 3600}),
     500: Code(500, "internal error; never a stack trace", {"request_id": "3f2c9a1e5b7d4c60"}),
+    503: Code(503, "the engine is busy or briefly unavailable; retry_after seconds, also the Retry-After header",
+              {"retry_after": 5, "request_id": "3f2c9a1e5b7d4c60"}),
 }
 
 # Route -> the codes it answers besides 1001 (every route with bearerAuth) and 500
@@ -99,7 +101,7 @@ ROUTE_CODES: Mapping[str, tuple[int, ...]] = {
     "GET /api/jobs/{job_id}": (1002,),
     "DELETE /api/jobs/{job_id}": (1002,),
     "GET /api/engines": (),
-    "POST /v1/images/generations": (400, 2001, 4003),
+    "POST /v1/images/generations": (400, 2001, 4003, 503),
     "GET /files/{key}": (400, 403, 1002),
 }
 
