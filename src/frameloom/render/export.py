@@ -10,7 +10,7 @@ leaves a half-written file.
 | mkv | H.264 + AAC in Matroska |
 | avi | H.264 + MP3 |
 | webm | VP9 (realtime settings) + Opus |
-| gif, webp | animated, at most 15 fps and 640 px wide unless asked (palette per file) |
+| gif, webp | animated, at most 15 fps (palette per file); frame delays add up to the timeline |
 | jpg, png | one frame: the middle of the timeline |
 | mp3, wav, m4a, aac | the audio mix alone |
 """
@@ -199,15 +199,36 @@ class StillWriter:
         self.frame = None
 
 
+ANIMATION_MAX_FPS = 15
+# GIF stores frame delays in 1/100 s, WebP in ms
+DELAY_UNIT_MS = {"gif": 10, "webp": 1}
+
+
+def animation_step(fps: int) -> int:
+    """An animation keeps one frame in this many, for ``ANIMATION_MAX_FPS`` at most (about)."""
+    return max(1, round(fps / ANIMATION_MAX_FPS))
+
+
+def animation_delays(kept: int, step: int, frames: int, fps: int, unit_ms: int) -> list[int]:
+    """How long each of ``kept`` frames shows (ms, multiples of ``unit_ms``)
+    when frame k stands for frames ``k * step`` to ``(k + 1) * step - 1`` of
+    ``frames`` at ``fps``. Each delay ends at its frame's rounded end time, so
+    the rounding never adds up: the total is the timeline's, to ``unit_ms``."""
+    ends = [unit_ms * round(min((k + 1) * step, frames) * 1000 / fps / unit_ms) for k in range(kept)]
+    return [end - start for start, end in zip([0, *ends[:-1]], ends, strict=True)]
+
+
 class AnimationWriter:
     """Animated GIF or WebP: frames kept small (Pillow writes the file at the end)."""
 
     def __init__(self, target: Path, spec: OutputSpec) -> None:
         self.target, self.spec = target, spec
-        self.step = max(1, round(spec.fps / 15))
+        self.step = animation_step(spec.fps)
         self.frames: list[Image.Image] = []
+        self.count = 0  # frames of the timeline seen
 
     def video(self, frame: Array, index: int) -> None:
+        self.count = max(self.count, index + 1)
         if index % self.step == 0:
             self.frames.append(Image.fromarray(i420_to_rgb(frame)))
 
@@ -217,7 +238,8 @@ class AnimationWriter:
     def close(self) -> None:
         if not self.frames:
             raise InvalidRequest.of("draft", "the timeline has no frame to export")
-        ms = round(1000 * self.step / self.spec.fps)
+        ms = animation_delays(len(self.frames), self.step, self.count, self.spec.fps,
+                              DELAY_UNIT_MS[self.spec.format])
         temp = _temp_beside(self.target)
         try:
             if self.spec.format == "gif":
