@@ -33,9 +33,11 @@ from frameloom.domain.errors import (
     InvalidRequest,
     LinkInvalid,
     NotFound,
+    NothingToUndo,
     OutputError,
     PlanForbids,
     RateLimited,
+    StaleVersion,
     TooLarge,
     UnsupportedMedia,
 )
@@ -104,6 +106,11 @@ def _retry_after(exc: Exception, ctx: ErrorContext) -> dict[str, Any]:
     return {"retry_after": exc.retry_after}
 
 
+def _current_version(exc: Exception, ctx: ErrorContext) -> dict[str, Any]:
+    assert isinstance(exc, StaleVersion | NothingToUndo)
+    return {"current_version": exc.current}
+
+
 def _retry_header(exc: Exception) -> dict[str, str]:
     assert isinstance(exc, RateLimited)
     return {"Retry-After": str(exc.retry_after)}
@@ -133,6 +140,8 @@ ERROR_TABLE: tuple[ErrorRule, ...] = (
     ErrorRule(UnsupportedMedia, 415, 4001, _supported),
     ErrorRule(TooLarge, 413, 4002, _max_bytes),
     ErrorRule(RateLimited, 429, 429, _retry_after, headers=_retry_header, openai_type="rate_limit_error"),
+    ErrorRule(StaleVersion, 409, 409, _current_version),
+    ErrorRule(NothingToUndo, 409, 409, _current_version),
     ErrorRule(Conflict, 409, 409, _nothing),
     ErrorRule(LinkInvalid, 403, 403, _nothing, openai_type="permission_error"),
     ErrorRule(EngineFailed, 500, 500, _request_id, openai_type="server_error"),

@@ -16,6 +16,8 @@
     ├── TooLarge                    a file or body over its limit; carries max_bytes          -> 4002
     ├── RateLimited                 try again later; carries retry_after (seconds)            -> 429
     ├── Conflict                    the request clashes with existing state (email taken)     -> 409
+    │   ├── StaleVersion            a draft change made from an old version; carries current  -> 409
+    │   └── NothingToUndo           nothing to undo (or redo) now; carries current            -> 409
     └── LinkInvalid                 a download link with a bad signature or past its expiry   -> 403
 
 Edges (HTTP, CLI) map these to codes in one place; nothing below them formats
@@ -156,6 +158,26 @@ class RateLimited(FrameloomError):
 
 class Conflict(FrameloomError):
     """The request clashes with what exists (an email already registered, a bound account)."""
+
+
+class StaleVersion(Conflict):
+    """A draft change was made from version ``base`` but the draft is at ``current`` now:
+    the caller must read it again (two editors never silently overwrite each other)."""
+
+    def __init__(self, current: int, base: int | None = None) -> None:
+        self.current = current
+        self.base = base
+        made_from = f"made from version {base}" if base is not None else "lost a race with another edit"
+        super().__init__(f"the draft is at version {current}; this change was {made_from}")
+
+
+class NothingToUndo(Conflict):
+    """There is nothing to undo (``action`` "undo") or redo ("redo") from version ``current``."""
+
+    def __init__(self, action: str, current: int) -> None:
+        self.action = action
+        self.current = current
+        super().__init__(f"nothing to {action} at version {current}")
 
 
 class LinkInvalid(FrameloomError):
