@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Iterator
 from typing import Any
 
+import av
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from tests.api.conftest import bearer, new_token
@@ -45,6 +48,34 @@ def test_a_video_job_becomes_media_of_the_session(running: TestClient) -> None:
     assert done["result"]["media_id"] in [m["media_id"] for m in state["media"]]
     assert running.get("/api/credits/balance/simple", headers=headers).json()["data"] == {
         "available": 98, "frozen": 0, "total": 98}
+
+
+def frame_at_1s(client: TestClient, url: str) -> np.ndarray:
+    """The frame at 1 s of the MP4 behind a download ``url``, RGB, as int."""
+    with av.open(io.BytesIO(client.get("/" + url.split("/", 3)[3]).content)) as container:
+        frame = next(f for f in container.decode(video=0) if f.time is not None and f.time >= 1.0)
+    return frame.to_ndarray(format="rgb24").astype(int)
+
+
+def test_a_video_job_draws_its_title(running: TestClient) -> None:
+    headers = bearer(new_token(running))
+    body = {"prompt": "a city street at night", "seconds": 2, "size": "320x176", "seed": 3}
+    jobs = [running.post("/api/jobs/video", headers=headers, json=json).json()["data"]
+            for json in ({**body, "title": "URBAN DREAMS"}, body)]
+    titled, plain = (wait(running, job["job_id"], headers) for job in jobs)
+    assert titled["status"] == plain["status"] == "completed", (titled, plain)
+    with_title, without = frame_at_1s(running, titled["url"]), frame_at_1s(running, plain["url"])
+    letters = (with_title.min(axis=2) > 190) & ((with_title - without).min(axis=2) > 40)
+    assert letters[70:106].sum() > 100, "white letters across the centre (a 16 px title on 176 px)"
+    assert letters.sum() < 1.1 * letters[70:106].sum(), "and only there"
+
+
+def test_an_engine_that_cannot_make_video_is_refused_before_any_credit_moves(running: TestClient) -> None:
+    headers = bearer(new_token(running))
+    refused = running.post("/api/jobs/video", headers=headers, json={"prompt": "a boat", "engine": "diffusers"})
+    assert refused.status_code == 400
+    assert refused.json()["message"] == "engine: 'diffusers' cannot make a video; text to video draws with compose"
+    assert running.get("/api/credits/balance/simple", headers=headers).json()["data"]["available"] == 100
 
 
 def test_an_image_job_and_its_seeds(running: TestClient) -> None:

@@ -18,6 +18,7 @@ from frameloom.domain.accounts import Principal
 from frameloom.domain.errors import InvalidRequest, NotFound, PlanForbids, Problem
 from frameloom.domain.images import ImageRequest
 from frameloom.domain.jobs import RENDER_ID_RE, JobKind, JobStatus, export_price
+from frameloom.domain.video import check_fps
 from frameloom.jobs.queue import JobQueue
 from frameloom.render.compositor import output_size
 from frameloom.render.export import check_format
@@ -120,8 +121,8 @@ class JobService:
             row = sessions_repo.owned_session(session, who.account_id, order.session_id)
             media = {m.id: m.storage_key for m in sessions_repo.session_media(session, order.session_id)}
         fmt = check_format(order.format)
-        if order.fps is not None and not 1 <= order.fps <= 60:
-            raise InvalidRequest.of("fps", f"{order.fps}: must be 1 to 60")
+        if order.fps is not None:
+            check_fps(order.fps)
         source = order.draft if order.draft is not None else row.draft
         field = "draft" if order.draft is not None else "session draft"
         if not source.get("t"):
@@ -160,7 +161,8 @@ class JobService:
         ImageRequest(prompt=request.prompt, width=request.width, height=request.height, seed=request.seed,
                      style=request.style)  # the shots' checks, before anything is frozen
         payload = {name: getattr(request, name) for name in ("prompt", "seconds", "width", "height", "fps", "seed",
-                                                             "style", "music", "music_volume")}
+                                                             "style", "music", "music_volume", "title",
+                                                             "title_seconds", "engine")}
         seconds = -(-int(request.seconds * 1000) // 1000)
         job = self._submit(who, JobKind.VIDEO, new_id("job"), session_id, payload,
                            seconds * self.settings.video_price_per_second, self.settings.video_time_limit_s)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from frameloom.api.deps import BaseUrl, CurrentAccount, JobsDep
 from frameloom.api.envelope import Envelope, ok
 from frameloom.domain.jobs import JobKind
+from frameloom.domain.video import MAX_FPS, MIN_FPS
 from frameloom.services.jobs import ATTRIBUTION_HEADERS, ExportOrder
 
 router = APIRouter(tags=["renders"])
@@ -23,7 +24,7 @@ class ExportIn(BaseModel):
     format: str = Field(default="mp4", max_length=8)
     width: int | None = Field(default=None, ge=16, le=1920)
     height: int | None = Field(default=None, ge=16, le=1920)
-    fps: int | None = Field(default=None, ge=1, le=60)
+    fps: int | None = Field(default=None, ge=MIN_FPS, le=MAX_FPS)
 
 
 class RenderOut(BaseModel):
