@@ -16,6 +16,7 @@ from frameloom.api.observability import Metrics
 from frameloom.api.routes import (
     auth,
     credits,
+    drafts,
     engines,
     files,
     health,
@@ -32,6 +33,7 @@ from frameloom.jobs import Jobs, build_jobs
 from frameloom.services.auth import AuthService
 from frameloom.services.clock import Clock, system_clock
 from frameloom.services.credits import CreditService
+from frameloom.services.drafts import DraftService
 from frameloom.services.images import ImageService
 from frameloom.services.jobs import JobService
 from frameloom.services.links import LinkSigner
@@ -82,13 +84,15 @@ def create_app(
     state.uploads.sweep_staging()
     state.images = ImageService(state.db, state.storage, state.signer, state.registry, state.credits,
                                 settings.image_price, clock)
+    state.drafts = DraftService(state.db, clock)
     state.metrics = Metrics()
 
     install_error_handlers(app)
     app.add_middleware(JsonBodyLimitMiddleware, max_bytes=settings.max_json_bytes)
     app.add_middleware(RequestContextMiddleware, metrics=state.metrics, access_log=settings.access_log)
     # Routes are matched in this order: the ones agents call most come first.
-    mounted = [(module.router, "/api") for module in (credits, sessions, renders, jobs, uploads, auth, engines)]
+    mounted = [(module.router, "/api")
+               for module in (credits, sessions, drafts, renders, jobs, uploads, auth, engines)]
     mounted += [(images.router, ""), (files.router, ""), (health.router, ""), (metrics.router, ""),
                 (register_page.router, "")]
     for router, prefix in mounted:

@@ -19,6 +19,7 @@ from frameloom.engines.registry import EngineRegistry
 from frameloom.jobs.queue import JobQueue
 from frameloom.services.auth import AuthService
 from frameloom.services.credits import CreditService
+from frameloom.services.drafts import DraftService
 from frameloom.services.images import ImageService
 from frameloom.services.jobs import JobService
 from frameloom.services.links import LinkSigner
@@ -85,6 +86,7 @@ SignerDep = Annotated[LinkSigner, Depends(from_state("signer"))]
 AuthDep = Annotated[AuthService, Depends(from_state("auth"))]
 CreditsDep = Annotated[CreditService, Depends(from_state("credits"))]
 SessionsDep = Annotated[SessionService, Depends(from_state("sessions"))]
+DraftsDep = Annotated[DraftService, Depends(from_state("drafts"))]
 UploadsDep = Annotated[UploadService, Depends(from_state("uploads"))]
 ImagesDep = Annotated[ImageService, Depends(from_state("images"))]
 JobsDep = Annotated[JobService, Depends(from_state("job_service"))]

@@ -85,6 +85,10 @@ class VersionDetail:
     draft: Draft
     summary: str
 
+    @property
+    def draft_json(self) -> dict[str, object]:
+        return draft_to_json(self.draft)
+
 
 @dataclass(frozen=True)
 class _Current:
