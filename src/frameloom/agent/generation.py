@@ -32,7 +32,7 @@ _ZH_VIDEO = re.compile(r"(?:生成|制作|创建|创作|拍|来一段|做一个|
 _ZH_IMAGE = re.compile(r"^(?:请|帮我|给我|我想要|我要|麻烦)*\s*(?:画|生成|制作|创建|创作|绘制|来(?=[一两三四五六七八九十\d]+\s*[张幅]))")
 _STARTS_NEW = re.compile(rf"^(?:an?|one|some|{NUM})\s")
 _IMAGE_PHRASE = re.compile(rf"^(?:an?\s+)?(?:[\w-]+\s+){{0,3}}?{IMAGE_NOUN}\s+of\b")
-_DRAW = re.compile(r"^(?:(?:please|pls|can you|could you|would you)\s+)*(?:draw|paint|generate|create)\b")
+_DRAW = re.compile(r"^(?:(?:please|pls|hey|hi|yo|can you|could you|would you|can u|could u)\s+)*(?:draw|paint|generate|create)\b")
 
 _TITLE = re.compile(r"(?:[,，]?\s*(?:with|and|plus)\s+)?(?:the\s+|a\s+)?(?<![a-z])(?:title|caption|subtitle|text overlay)s?"
                     r"(?![a-z])\s*(?:of|:|saying|that says|reading|is)?\s*|\btitled\s+|[,，]?\s*(?:标题|字幕)(?:是|为|：|:)?\s*")
@@ -45,7 +45,7 @@ _MUSIC = re.compile(
     r"|[,，]?\s*(?:配上|配|加上|加|带有|带|伴随)?\s*(?:(?:轻|氛围|欢快|动感|电影感?|史诗|舒缓)的?)?(?:背景)?(?:音乐|配乐)")
 
 _LEADS = (
-    re.compile(r"\s*(?:(?:please|pls|can you|could you|would you|i'd like|i would like|i want|i need|let's|just|hey|ok|okay"
+    re.compile(r"\s*(?:(?:please|pls|hey|hi|yo|can you|could you|would you|can u|could u|i'd like|i would like|i want|i need|let's|just|hey|ok|okay"
                r"|请|帮我|给我|我想要|我要|麻烦|能不能|可以)\s*)+"),
     re.compile(r"\s*(?:generate|create|make|produce|draw|paint|design|imagine|give me|show me|get me|生成|画|制作|创建|创作|绘制|来|做)"
                r"(?![a-z])\s*(?:for me\s+|me\s+)?"),

@@ -61,7 +61,7 @@ def media_ref(text: str) -> str:
 _QUOTES = re.compile(r"\"([^\"]+)\"|“([^”]+)”|「([^」]+)」|『([^』]+)』|《([^》]+)》|‘([^’]+)’"
                      r"|(?<![a-z])'([^']+)'(?![a-z])")
 _MARKER = re.compile(rf"(?:{TITLE_WORDS}|(?<![a-z])(?:titled|called|named|saying|that says|reads)(?![a-z]))"
-                     r"(?:\s*(?:of|:|：|saying|that says|reading|to|as|called|is|=|是|为|写着|写上|叫|改成|改为)(?![a-z]))?\s*")
+                     r"(?:\s*(?:of|:|：|saying|that says|says|say|reading|to|as|called|is|=|是|为|写着|写上|叫|改成|改为)(?![a-z]))?\s*")
 _STOP = re.compile(r"\s*[,，。;；!！?？]|\s+(?:for|at|from|with|lasting|starting|on)\s|(?:然后|并且|持续|显示|在)")
 
 
