@@ -21,6 +21,14 @@ ROUTES: dict[str, Call] = {
         f"/api/upload-video/nemo_agent/me/{sid}", headers=h, files={"file": ("a.png", still("png"))}),
     "POST upload (urls)": lambda c, h, sid: c.post(
         f"/api/upload-video/nemo_agent/me/{sid}", headers=h, json={"urls": ["http://example.com/a.png"]}),
+    "GET versions": lambda c, h, sid: c.get(f"/api/state/nemo_agent/me/{sid}/versions", headers=h),
+    "GET a version": lambda c, h, sid: c.get(f"/api/state/nemo_agent/me/{sid}/versions/1", headers=h),
+    "PUT draft": lambda c, h, sid: c.put(
+        f"/api/state/nemo_agent/me/{sid}/draft", headers=h, json={"version": 1, "draft": {"v": 1, "t": []}}),
+    "POST undo": lambda c, h, sid: c.post(f"/api/state/nemo_agent/me/{sid}/undo", headers=h),
+    "POST redo": lambda c, h, sid: c.post(f"/api/state/nemo_agent/me/{sid}/redo", headers=h),
+    "POST edits": lambda c, h, sid: c.post(
+        f"/api/state/nemo_agent/me/{sid}/edits", headers=h, json={"ops": [{"op": "add_title", "text": "x"}]}),
 }
 
 
@@ -47,7 +55,9 @@ def test_every_route_with_an_id_is_covered(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     with_ids = {p for p in paths if "{" in p and not p.startswith("/files/")}
     covered = {"/api/state/nemo_agent/me/{session_id}/latest", "/api/upload-video/nemo_agent/me/{session_id}",
-               "/api/render/proxy/lambda/{render_id}", "/api/jobs/{job_id}"}
+               "/api/render/proxy/lambda/{render_id}", "/api/jobs/{job_id}",
+               *(f"/api/state/nemo_agent/me/{{session_id}}/{tail}"
+                 for tail in ("versions", "versions/{number}", "draft", "undo", "redo", "edits"))}
     assert with_ids == covered
 
 
