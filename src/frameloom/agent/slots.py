@@ -147,20 +147,21 @@ def volume_change(text: str) -> Found[str] | None:
 
 _RATIO = re.compile(r"(?<!\d)(16|9|1|4|3)\s*[:x×/：]\s*(9|16|1|3|4)(?!\d)")
 _ASPECT_WORDS = (
-    (r"tik\s?tok|reels?|shorts|(?:insta(?:gram)?\s+)?stor(?:y|ies)|竖屏|竖版|竖的|竖向|抖音|快手", "9:16"),
-    (r"instagram\s+post|insta\s+post|方形|正方形|方的", "1:1"),
-    (r"widescreen|wide\s+screen|youtube|横屏|横版|宽屏|横向", "16:9"),
+    (r"(?<![a-z])(?:tik\s?tok|reels?|shorts|(?:insta(?:gram)?\s+)?stor(?:y|ies))(?![a-z])|竖屏|竖版|竖的|竖向|抖音|快手", "9:16"),
+    (r"(?<![a-z])(?:instagram\s+post|insta\s+post)(?![a-z])|方形|正方形|方的", "1:1"),
+    (r"(?<![a-z])(?:widescreen|wide\s+screen|youtube)(?![a-z])|横屏|横版|宽屏|横向", "16:9"),
 )
 # Words that are also common in descriptions ("a portrait of", "a town square"): in a
 # generation they count only as "in portrait", "vertical video", "…, square".
-_AMBIGUOUS = (("vertical|portrait", "9:16"), ("square", "1:1"), ("horizontal|landscape", "16:9"))
+_AMBIGUOUS = tuple((rf"(?<![a-z])(?:{words})(?![a-z])", value) for words, value in (
+    ("vertical|portrait", "9:16"), ("square", "1:1"), ("horizontal|landscape", "16:9")))
 _NOUNS = r"(?:image|picture|photo|video|clip|format|version|orientation|mode|aspect|ratio|wallpaper|poster|shot)s?"
-_LOOSE = tuple((re.compile(rf"(?:(?:for|in|as|to)\s+(?:an?\s+|the\s+)?)?(?:{words})(?:\s+{_NOUNS})?"), value)
+_LOOSE = tuple((re.compile(rf"(?:(?<![a-z])(?:for|in|as|to)\s+(?:an?\s+|the\s+)?)?(?:{words})(?:\s+{_NOUNS})?"), value)
                for words, value in (*_ASPECT_WORDS, *_AMBIGUOUS))
 _STRICT = (
-    *((re.compile(rf"(?:(?:for|in|as|to)\s+(?:an?\s+|the\s+)?)?(?:{words})(?:\s+{_NOUNS})?的?"), value)
+    *((re.compile(rf"(?:(?<![a-z])(?:for|in|as|to)\s+(?:an?\s+|the\s+)?)?(?:{words})(?:\s+{_NOUNS})?的?"), value)
       for words, value in _ASPECT_WORDS),
-    *((re.compile(rf"(?:in|as|to)\s+(?:an?\s+)?(?:{words})(?:\s+{_NOUNS})?\b|\b(?:{words})\s+{_NOUNS}\b"
+    *((re.compile(rf"(?<![a-z])(?:in|as|to)\s+(?:an?\s+)?(?:{words})(?:\s+{_NOUNS})?\b|\b(?:{words})\s+{_NOUNS}\b"
                   rf"|(?:^|[,，])\s*(?:{words})\s*(?=[,，]|$)"), value) for words, value in _AMBIGUOUS),
 )
 
@@ -172,7 +173,7 @@ def aspect(text: str, *, strict: bool = False) -> Found[str] | None:
     match = _RATIO.search(text)
     if match and f"{match.group(1)}:{match.group(2)}" in ("16:9", "9:16", "1:1", "4:3", "3:4"):
         found = Found(f"{match.group(1)}:{match.group(2)}", match.start(), match.end())
-        prefix = re.search(r"(?:(?:in|to|as|at)\s+)$", text[:match.start()])
+        prefix = re.search(r"(?<![a-z])(?:in|to|as|at)\s+$", text[:match.start()])
         return Found(found.value, prefix.start(), found.end) if prefix else found
     return _first(_STRICT if strict else _LOOSE, text)
 
@@ -188,7 +189,7 @@ _STYLE_WORDS = (
     ("neon\\s*style|neon-style|synthwave|霓虹风格?|赛博朋克", "neon"),
 )
 _STYLES = tuple(
-    (re.compile(rf"(?:(?:in|as)\s+(?:an?\s+|the\s+)?)?{_EN}(?:{words})(?:[\s-]*style(?![a-z]))?(?:风格?)?的?"), value)
+    (re.compile(rf"(?:(?<![a-z])(?:in|as)\s+(?:an?\s+|the\s+)?)?{_EN}(?:{words})(?:[\s-]*style(?![a-z]))?(?:风格?)?的?"), value)
     for words, value in _STYLE_WORDS
 )
 _MUSIC = (
@@ -215,7 +216,7 @@ def music_style(text: str) -> Found[str] | None:
 # ---- positions, counts, seeds, formats ------------------------------------------------------
 
 _POSITIONS = tuple(
-    (re.compile(rf"(?:(?:at|on|to|in|near)\s+(?:the\s+)?(?:very\s+)?)?{_EN}(?:{words})(?![a-z])(?:\s+of\s+the\s+(?:screen|frame|video))?"
+    (re.compile(rf"(?:(?<![a-z])(?:at|on|to|in|near)\s+(?:the\s+)?(?:very\s+)?)?{_EN}(?:{words})(?![a-z])(?:\s+of\s+the\s+(?:screen|frame|video))?"
                 rf"|(?:在|到|放在|移到|放到)?(?:{zh})"), value)
     for words, zh, value in (
         ("top|upper", "顶部|上方|顶端|上面|上边|最上面", "top"),
