@@ -49,6 +49,7 @@ bench: $(STAMP) $(MODELS)
 	$(BIN)/python bench/video.py
 	$(BIN)/python bench/jobs.py
 	$(BIN)/python bench/engines.py
+	$(BIN)/python bench/agent.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info

@@ -57,8 +57,8 @@ def plan(message: str, context: PlanContext | None = None) -> Plan:
     context = context or PlanContext()
     text = normalise(message)
     calls: list[ToolCall] = []
-    for clause in _clauses(text, context):
-        calls.extend(_plan_clause(clause, context) or [])
+    for clause_calls in _clauses(text, context):
+        calls.extend(clause_calls)
     if not calls:
         chinese = context.language == "zh" or (context.language is None and is_chinese(message))
         return Plan((), HELP_ZH if chinese else HELP_EN)
@@ -115,8 +115,9 @@ def _pieces(text: Text) -> list[tuple[int, int, bool]]:
     return pieces
 
 
-def _clauses(text: Text, context: PlanContext) -> list[Clause]:
-    clauses: list[Clause] = []
+def _clauses(text: Text, context: PlanContext) -> list[list[ToolCall]]:
+    """The calls of each clause of ``text``, in order (see the module's step 2)."""
+    clauses: list[list[ToolCall]] = []
     current: Clause | None = None
     current_calls: list[ToolCall] | None = None
     for start, end, hard in _pieces(text):
@@ -131,10 +132,10 @@ def _clauses(text: Text, context: PlanContext) -> list[Clause]:
             current = Clause(text, current.start, end)
             current_calls = _plan_clause(current, context)
             continue
-        clauses.append(current)
+        clauses.append(current_calls or [])
         current, current_calls = piece, piece_calls
-    if current is not None:
-        clauses.append(current)
+    if current_calls:
+        clauses.append(current_calls)
     return clauses
 
 
