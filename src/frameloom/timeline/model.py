@@ -66,9 +66,10 @@ def _frozen_extras(obj: object) -> None:
 class Transition:
     """How a video segment enters, over its first ``duration_ms`` ms.
 
-    ``fade``: in from black. ``crossfade``: blended from the previous segment of
-    the same track when one ends exactly at this segment's start (that one plays
-    on under the blend), otherwise from whatever lies below the track.
+    ``fade``: in over whatever lies below the track (black when nothing does).
+    ``crossfade``: blended from the previous segment of the same track when one
+    ends exactly at this segment's start (that one plays on under the blend),
+    otherwise from whatever lies below the track.
     """
 
     kind: TransitionKind
