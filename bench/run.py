@@ -20,6 +20,7 @@ from frameloom.domain.images import ImageRequest
 from frameloom.domain.sizes import parse_size
 from frameloom.engines import default_registry
 from frameloom.render import encode_image
+from frameloom.settings import load_settings
 
 DEFAULT_PROMPTS = [
     "a fox reading a book in a forest at sunset",
@@ -38,7 +39,7 @@ def main() -> None:
     args = parser.parse_args()
 
     size = parse_size(args.size)
-    engine = default_registry().get(args.engine)
+    engine = default_registry(load_settings()).get(args.engine)
     engine.generate(ImageRequest(prompt="warm-up", width=256, height=144))  # imports, module caches
     print(f"{args.engine} {size}, {args.runs} runs per prompt, seeds {args.seed}..{args.seed + args.runs - 1}")
     medians = []

@@ -28,7 +28,7 @@ def test_an_engine_that_cannot_run_is_listed_as_unavailable(settings: Settings) 
     def missing() -> Engine:
         raise EngineUnavailable("install the extra: pip install 'frameloom[diffusers]'")
 
-    registry = default_registry()
+    registry = default_registry(settings)
     registry.register("diffusers", missing)
     client = TestClient(create_app(settings, registry=registry))
     engines = {e["name"]: e for e in client.get("/api/engines").json()["data"]["engines"]}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -15,14 +16,16 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from PIL import Image
+from sqlalchemy import select
 from tests.api.conftest import bearer, new_token
 
 from frameloom.api import create_app
 from frameloom.domain.errors import EngineFailed
 from frameloom.domain.images import ImageRequest
 from frameloom.engines import Engine, default_registry
-from frameloom.engines.base import Capabilities, GeneratedImage
+from frameloom.engines.base import NO_HOOKS, Capabilities, GeneratedImage, Hooks
 from frameloom.settings import Settings
+from frameloom.store.models import Generation, Job
 
 BALANCE = "/api/credits/balance/simple"
 
@@ -36,7 +39,7 @@ class FlatEngine(Engine):
     def capabilities(self) -> Capabilities:
         return Capabilities()
 
-    def generate(self, request: ImageRequest) -> list[GeneratedImage]:
+    def generate(self, request: ImageRequest, hooks: Hooks = NO_HOOKS) -> list[GeneratedImage]:
         return [GeneratedImage(Image.new("RGB", (request.width, request.height), (9, 9, 9)), seed, self.name)
                 for seed in request.seeds()]
 
@@ -44,15 +47,25 @@ class FlatEngine(Engine):
 class BrokenEngine(FlatEngine):
     name = "broken"
 
-    def generate(self, request: ImageRequest) -> list[GeneratedImage]:
+    def generate(self, request: ImageRequest, hooks: Hooks = NO_HOOKS) -> list[GeneratedImage]:
         raise EngineFailed("the engine broke")
+
+
+class BusyEngine(FlatEngine):
+    """A remote service that answered 429 with Retry-After: 7."""
+
+    name = "busy"
+
+    def generate(self, request: ImageRequest, hooks: Hooks = NO_HOOKS) -> list[GeneratedImage]:
+        raise EngineFailed("the service is busy", retry_after=6.2)
 
 
 @pytest.fixture
 def app(settings: Settings) -> FastAPI:
-    registry = default_registry()
+    registry = default_registry(settings)
     registry.register("flat", FlatEngine)
     registry.register("broken", BrokenEngine)
+    registry.register("busy", BusyEngine)
     return create_app(settings, registry=registry)
 
 
@@ -160,6 +173,54 @@ def test_a_failed_generation_gives_the_credits_back(oai: openai.OpenAI, server: 
     assert _balance(server, token) == {"available": 100, "frozen": 0, "total": 100}
 
 
+def test_a_busy_engine_is_503_with_retry_after_and_a_refund(server: str, token: str) -> None:
+    response = httpx.post(f"{server}/v1/images/generations", headers=bearer(token), timeout=60,
+                          json={"prompt": "x", "model": "busy", "size": "1024x1024"})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "7"
+    error = response.json()["error"]
+    assert (error["message"], error["code"], error["data"]["retry_after"]) == ("the service is busy", "503", 7)
+    assert _balance(server, token) == {"available": 100, "frozen": 0, "total": 100}
+
+
+def test_the_route_and_image_jobs_share_one_path(app: FastAPI, server: str, token: str) -> None:
+    """A /v1 request is an image job like POST /api/jobs/image: a job row, a generation with its hold."""
+    oai = openai.OpenAI(base_url=f"{server}/v1", api_key=token)
+    oai.images.generate(prompt="a fox", model="flat", n=2, size="1024x1024", extra_body={"seed": 4})
+    queued = httpx.post(f"{server}/api/jobs/image", headers=bearer(token),
+                        json={"prompt": "a fox", "engine": "flat", "n": 2, "size": "1024x1024", "seed": 4})
+    job_id = queued.json()["data"]["job_id"]
+    for _ in range(200):
+        if httpx.get(f"{server}/api/jobs/{job_id}", headers=bearer(token)).json()["data"]["status"] == "completed":
+            break
+        time.sleep(0.05)
+    with app.state.db.read() as session:
+        jobs = session.execute(select(Job).order_by(Job.created_at)).scalars().all()
+        generations = session.execute(select(Generation)).scalars().all()
+    assert [(j.kind, j.status, j.payload["engine"]) for j in jobs] == [("image", "completed", "flat")] * 2
+    assert sorted(g.hold_id for g in generations) == sorted(j.hold_id for j in jobs)
+    assert all(g.hold_id for g in generations)
+    assert _balance(server, token) == {"available": 92, "frozen": 0, "total": 92}
+
+
+@pytest.mark.parametrize("body", [{"model": "dalle-9"}, {"style": "cubism"}, {"model": "flat", "n": 9}])
+def test_unknown_engines_and_styles_cost_nothing_on_every_door(server: str, token: str, body: dict[str, Any]) -> None:
+    v1 = httpx.post(f"{server}/v1/images/generations", headers=bearer(token), json={"prompt": "x", **body})
+    jobs_body = {"prompt": "x", **{("engine" if k == "model" else k): v for k, v in body.items()}}
+    job = httpx.post(f"{server}/api/jobs/image", headers=bearer(token), json=jobs_body)
+    assert (v1.status_code, job.status_code) == (400, 400)
+    assert _balance(server, token) == {"available": 100, "frozen": 0, "total": 100}
+
+
+def test_style_aliases_are_taken_on_every_door(server: str, token: str) -> None:
+    v1 = httpx.post(f"{server}/v1/images/generations", headers=bearer(token),
+                    json={"prompt": "a lake", "style": "watercolour", "size": "1024x1024"})
+    assert v1.status_code == 200, v1.text
+    job = httpx.post(f"{server}/api/jobs/image", headers=bearer(token),
+                     json={"prompt": "a lake", "style": "Watercolour", "size": "128x72"})
+    assert job.status_code == 200, job.text
+
+
 def test_concurrent_requests_never_overspend(server: str, token: str) -> None:
     """100 credits, 80 requests of 2 credits at once: exactly 50 succeed, nothing stays frozen."""
 
@@ -176,7 +237,7 @@ def test_concurrent_requests_never_overspend(server: str, token: str) -> None:
 
 
 def test_concurrent_requests_on_each_backend(backend_settings: Settings, live_server: Callable[[Any], str]) -> None:
-    registry = default_registry()
+    registry = default_registry(backend_settings)
     registry.register("flat", FlatEngine)
     app = create_app(backend_settings, registry=registry)
     token = new_token(TestClient(app))

@@ -1,9 +1,10 @@
-"""The composition root of the HTTP service: the one place that names the concrete classes."""
+"""The HTTP service: the FastAPI app over the services of the composition root (``services/container.py``)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import fields
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
@@ -28,20 +29,12 @@ from frameloom.api.routes import (
     sessions,
     uploads,
 )
-from frameloom.engines.registry import EngineRegistry, default_registry
-from frameloom.jobs import Jobs, build_jobs
-from frameloom.services.auth import AuthService
+from frameloom.engines.registry import EngineRegistry
+from frameloom.jobs import Jobs
 from frameloom.services.clock import Clock, system_clock
-from frameloom.services.credits import CreditService
-from frameloom.services.drafts import DraftService
-from frameloom.services.images import ImageService
-from frameloom.services.jobs import JobService
-from frameloom.services.links import LinkSigner
-from frameloom.services.sessions import SessionService
-from frameloom.services.uploads import UploadService
+from frameloom.services.container import build_services
 from frameloom.settings import Settings
-from frameloom.store.db import Database
-from frameloom.store.storage import LocalStorage, Storage
+from frameloom.store.storage import Storage
 
 
 def create_app(
@@ -53,11 +46,9 @@ def create_app(
 ) -> FastAPI:
     """Build the API from ``settings``; nothing is read from the environment here.
 
-    Connects to ``settings.resolved_database_url`` and migrates it to the newest
-    schema. ``registry`` defaults to :func:`default_registry` with
-    ``settings.engine`` as default (``UnknownEngine`` for an unknown name);
-    ``storage`` to local disk under ``settings.media_dir``; ``clock`` to the
-    system's (tests move time with their own). OpenAPI docs at ``/docs``.
+    The services come from :func:`frameloom.services.container.build_services`
+    (which connects, migrates, and takes ``registry``, ``clock`` and
+    ``storage`` overrides). OpenAPI docs at ``/docs``.
     """
     app = FastAPI(
         lifespan=_lifespan,
@@ -69,22 +60,11 @@ def create_app(
         openapi_url="/openapi.json",
     )
     state = app.state
-    state.settings = settings
-    state.registry = registry if registry is not None else default_registry(settings.engine)
-    state.db = Database(settings.resolved_database_url)
-    state.db.migrate()
-    state.storage = storage if storage is not None else LocalStorage(settings.media_dir)
-    state.signer = LinkSigner(settings.ensure_secret_key(), settings.link_ttl_s, clock)
-    state.auth = AuthService(state.db, settings, clock)
-    state.credits = CreditService(state.db, clock)
-    state.jobs = build_jobs(settings, state.db, state.storage, state.registry, clock)
-    state.job_service = JobService(state.db, state.jobs.queue, state.signer, settings, clock)
-    state.sessions = SessionService(state.db, state.signer, clock, renders=state.job_service.session_renders)
-    state.uploads = UploadService(state.db, state.storage, state.signer, settings, clock)
-    state.uploads.sweep_staging()
-    state.images = ImageService(state.db, state.storage, state.signer, state.registry, state.credits,
-                                settings.image_price, clock)
-    state.drafts = DraftService(state.db, clock)
+    services = build_services(settings, registry=registry, clock=clock, storage=storage)
+    state.services = services
+    for field in fields(services):  # routes ask for them by name (api/deps.py)
+        setattr(state, field.name, getattr(services, field.name))
+    services.uploads.sweep_staging()
     state.metrics = Metrics()
 
     install_error_handlers(app)

@@ -20,7 +20,7 @@ from frameloom.jobs.queue import JobQueue
 from frameloom.services.auth import AuthService
 from frameloom.services.credits import CreditService
 from frameloom.services.drafts import DraftService
-from frameloom.services.images import ImageService
+from frameloom.services.generation import GenerationService
 from frameloom.services.jobs import JobService
 from frameloom.services.links import LinkSigner
 from frameloom.services.sessions import SessionService
@@ -88,7 +88,7 @@ CreditsDep = Annotated[CreditService, Depends(from_state("credits"))]
 SessionsDep = Annotated[SessionService, Depends(from_state("sessions"))]
 DraftsDep = Annotated[DraftService, Depends(from_state("drafts"))]
 UploadsDep = Annotated[UploadService, Depends(from_state("uploads"))]
-ImagesDep = Annotated[ImageService, Depends(from_state("images"))]
+GenerationDep = Annotated[GenerationService, Depends(from_state("generation"))]
 JobsDep = Annotated[JobService, Depends(from_state("job_service"))]
 QueueDep = Annotated[JobQueue, Depends(from_state("jobs.queue"))]
 CurrentAccount = Annotated[Principal, Depends(current_account)]

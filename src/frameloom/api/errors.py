@@ -13,6 +13,7 @@ string, ``data`` rides along).
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from frameloom.api.envelope import error_response
 from frameloom.domain.errors import (
     AuthError,
+    Cancelled,
     Conflict,
     EngineFailed,
     EngineUnavailable,
@@ -116,6 +118,23 @@ def _retry_header(exc: Exception) -> dict[str, str]:
     return {"Retry-After": str(exc.retry_after)}
 
 
+def _engine_retry_s(exc: Exception) -> int:
+    assert isinstance(exc, EngineFailed)
+    return max(1, math.ceil(exc.retry_after or 1))
+
+
+def _engine_retry(exc: Exception, ctx: ErrorContext) -> dict[str, Any]:
+    return {"retry_after": _engine_retry_s(exc), "request_id": ctx.request_id}
+
+
+def _engine_retry_header(exc: Exception) -> dict[str, str]:
+    return {"Retry-After": str(_engine_retry_s(exc))}
+
+
+def _temporary(exc: Exception) -> bool:
+    return isinstance(exc, EngineFailed) and exc.retry_after is not None
+
+
 @dataclass(frozen=True)
 class ErrorRule:
     """How one branch of the exception tree answers: status, code, data, headers, OpenAI type."""
@@ -127,6 +146,7 @@ class ErrorRule:
     show_message: bool = True
     headers: Callable[[Exception], dict[str, str]] | None = None
     openai_type: str = "invalid_request_error"
+    when: Callable[[Exception], bool] | None = None  # a further condition on the exception
 
 
 # Most specific first: the first rule whose type matches wins.
@@ -144,6 +164,9 @@ ERROR_TABLE: tuple[ErrorRule, ...] = (
     ErrorRule(NothingToUndo, 409, 409, _current_version),
     ErrorRule(Conflict, 409, 409, _nothing),
     ErrorRule(LinkInvalid, 403, 403, _nothing, openai_type="permission_error"),
+    ErrorRule(Cancelled, 409, 409, _nothing),
+    ErrorRule(EngineFailed, 503, 503, _engine_retry, headers=_engine_retry_header, openai_type="server_error",
+              when=_temporary),
     ErrorRule(EngineFailed, 500, 500, _request_id, openai_type="server_error"),
     ErrorRule(OutputError, 500, 500, _request_id, show_message=False, openai_type="server_error"),
     ErrorRule(FrameloomError, 500, 500, _request_id, show_message=False, openai_type="server_error"),
@@ -152,7 +175,8 @@ ERROR_TABLE: tuple[ErrorRule, ...] = (
 
 def rule_for(exc: Exception) -> ErrorRule | None:
     """The table row for ``exc``, or ``None`` for an unexpected exception."""
-    return next((rule for rule in ERROR_TABLE if isinstance(exc, rule.exc_type)), None)
+    return next((rule for rule in ERROR_TABLE
+                 if isinstance(exc, rule.exc_type) and (rule.when is None or rule.when(exc))), None)
 
 
 def request_id_of(request: Request) -> str:

@@ -21,18 +21,14 @@ def admin() -> None:
 @click.argument("amount")
 def credits(account: str, amount: str) -> None:
     """Add credits to ACCOUNT (an account id or email): +N adds, -N takes away (never below 0)."""
-    from frameloom.services.clock import system_clock
-    from frameloom.services.credits import CreditService
+    from frameloom.services.container import build_services
     from frameloom.settings import load_settings
-    from frameloom.store.db import Database
 
     if not _AMOUNT.match(amount):
         raise InvalidRequest.of("amount", f"{amount!r}: write +N or -N, e.g. +50")
-    settings = load_settings()
-    db = Database(settings.resolved_database_url)
+    services = build_services(load_settings())
     try:
-        db.migrate()
-        account_id, balance = CreditService(db, system_clock).top_up(account, int(amount))
+        account_id, balance = services.credits.top_up(account, int(amount))
     finally:
-        db.dispose()
+        services.close()
     click.echo(f"{account_id}: available {balance.available}, frozen {balance.frozen} ({int(amount):+d})")

@@ -21,7 +21,6 @@ from frameloom.domain.errors import FrameloomError, InvalidRequest
 from frameloom.domain.images import ImageRequest, random_seed
 from frameloom.domain.sizes import ASPECTS, resolve_size
 from frameloom.domain.video import DEFAULT_SECONDS, DEFAULT_TITLE_SECONDS, MUSIC_STYLES, VideoRequest
-from frameloom.services.clock import system_clock
 from frameloom.settings import load_settings
 
 if TYPE_CHECKING:
@@ -126,7 +125,7 @@ def generate(
         prompt=prompt, width=dims.width, height=dims.height, seed=chosen_seed, n=n, style=style
     )
     paths = [check_writable(path) for path in _output_paths(target, n)]  # fail before drawing
-    engine = default_registry(settings.engine).get(engine_name)
+    engine = default_registry(settings).get(engine_name)
     results = engine.generate(request)
     if seed is None:
         _announce_random(chosen_seed)
@@ -190,17 +189,12 @@ def worker(threads: int | None) -> None:
     import threading
 
     from frameloom.api.observability import configure_logging
-    from frameloom.engines.registry import default_registry
-    from frameloom.jobs import build_jobs
-    from frameloom.store.db import Database
-    from frameloom.store.storage import LocalStorage
+    from frameloom.services.container import build_services
 
     settings = load_settings()
     configure_logging(settings.log_level, settings.log_format)
-    db = Database(settings.resolved_database_url)
-    db.migrate()
-    jobs = build_jobs(settings, db, LocalStorage(settings.media_dir), default_registry(settings.engine),
-                      system_clock)
+    services = build_services(settings)
+    jobs = services.jobs
     done = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: done.set())
@@ -208,7 +202,7 @@ def worker(threads: int | None) -> None:
     click.echo(f"worker {jobs.runner.name} ready", err=True)
     done.wait()
     jobs.host.stop()
-    db.dispose()
+    services.close()
 
 
 def _compose_engine() -> ComposeEngine:

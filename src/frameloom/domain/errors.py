@@ -5,8 +5,10 @@
     │   ├── UnknownEngine           an engine name that is not registered
     │   └── UnknownStyle            a style name the engine does not know
     ├── EngineUnavailable           an engine whose optional extra is not installed
-    ├── EngineFailed                an engine could not produce a result; retry_after (s) when known
-    ├── Cancelled                   the caller cancelled the work between two steps
+    ├── EngineFailed                an engine could not produce a result                      -> 500
+    │                               with retry_after (s): a temporary failure                 -> 503
+    ├── Cancelled                   the caller cancelled the work between two steps           -> 409
+    ├── JobFailed                   a background job failed for a reason not the caller's     -> 500
     ├── OutputError                 a result could not be written to its path; carries path, reason
     ├── AuthError                   token missing, malformed, unknown or expired; bad login   -> 1001
     ├── NotFound                    session, media or render missing or not the caller's      -> 1002
@@ -83,6 +85,11 @@ class EngineFailed(FrameloomError):
 
 class Cancelled(FrameloomError):
     """The caller asked to stop (see :class:`frameloom.engines.base.Hooks`); raised between steps."""
+
+
+class JobFailed(FrameloomError):
+    """A background job ended ``failed`` for a reason that is not the caller's (an internal
+    error, its time limit); the message is for logs, not shown as is."""
 
 
 class OutputError(FrameloomError):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, is_dataclass
 from enum import StrEnum
+from typing import Any
 
 RENDER_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 
@@ -41,3 +44,88 @@ def export_price(duration_ms: int, per_block: int, block_s: int) -> int:
     """``per_block`` credits per started ``block_s`` seconds of output (at least one block)."""
     blocks = max(1, -(-duration_ms // (block_s * 1000)))
     return blocks * per_block
+
+
+# --- typed job specs: each is the stored payload of its kind (``to_payload`` / ``from_payload``) ---
+
+
+@dataclass(frozen=True)
+class ImageJob:
+    """An ``image`` job: ``n`` images of ``width`` x ``height`` px from ``engine`` (resolved, never None),
+    ``style`` the engine's canonical style name; result ``i`` has seed ``seed + i``."""
+
+    prompt: str
+    engine: str
+    width: int = 1920
+    height: int = 1080
+    seed: int = 0
+    n: int = 1
+    style: str | None = None
+    user: str | None = None
+
+
+@dataclass(frozen=True)
+class ExportJob:
+    """An ``export`` job: ``draft`` (timeline JSON, already checked) to ``format``; ``width``,
+    ``height``, ``fps`` None for the draft's own; ``media`` maps each media id the draft may
+    name to its storage key."""
+
+    draft: Mapping[str, object]
+    format: str
+    media: Mapping[str, str]
+    width: int | None = None
+    height: int | None = None
+    fps: int | None = None
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """One file a job produced: its media id, storage key, format and facts (px, ms; None where
+    they do not apply), and for images the seed."""
+
+    media_id: str
+    key: str
+    format: str
+    bytes: int
+    width: int | None = None
+    height: int | None = None
+    duration_ms: int | None = None
+    seed: int | None = None
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What a completed job made: its files in order; ``generation_id`` for image jobs;
+    ``fps`` and ``render_s`` (wall-clock seconds) for rendered video and exports."""
+
+    files: tuple[StoredFile, ...]
+    generation_id: str | None = None
+    fps: int | None = None
+    render_s: float | None = None
+
+    @property
+    def first(self) -> StoredFile:
+        return self.files[0]
+
+
+@dataclass(frozen=True)
+class JobFailure:
+    """Why a job failed, kept to the edge: ``error`` names the domain error type (``EngineFailed``,
+    ``InvalidRequest``, ``internal``, ``time_limit``), ``retry_after`` (s) when the engine said when."""
+
+    error: str
+    message: str
+    retry_after: float | None = None
+
+
+def to_payload(value: object) -> dict[str, Any]:
+    """A job spec or result as JSON-ready data (the stored form)."""
+    if not is_dataclass(value) or isinstance(value, type):
+        raise TypeError(f"not a job spec: {value!r}")
+    return asdict(value)
+
+
+def result_from_payload(data: Mapping[str, Any]) -> JobResult:
+    files = tuple(StoredFile(**f) for f in data["files"])
+    return JobResult(files=files, generation_id=data.get("generation_id"), fps=data.get("fps"),
+                     render_s=data.get("render_s"))

@@ -39,23 +39,17 @@ class EngineRegistry:
             return self._engines[key]
 
 
-def default_registry(default: str = "compose", settings: Settings | None = None) -> EngineRegistry:
-    """The engines that ship with frameloom: ``compose``, ``diffusers``, ``openai``.
+def default_registry(settings: Settings) -> EngineRegistry:
+    """The engines that ship with frameloom: ``compose``, ``diffusers``, ``openai``, with
+    ``settings.engine`` the default and ``settings`` given to their factories.
 
     All three are always listed; ``diffusers`` and ``openai`` raise
     ``EngineUnavailable`` on first use when their extra or settings are missing.
-    Heavy ones import their libraries inside their factory. ``settings`` is read
-    from the environment on first use when not given. Raises ``UnknownEngine``
-    when ``default`` is not one of them.
+    Heavy ones import their libraries inside their factory. Raises
+    ``UnknownEngine`` when the default is not one of them.
     """
+    default = settings.engine
     registry = EngineRegistry(default)
-
-    def current() -> Settings:
-        if settings is not None:
-            return settings
-        from frameloom.settings import load_settings
-
-        return load_settings()
 
     def compose() -> Engine:
         from frameloom.engines.compose import ComposeEngine
@@ -65,12 +59,12 @@ def default_registry(default: str = "compose", settings: Settings | None = None)
     def diffusers() -> Engine:
         from frameloom.engines.diffusers import DiffusersConfig, DiffusersEngine
 
-        return DiffusersEngine(DiffusersConfig.from_settings(current()))
+        return DiffusersEngine(DiffusersConfig.from_settings(settings))
 
     def openai() -> Engine:
         from frameloom.engines.openai_images import OpenAIConfig, OpenAIImagesEngine
 
-        return OpenAIImagesEngine(OpenAIConfig.from_settings(current()))
+        return OpenAIImagesEngine(OpenAIConfig.from_settings(settings))
 
     registry.register("compose", compose)
     registry.register("diffusers", diffusers)

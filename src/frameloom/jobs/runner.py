@@ -27,8 +27,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from frameloom.domain.errors import FrameloomError
-from frameloom.domain.jobs import JobKind, JobStatus
+from frameloom.domain.errors import EngineFailed, FrameloomError
+from frameloom.domain.jobs import JobFailure, JobKind, JobResult, JobStatus, to_payload
 from frameloom.store import jobs as repo
 from frameloom.store.db import Database
 from frameloom.store.models import Base
@@ -46,11 +46,13 @@ def worker_name() -> str:
 
 @dataclass
 class JobContext:
-    """What a job's work gets: its id, owner, payload, a scratch folder, and the two hooks."""
+    """What a job's work gets: its id, owner, the hold its price sits in, its payload (the stored
+    form of its spec), a scratch folder, and the two hooks."""
 
     job_id: str
     account_id: str
     session_id: str | None
+    hold_id: str | None
     payload: dict[str, Any]
     scratch: Path
     progress: Callable[[float], None]
@@ -62,7 +64,7 @@ class Outcome:
     """A finished job's ``result`` (shown to callers), the rows to record with it, and stored keys
     to remove if the job cannot be recorded as completed after all."""
 
-    result: dict[str, Any]
+    result: JobResult
     rows: list[Base] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
 
@@ -125,7 +127,7 @@ class JobRunner:
             attempt = job.attempts
             scratch = self.scratch_root / f"job-{job_id}-{attempt}"
             hooks = _Hooks(self, job_id, limit)
-            context = JobContext(job_id, job.account_id, job.session_id, dict(job.payload), scratch,
+            context = JobContext(job_id, job.account_id, job.session_id, job.hold_id, dict(job.payload), scratch,
                                  hooks.progress, hooks.cancelled)
         with self._lock:
             self.active.add(job_id)
@@ -149,7 +151,7 @@ class JobRunner:
             if hooks.status != JobStatus.RUNNING.value:
                 log.info("job %s cancelled", context.job_id)
             elif hooks.timed_out:
-                self._fail(context.job_id, f"time limit of {limit} s exceeded")
+                self._fail(context.job_id, JobFailure("time_limit", f"time limit of {limit} s exceeded"))
             elif self.stopping.is_set():
                 self._give_back(context.job_id)
             else:
@@ -159,16 +161,17 @@ class JobRunner:
 
     def _failed(self, job_id: str, exc: Exception) -> None:
         if isinstance(exc, FrameloomError):
-            self._fail(job_id, str(exc))
+            retry_after = exc.retry_after if isinstance(exc, EngineFailed) else None
+            self._fail(job_id, JobFailure(type(exc).__name__, str(exc), retry_after))
         else:
             log.error("job %s failed", job_id, exc_info=exc)
-            self._fail(job_id, f"internal error ({type(exc).__name__})")
+            self._fail(job_id, _internal(exc))
 
     def _complete(self, job_id: str, outcome: Outcome) -> None:
         try:
             with self.db.write() as session:
                 if not repo.finish(session, job_id, self.name, JobStatus.COMPLETED, self.clock(),
-                                   result=outcome.result):
+                                   result=to_payload(outcome.result)):
                     raise _Gone
                 session.add_all(outcome.rows)
         except BaseException as exc:
@@ -178,16 +181,18 @@ class JobRunner:
                 log.info("job %s ended elsewhere (cancelled or recovered); its result is dropped", job_id)
             elif isinstance(exc, Exception):
                 log.exception("job %s could not be recorded", job_id)
-                self._fail(job_id, f"internal error ({type(exc).__name__})")
+                self._fail(job_id, _internal(exc))
             else:
                 raise
             return
         log.info("job %s completed", job_id)
 
-    def _fail(self, job_id: str, error: str) -> None:
+    def _fail(self, job_id: str, failure: JobFailure) -> None:
+        """The job ends ``failed``: ``error`` is the message shown, the failure's data is kept in ``result``."""
         with self.db.write() as session:
-            repo.finish(session, job_id, self.name, JobStatus.FAILED, self.clock(), error=error)
-        log.warning("job %s failed: %s", job_id, error)
+            repo.finish(session, job_id, self.name, JobStatus.FAILED, self.clock(),
+                        result={"failure": to_payload(failure)}, error=failure.message)
+        log.warning("job %s failed: %s", job_id, failure.message)
 
     def _give_back(self, job_id: str) -> None:
         """This process is stopping: the job goes back to the queue for another (or the next) worker."""
@@ -196,6 +201,10 @@ class JobRunner:
         if back:
             self.requeue(job_id)
             log.info("job %s put back in the queue (worker stopping)", job_id)
+
+
+def _internal(exc: BaseException) -> JobFailure:
+    return JobFailure("internal", f"internal error ({type(exc).__name__})")
 
 
 class _Gone(Exception):

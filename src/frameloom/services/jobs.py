@@ -9,15 +9,37 @@ answers them.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+import time
+from dataclasses import dataclass, replace
+from typing import Any
 
+import anyio
+import anyio.to_thread
 from sqlalchemy.exc import IntegrityError
 
 from frameloom.domain.accounts import Principal
-from frameloom.domain.errors import InvalidRequest, NotFound, PlanForbids, Problem
-from frameloom.domain.images import ImageRequest
-from frameloom.domain.jobs import RENDER_ID_RE, JobKind, JobStatus, export_price
+from frameloom.domain.errors import (
+    Cancelled,
+    EngineFailed,
+    EngineUnavailable,
+    FrameloomError,
+    InvalidRequest,
+    JobFailed,
+    NotFound,
+    PlanForbids,
+    Problem,
+)
+from frameloom.domain.jobs import (
+    RENDER_ID_RE,
+    ExportJob,
+    JobFailure,
+    JobKind,
+    JobResult,
+    JobStatus,
+    export_price,
+    result_from_payload,
+    to_payload,
+)
 from frameloom.domain.video import check_fps
 from frameloom.jobs.queue import JobQueue
 from frameloom.render.compositor import output_size
@@ -32,9 +54,6 @@ from frameloom.store.db import Database
 from frameloom.store.ids import new_id
 from frameloom.store.models import Job
 from frameloom.timeline import DraftInvalid, draft_to_json, duration_ms, parse_draft
-
-if TYPE_CHECKING:
-    from frameloom.domain.video import VideoRequest
 
 log = logging.getLogger("frameloom.jobs")
 ATTRIBUTION_HEADERS = ("X-Skill-Source", "X-Skill-Version", "X-Skill-Platform")
@@ -55,31 +74,43 @@ class ExportOrder:
 
 @dataclass(frozen=True)
 class JobView:
-    """A job as a poll shows it; ``url`` is a fresh signed link to the result when there is one."""
+    """A job as a poll shows it: ``key`` is the caller's handle (an export's ``render_id``, a
+    generation job's id); ``links`` one fresh signed URL per result file, in order."""
 
     job_id: str
     key: str
-    kind: str
+    kind: JobKind
     status: JobStatus
     progress: float
-    result: dict[str, Any] | None
-    url: str | None
+    result: JobResult | None
+    failure: JobFailure | None
+    links: tuple[str, ...]
     error: str | None
     created_at: str
     finished_at: str | None
 
-    def export_data(self) -> dict[str, Any]:
-        """The export's poll answer (SPEC section 3)."""
-        data: dict[str, Any] = {"render_id": self.key, "status": self.status.export_name,
-                                "progress": round(self.progress, 4)}
+    @property
+    def url(self) -> str | None:
+        return self.links[0] if self.links else None
+
+    def raise_if_unfinished(self) -> JobResult:
+        """The result of a completed job; otherwise the error it ended with, its data kept
+        (``EngineFailed`` with ``retry_after``, ``Cancelled``)."""
         if self.status is JobStatus.COMPLETED and self.result is not None:
-            data.update({name: self.result.get(name) for name in ("format", "bytes", "width", "height",
-                                                                  "duration_ms", "media_id")})
-            data["url"] = self.url
-        if self.error is not None:
-            data["error"] = self.error
-        data["created_at"], data["finished_at"] = self.created_at, self.finished_at
-        return data
+            return self.result
+        if self.status is JobStatus.CANCELLED:
+            raise Cancelled(f"job {self.key} was cancelled")
+        failure = self.failure or JobFailure("internal", self.error or "the job did not finish")
+        raise failure_error(failure)
+
+
+def failure_error(failure: JobFailure) -> FrameloomError:
+    """The domain error a failed job's record stands for."""
+    if failure.error == "EngineFailed":
+        return EngineFailed(failure.message, failure.retry_after)
+    if failure.error == "EngineUnavailable":
+        return EngineUnavailable(failure.message)
+    return JobFailed(failure.message)
 
 
 def _under_draft(field: str) -> str:
@@ -110,13 +141,13 @@ class JobService:
         key = order.render_id or new_id("render")
         existing = self._find(who, key)
         if existing is not None:
-            return self._view(existing, base_url)
-        payload, session_id, length = self._export_payload(who, order)
+            return self.view(existing, base_url)
+        spec, session_id, length = self._export_spec(who, order)
         price = export_price(length, self.settings.export_price, self.settings.export_price_seconds)
-        job = self._submit(who, JobKind.EXPORT, key, session_id, payload, price, self.settings.export_time_limit_s)
-        return self._view(job, base_url)
+        job = self.submit(who, JobKind.EXPORT, key, session_id, spec, price, self.settings.export_time_limit_s)
+        return self.view(job, base_url)
 
-    def _export_payload(self, who: Principal, order: ExportOrder) -> tuple[dict[str, Any], str, int]:
+    def _export_spec(self, who: Principal, order: ExportOrder) -> tuple[ExportJob, str, int]:
         with self.db.read() as session:
             row = sessions_repo.owned_session(session, who.account_id, order.session_id)
             media = {m.id: m.storage_key for m in sessions_repo.session_media(session, order.session_id)}
@@ -135,44 +166,15 @@ class JobService:
         length = duration_ms(draft)
         if length <= 0:
             raise InvalidRequest.of(field, "the timeline is empty: nothing to export")
-        payload = {"draft": draft_to_json(draft), "format": fmt, "width": order.width, "height": order.height,
-                   "fps": order.fps, "media": media}
-        return payload, row.id, length
-
-    # --- generation (the agent calls these; no route of its own yet) ------------------------
-
-    def generate_image(self, who: Principal, request: ImageRequest, engine: str | None,
-                       session_id: str | None = None, base_url: str = "") -> JobView:
-        """Queue ``request.n`` images for ``image_price`` each."""
-        if session_id is not None:
-            self._check_session(who, session_id)
-        payload = {"prompt": request.prompt, "n": request.n, "width": request.width, "height": request.height,
-                   "seed": request.seed, "style": request.style, "engine": engine}
-        price = self.settings.image_price * request.n
-        job = self._submit(who, JobKind.IMAGE, new_id("job"), session_id, payload, price,
-                           self.settings.image_time_limit_s)
-        return self._view(job, base_url)
-
-    def generate_video(self, who: Principal, request: VideoRequest, session_id: str | None = None,
-                       base_url: str = "") -> JobView:
-        """Queue a text-to-video ``request`` for ``video_price_per_second`` credits a (started) second."""
-        if session_id is not None:
-            self._check_session(who, session_id)
-        ImageRequest(prompt=request.prompt, width=request.width, height=request.height, seed=request.seed,
-                     style=request.style)  # the shots' checks, before anything is frozen
-        payload = {name: getattr(request, name) for name in ("prompt", "seconds", "width", "height", "fps", "seed",
-                                                             "style", "music", "music_volume", "title",
-                                                             "title_seconds", "engine")}
-        seconds = -(-int(request.seconds * 1000) // 1000)
-        job = self._submit(who, JobKind.VIDEO, new_id("job"), session_id, payload,
-                           seconds * self.settings.video_price_per_second, self.settings.video_time_limit_s)
-        return self._view(job, base_url)
+        spec = ExportJob(draft=draft_to_json(draft), format=fmt, media=media, width=order.width,
+                         height=order.height, fps=order.fps)
+        return spec, row.id, length
 
     # --- polls and cancels -----------------------------------------------------------------
 
     def status(self, who: Principal, key: str, base_url: str, kind: JobKind | None = None) -> JobView:
         with self.db.read() as session:
-            return self._view(repo.owned(session, who.account_id, key, kind), base_url)
+            return self.view(repo.owned(session, who.account_id, key, kind), base_url)
 
     def cancel(self, who: Principal, key: str, base_url: str, kind: JobKind | None = None) -> JobView:
         """Cancel a queued or running job and refund its hold; a finished job is left as it is."""
@@ -181,16 +183,27 @@ class JobService:
             repo.end_open(session, job.id, JobStatus.CANCELLED, None, self.clock())
         return self.status(who, key, base_url, kind)
 
-    def session_renders(self, session_id: str, base_url: str) -> list[dict[str, Any]]:
+    def session_renders(self, session_id: str, base_url: str) -> list[RenderView]:
         with self.db.read() as session:
             jobs = repo.session_jobs(session, session_id, JobKind.EXPORT)
-        return [self._view(job, base_url).export_data() for job in jobs]
+        return [render_view(self.view(job, base_url)) for job in jobs]
+
+    async def finished(self, who: Principal, key: str, base_url: str, timeout_s: float) -> JobView:
+        """Wait for the job to end (polling its record, so a job run by any worker counts) and return it.
+
+        The wait grows from 20 ms to 250 ms between polls. A job still open after
+        ``timeout_s`` is answered as it stands (its time limit ends it soon after).
+        """
+        deadline = time.monotonic() + timeout_s
+        delay = 0.02
+        while True:
+            view = await anyio.to_thread.run_sync(self.status, who, key, base_url)
+            if view.status.final or time.monotonic() >= deadline:
+                return view
+            await anyio.sleep(delay)
+            delay = min(delay * 1.5, 0.25)
 
     # --- helpers ---------------------------------------------------------------------------
-
-    def _check_session(self, who: Principal, session_id: str) -> None:
-        with self.db.read() as session:
-            sessions_repo.owned_session(session, who.account_id, session_id)
 
     def _find(self, who: Principal, key: str) -> Job | None:
         with self.db.read() as session:
@@ -199,15 +212,23 @@ class JobService:
             except NotFound:
                 return None
 
-    def _submit(self, who: Principal, kind: JobKind, key: str, session_id: str | None, payload: dict[str, Any],
-                price: int, time_limit_s: int) -> Job:
+    def submit(self, who: Principal, kind: JobKind, key: str | None, session_id: str | None, spec: object,
+               price: int, time_limit_s: int) -> Job:
         """Freeze ``price`` and record the job in one transaction, then queue it.
 
-        The same key sent twice at once: the second insert fails on the unique
-        key, its freeze rolls back with it, and the first job is returned.
+        ``spec`` (a job spec dataclass) is stored as the payload. ``key`` None: the
+        job's id is its key. The same key sent twice at once: the second insert
+        fails on the unique key, its freeze rolls back with it, and the first job
+        is returned. A session named must be the caller's (``NotFound``).
         """
         now = self.clock()
-        job = Job(id=new_id("job"), key=key, kind=kind.value, account_id=who.account_id, session_id=session_id,
+        job_id = new_id("job")
+        key = key or job_id
+        payload = to_payload(spec)
+        if session_id is not None:
+            with self.db.read() as session:
+                sessions_repo.owned_session(session, who.account_id, session_id)
+        job = Job(id=job_id, key=key, kind=kind.value, account_id=who.account_id, session_id=session_id,
                   status=JobStatus.QUEUED.value, progress=0.0, payload=payload, result=None, error=None,
                   price=price, hold_id=None, attempts=0, worker=None, time_limit_s=time_limit_s, created_at=now,
                   enqueued_at=now, started_at=None, heartbeat_at=None, finished_at=None)
@@ -229,10 +250,43 @@ class JobService:
             raise
         return job
 
-    def _view(self, job: Job, base_url: str) -> JobView:
-        result = job.result
-        url = self.signer.url(base_url, result["key"]) if result and result.get("key") and base_url else None
-        return JobView(job_id=job.id, key=job.key, kind=job.kind, status=JobStatus(job.status),
-                       progress=job.progress, result=result, url=url, error=job.error,
+    def view(self, job: Job, base_url: str) -> JobView:
+        status = JobStatus(job.status)
+        stored = job.result or {}
+        result = result_from_payload(stored) if status is JobStatus.COMPLETED and stored else None
+        failure = JobFailure(**stored["failure"]) if "failure" in stored else None
+        links = tuple(self.signer.url(base_url, f.key) for f in result.files) if result and base_url else ()
+        return JobView(job_id=job.id, key=job.key, kind=JobKind(job.kind), status=status, progress=job.progress,
+                       result=result, failure=failure, links=links, error=job.error,
                        created_at=job.created_at.isoformat(),
                        finished_at=job.finished_at.isoformat() if job.finished_at else None)
+
+
+@dataclass(frozen=True)
+class RenderView:
+    """An export as its poll shows it (SPEC section 3): ``status`` queued, rendering, completed,
+    failed or cancelled; the file's facts (px, ms) and a signed ``url`` once completed."""
+
+    render_id: str
+    status: str
+    progress: float
+    created_at: str
+    finished_at: str | None = None
+    url: str | None = None
+    format: str | None = None
+    bytes: int | None = None
+    width: int | None = None
+    height: int | None = None
+    duration_ms: int | None = None
+    media_id: str | None = None
+    error: str | None = None
+
+
+def render_view(view: JobView) -> RenderView:
+    out = RenderView(render_id=view.key, status=view.status.export_name, progress=round(view.progress, 4),
+                     created_at=view.created_at, finished_at=view.finished_at, error=view.error)
+    if view.status is JobStatus.COMPLETED and view.result is not None:
+        f = view.result.first
+        out = replace(out, url=view.url, format=f.format, bytes=f.bytes, width=f.width, height=f.height,
+                      duration_ms=f.duration_ms, media_id=f.media_id)
+    return out

@@ -10,6 +10,7 @@ from typing import Any
 from frameloom.domain.accounts import Principal
 from frameloom.domain.errors import InvalidRequest, Problem
 from frameloom.services.clock import Clock
+from frameloom.services.jobs import RenderView
 from frameloom.services.links import LinkSigner
 from frameloom.store import sessions as repo
 from frameloom.store.db import Database
@@ -34,7 +35,7 @@ class SessionState:
     summary: str
     media: list[dict[str, Any]]
     generations: list[dict[str, Any]]
-    renders: list[dict[str, Any]]
+    renders: list[RenderView]
     version: int
     updated_at: str
     bind_id: str | None
@@ -65,7 +66,7 @@ def generation_view(gen: Generation) -> dict[str, Any]:
 
 class SessionService:
     def __init__(self, db: Database, signer: LinkSigner, clock: Clock,
-                 renders: Callable[[str, str], list[dict[str, Any]]] | None = None) -> None:
+                 renders: Callable[[str, str], list[RenderView]] | None = None) -> None:
         self.db = db
         self.signer = signer
         self.clock = clock

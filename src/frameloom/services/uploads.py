@@ -27,7 +27,7 @@ from frameloom.services.sessions import media_view
 from frameloom.settings import Settings
 from frameloom.store import sessions as sessions_repo
 from frameloom.store.db import Database
-from frameloom.store.ids import new_id
+from frameloom.store.media import media_key, media_row, new_media_id
 from frameloom.store.models import Media
 from frameloom.store.storage import Storage
 
@@ -132,15 +132,15 @@ class UploadService:
         stored: list[str] = []
         try:
             for item, probe in zip(staged, probes, strict=True):
-                media_id = new_id("med")
+                media_id = new_media_id()
                 filename = sanitize_filename(item.filename, probe.format)
-                key = f"m/{media_id}/{storage_name(filename)}"
+                key = media_key(media_id, storage_name(filename))
                 size = self.storage.put_file(key, item.path)
                 stored.append(key)
-                rows.append(Media(
-                    id=media_id, account_id=who.account_id, session_id=session_id, kind=probe.kind.value,
-                    format=probe.format, filename=filename, bytes=size, width=probe.width, height=probe.height,
-                    duration_ms=probe.duration_ms, storage_key=key, source=source, created_at=now,
+                rows.append(media_row(
+                    media_id=media_id, account_id=who.account_id, session_id=session_id, fmt=probe.format,
+                    filename=filename, size=size, width=probe.width, height=probe.height,
+                    duration_ms=probe.duration_ms, source=source, now=now, stored_as=storage_name(filename),
                 ))
             with self.db.write() as session:
                 sessions_repo.owned_session(session, who.account_id, session_id)

@@ -167,7 +167,7 @@ def test_a_family_named_by_the_operator_sets_the_defaults(tiny_model: Path) -> N
 
 
 def test_the_registry_builds_it_from_settings(settings: Settings, tiny_model: Path) -> None:
-    registry = default_registry(settings=settings.model_copy(update={"diffusers_model": str(tiny_model),
+    registry = default_registry(settings.model_copy(update={"diffusers_model": str(tiny_model),
                                                                      "diffusers_steps": 2}))
     engine = registry.get("diffusers")
     assert isinstance(engine, DiffusersEngine)
@@ -180,7 +180,7 @@ def test_the_registry_builds_it_from_settings(settings: Settings, tiny_model: Pa
 
 def test_no_model_set_is_unavailable_with_the_setting_named(settings: Settings) -> None:
     with pytest.raises(EngineUnavailable, match="FRAMELOOM_DIFFUSERS_MODEL"):
-        default_registry(settings=settings).get("diffusers")
+        default_registry(settings).get("diffusers")
 
 
 def test_a_missing_extra_is_unavailable_with_the_install_hint(settings: Settings, monkeypatch: pytest.MonkeyPatch,
@@ -190,7 +190,7 @@ def test_a_missing_extra_is_unavailable_with_the_install_hint(settings: Settings
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "torch" else real(name, *a))
     with pytest.raises(EngineUnavailable, match=r"needs torch: pip install 'frameloom\[diffusers\]'"):
-        default_registry(settings=settings.model_copy(update={"diffusers_model": str(tiny_model)})).get("diffusers")
+        default_registry(settings.model_copy(update={"diffusers_model": str(tiny_model)})).get("diffusers")
 
 
 @pytest.mark.parametrize("model", ["/no/such/folder", "stabilityai/sd-turbo"])

@@ -59,7 +59,7 @@ def test_a_server_that_is_not_there_fails_after_the_retries() -> None:
 
 def test_frameloom_serves_frameloom(settings: Settings, live_server: Callable[[Any], str]) -> None:
     """The engine drives frameloom's own ``/v1/images/generations`` (the compose engine behind it)."""
-    url = live_server(create_app(settings, registry=default_registry()))
+    url = live_server(create_app(settings, registry=default_registry(settings)))
     token = httpx.post(f"{url}/api/auth/anonymous-token", headers={"X-Client-Id": "engine-test"}).json()["data"]["token"]
     sizes = (Size(1920, 1080), Size(1080, 1920), Size(1024, 1024))
     engine = OpenAIImagesEngine(OpenAIConfig(base_url=f"{url}/v1", api_key=token, model="compose", sizes=sizes,

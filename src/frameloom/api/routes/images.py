@@ -6,16 +6,19 @@ Errors on this route use OpenAI's shape ``{"error": {"message", "type", "code", 
 
 from __future__ import annotations
 
-import secrets
+import base64
+from datetime import datetime
 from typing import Literal
 
+import anyio.to_thread
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from frameloom.api.deps import BaseUrl, CurrentAccount, ImagesDep
+from frameloom.api.deps import BaseUrl, CurrentAccount, GenerationDep, StorageDep
 from frameloom.domain.errors import InvalidRequest
-from frameloom.domain.images import MAX_SEED
-from frameloom.services.images import ImageOrder
+from frameloom.domain.images import random_seed
+from frameloom.services.generation import ImageOrder
+from frameloom.store.storage import Storage
 
 router = APIRouter(prefix="/v1", tags=["openai"])
 
@@ -68,17 +71,27 @@ def _order(body: ImagesIn) -> ImageOrder:
         raise InvalidRequest.of("quality", f"{body.quality!r}: use one of {', '.join(sorted(QUALITIES))}")
     width, height = SIZES[body.size]
     style = None if body.style in OPENAI_STYLES else body.style
-    seed = body.seed if body.seed is not None else secrets.randbelow(MAX_SEED + 1)
+    seed = body.seed if body.seed is not None else random_seed()
     return ImageOrder(prompt=body.prompt, n=body.n, width=width, height=height, seed=seed, engine=body.model,
                       style=style, user=body.user)
 
 
+def _b64(storage: Storage, key: str) -> str:
+    with storage.open(key) as f:
+        return base64.b64encode(f.read()).decode("ascii")
+
+
 @router.post("/images/generations", response_model=ImagesOut, response_model_exclude_none=True)
-def generate_images(body: ImagesIn, who: CurrentAccount, images: ImagesDep, base_url: BaseUrl) -> ImagesOut:
-    """Generate 1 to 4 images (PNG); ``url`` answers signed download links, ``b64_json`` the bytes."""
+async def generate_images(body: ImagesIn, who: CurrentAccount, generation: GenerationDep, storage: StorageDep,
+                          base_url: BaseUrl) -> ImagesOut:
+    """Generate 1 to 4 images (PNG) as an image job and wait for it; ``url`` answers signed download
+    links, ``b64_json`` the bytes. A temporary engine failure is 503 with ``Retry-After``."""
     order = _order(body)
-    result = images.generate(who, order, base_url)
-    as_b64 = body.response_format == "b64_json"
-    data = [ImageData(b64_json=i.b64) if as_b64 else ImageData(url=i.url) for i in result.images]
-    created = int(images.clock().timestamp())
+    done = await generation.image_now(who, order, base_url)
+    result = done.raise_if_unfinished()
+    if body.response_format == "b64_json":
+        data = [ImageData(b64_json=await anyio.to_thread.run_sync(_b64, storage, f.key)) for f in result.files]
+    else:
+        data = [ImageData(url=url) for url in done.links]
+    created = int(datetime.fromisoformat(done.created_at).timestamp())
     return ImagesOut(created=created, data=data, size=f"{order.width}x{order.height}", quality=body.quality)

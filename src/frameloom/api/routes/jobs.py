@@ -3,14 +3,15 @@ queue an image or a video, poll it, cancel it. Results are media of the session,
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import asdict
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from frameloom.api.deps import BaseUrl, CurrentAccount, JobsDep
+from frameloom.api.deps import BaseUrl, CurrentAccount, GenerationDep, JobsDep
 from frameloom.api.envelope import Envelope, ok
-from frameloom.domain.images import MAX_SEED, ImageRequest, random_seed
+from frameloom.domain.images import MAX_SEED, random_seed
+from frameloom.domain.jobs import JobResult
 from frameloom.domain.sizes import resolve_size
 from frameloom.domain.video import (
     DEFAULT_SECONDS,
@@ -22,6 +23,7 @@ from frameloom.domain.video import (
     MUSIC_STYLES,
     VideoRequest,
 )
+from frameloom.services.generation import ImageOrder
 from frameloom.services.jobs import JobView
 
 router = APIRouter(tags=["jobs"])
@@ -41,6 +43,13 @@ class VideoIn(BaseModel):
     engine: str | None = Field(default=None, description="compose (the one engine that makes video)")
     session_id: str | None = Field(default=None, max_length=64)
 
+    def request(self) -> VideoRequest:
+        dims = resolve_size(self.aspect, self.size)
+        return VideoRequest(prompt=self.prompt, seconds=self.seconds, width=dims.width, height=dims.height,
+                            fps=self.fps, seed=self.seed if self.seed is not None else random_seed(),
+                            style=self.style, music=self.music, title=self.title,
+                            title_seconds=self.title_seconds, engine=self.engine)
+
 
 class ImageIn(BaseModel):
     prompt: str = Field(max_length=4000)
@@ -52,46 +61,91 @@ class ImageIn(BaseModel):
     engine: str | None = None
     session_id: str | None = Field(default=None, max_length=64)
 
+    def order(self) -> ImageOrder:
+        dims = resolve_size(self.aspect, self.size)
+        return ImageOrder(prompt=self.prompt, width=dims.width, height=dims.height, n=self.n, style=self.style,
+                          seed=self.seed if self.seed is not None else random_seed(), engine=self.engine,
+                          session_id=self.session_id)
+
+
+class FileOut(BaseModel):
+    """One file a job made, with a fresh signed ``url`` (px, ms; ``seed`` for images)."""
+
+    media_id: str
+    url: str | None = None
+    format: str
+    bytes: int
+    width: int | None = None
+    height: int | None = None
+    duration_ms: int | None = None
+    seed: int | None = None
+
+
+class ResultOut(BaseModel):
+    """A completed job's files, each with a signed ``url``; the first file's facts repeated at the
+    top (a video job has one); ``media_ids`` and ``seeds`` in order for image jobs."""
+
+    files: list[FileOut]
+    media_id: str
+    format: str
+    bytes: int
+    width: int | None = None
+    height: int | None = None
+    duration_ms: int | None = None
+    media_ids: list[str]
+    seeds: list[int] | None = None
+    generation_id: str | None = None
+    fps: int | None = None
+    render_s: float | None = None
+
 
 class JobOut(BaseModel):
-    """``status``: queued, running, completed, failed or cancelled; ``result`` once completed."""
+    """``status``: queued, running, completed, failed or cancelled; ``result`` once completed;
+    ``error`` (and ``retry_after`` s when the engine said when to try again) once failed."""
 
     job_id: str
     kind: str
     status: str
     progress: float
-    result: dict[str, Any] | None = None
+    result: ResultOut | None = None
     url: str | None = None
     error: str | None = None
+    retry_after: float | None = None
     created_at: str
     finished_at: str | None = None
 
 
+def _result(result: JobResult, links: tuple[str, ...]) -> ResultOut:
+    files = [FileOut(url=links[i] if i < len(links) else None,
+                     **{k: v for k, v in asdict(f).items() if k != "key"}) for i, f in enumerate(result.files)]
+    first = files[0]
+    seeds = [f.seed for f in result.files if f.seed is not None]
+    return ResultOut(files=files, media_id=first.media_id, format=first.format, bytes=first.bytes,
+                     width=first.width, height=first.height, duration_ms=first.duration_ms,
+                     media_ids=[f.media_id for f in files], seeds=seeds or None,
+                     generation_id=result.generation_id, fps=result.fps, render_s=result.render_s)
+
+
 def _out(view: JobView) -> Envelope[JobOut]:
-    result = {k: v for k, v in view.result.items() if k != "key"} if view.result else None
-    return ok(JobOut(job_id=view.key, kind=view.kind, status=view.status.value, progress=round(view.progress, 4),
-                     result=result, url=view.url, error=view.error, created_at=view.created_at,
-                     finished_at=view.finished_at))
+    return ok(JobOut(job_id=view.key, kind=view.kind.value, status=view.status.value,
+                     progress=round(view.progress, 4), url=view.url, error=view.error,
+                     created_at=view.created_at, finished_at=view.finished_at,
+                     retry_after=view.failure.retry_after if view.failure else None,
+                     result=_result(view.result, view.links) if view.result and view.result.files else None))
 
 
 @router.post("/jobs/video", response_model=Envelope[JobOut], response_model_exclude_none=True)
-def generate_video(body: VideoIn, who: CurrentAccount, jobs: JobsDep, base_url: BaseUrl) -> Envelope[JobOut]:
+def generate_video(body: VideoIn, who: CurrentAccount, generation: GenerationDep,
+                   base_url: BaseUrl) -> Envelope[JobOut]:
     """Queue a text-to-video render (the compose engine) for 1 credit a second."""
-    dims = resolve_size(body.aspect, body.size)
-    request = VideoRequest(prompt=body.prompt, seconds=body.seconds, width=dims.width, height=dims.height,
-                           fps=body.fps, seed=body.seed if body.seed is not None else random_seed(),
-                           style=body.style, music=body.music, title=body.title, title_seconds=body.title_seconds,
-                           engine=body.engine)
-    return _out(jobs.generate_video(who, request, body.session_id, base_url))
+    return _out(generation.video(who, body.request(), body.session_id, base_url))
 
 
 @router.post("/jobs/image", response_model=Envelope[JobOut], response_model_exclude_none=True)
-def generate_image(body: ImageIn, who: CurrentAccount, jobs: JobsDep, base_url: BaseUrl) -> Envelope[JobOut]:
-    """Queue ``n`` images for 2 credits each."""
-    dims = resolve_size(body.aspect, body.size)
-    request = ImageRequest(prompt=body.prompt, width=dims.width, height=dims.height, n=body.n, style=body.style,
-                           seed=body.seed if body.seed is not None else random_seed())
-    return _out(jobs.generate_image(who, request, body.engine, body.session_id, base_url))
+def generate_image(body: ImageIn, who: CurrentAccount, generation: GenerationDep,
+                   base_url: BaseUrl) -> Envelope[JobOut]:
+    """Queue ``n`` images for 2 credits each; an unknown engine or style is refused before any credit moves."""
+    return _out(generation.image(who, body.order(), base_url))
 
 
 @router.get("/jobs/{job_id}", response_model=Envelope[JobOut], response_model_exclude_none=True)

@@ -11,7 +11,7 @@ from frameloom.api.deps import BaseUrl, CurrentAccount, JobsDep
 from frameloom.api.envelope import Envelope, ok
 from frameloom.domain.jobs import JobKind
 from frameloom.domain.video import MAX_FPS, MIN_FPS
-from frameloom.services.jobs import ATTRIBUTION_HEADERS, ExportOrder
+from frameloom.services.jobs import ATTRIBUTION_HEADERS, ExportOrder, RenderView, render_view
 
 router = APIRouter(tags=["renders"])
 PATH = "/render/proxy/lambda"
@@ -27,39 +27,21 @@ class ExportIn(BaseModel):
     fps: int | None = Field(default=None, ge=MIN_FPS, le=MAX_FPS)
 
 
-class RenderOut(BaseModel):
-    """``status``: queued, rendering, completed, failed or cancelled; the file's facts once completed."""
-
-    render_id: str
-    status: str
-    progress: float
-    url: str | None = None
-    format: str | None = None
-    bytes: int | None = None
-    width: int | None = None
-    height: int | None = None
-    duration_ms: int | None = None
-    media_id: str | None = None
-    error: str | None = None
-    created_at: str
-    finished_at: str | None = None
-
-
-@router.post(PATH, response_model=Envelope[RenderOut], response_model_exclude_none=True)
-def export(body: ExportIn, request: Request, who: CurrentAccount, jobs: JobsDep, base_url: BaseUrl) -> Envelope[RenderOut]:
+@router.post(PATH, response_model=Envelope[RenderView], response_model_exclude_none=True)
+def export(body: ExportIn, request: Request, who: CurrentAccount, jobs: JobsDep, base_url: BaseUrl) -> Envelope[RenderView]:
     """Queue an export of the session's timeline; 402 without the three ``X-Skill-*`` headers."""
     attribution = {name: request.headers.get(name) for name in ATTRIBUTION_HEADERS}
     view = jobs.export(who, ExportOrder(**body.model_dump()), attribution, base_url)
-    return ok(RenderOut(**view.export_data()))
+    return ok(render_view(view))
 
 
-@router.get(PATH + "/{render_id}", response_model=Envelope[RenderOut], response_model_exclude_none=True)
-def poll(render_id: str, who: CurrentAccount, jobs: JobsDep, base_url: BaseUrl) -> Envelope[RenderOut]:
+@router.get(PATH + "/{render_id}", response_model=Envelope[RenderView], response_model_exclude_none=True)
+def poll(render_id: str, who: CurrentAccount, jobs: JobsDep, base_url: BaseUrl) -> Envelope[RenderView]:
     """Status and progress; the download link and the file's facts once completed."""
-    return ok(RenderOut(**jobs.status(who, render_id, base_url, JobKind.EXPORT).export_data()))
+    return ok(render_view(jobs.status(who, render_id, base_url, JobKind.EXPORT)))
 
 
-@router.delete(PATH + "/{render_id}", response_model=Envelope[RenderOut], response_model_exclude_none=True)
-def cancel(render_id: str, who: CurrentAccount, jobs: JobsDep, base_url: BaseUrl) -> Envelope[RenderOut]:
+@router.delete(PATH + "/{render_id}", response_model=Envelope[RenderView], response_model_exclude_none=True)
+def cancel(render_id: str, who: CurrentAccount, jobs: JobsDep, base_url: BaseUrl) -> Envelope[RenderView]:
     """Cancel a queued or running export; its frozen credits come back. A finished one is left as it is."""
-    return ok(RenderOut(**jobs.cancel(who, render_id, base_url, JobKind.EXPORT).export_data()))
+    return ok(render_view(jobs.cancel(who, render_id, base_url, JobKind.EXPORT)))

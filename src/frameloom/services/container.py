@@ -1,0 +1,77 @@
+"""The composition root: the one place that names the concrete classes and wires them from ``Settings``.
+
+``frameloom serve`` (through :func:`frameloom.api.app.create_app`), ``frameloom
+worker`` and ``frameloom admin`` all build their services here, so a fix to
+the wiring reaches every process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from frameloom.engines.registry import EngineRegistry, default_registry
+from frameloom.jobs import Jobs, build_jobs
+from frameloom.services.auth import AuthService
+from frameloom.services.clock import Clock, system_clock
+from frameloom.services.credits import CreditService
+from frameloom.services.drafts import DraftService
+from frameloom.services.generation import GenerationService
+from frameloom.services.jobs import JobService
+from frameloom.services.links import LinkSigner
+from frameloom.services.sessions import SessionService
+from frameloom.services.uploads import UploadService
+from frameloom.settings import Settings
+from frameloom.store.db import Database
+from frameloom.store.storage import LocalStorage, Storage
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything a process of frameloom runs on, built once from one ``Settings``."""
+
+    settings: Settings
+    clock: Clock
+    db: Database
+    storage: Storage
+    registry: EngineRegistry
+    signer: LinkSigner
+    jobs: Jobs
+    auth: AuthService
+    credits: CreditService
+    job_service: JobService
+    generation: GenerationService
+    sessions: SessionService
+    drafts: DraftService
+    uploads: UploadService
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def build_services(
+    settings: Settings, *, registry: EngineRegistry | None = None, clock: Clock = system_clock,
+    storage: Storage | None = None,
+) -> Services:
+    """Connect to ``settings.resolved_database_url``, migrate it, and wire every service.
+
+    ``registry`` defaults to the shipped engines with ``settings.engine`` as the
+    default (``UnknownEngine`` for an unknown name) and ``settings`` passed to
+    their factories; ``storage`` to local disk under ``settings.media_dir``;
+    ``clock`` to the system's (tests move time with their own). Jobs are wired
+    but not started.
+    """
+    registry = registry if registry is not None else default_registry(settings)
+    db = Database(settings.resolved_database_url)
+    db.migrate()
+    storage = storage if storage is not None else LocalStorage(settings.media_dir)
+    signer = LinkSigner(settings.ensure_secret_key(), settings.link_ttl_s, clock)
+    jobs = build_jobs(settings, db, storage, registry, clock)
+    job_service = JobService(db, jobs.queue, signer, settings, clock)
+    return Services(
+        settings=settings, clock=clock, db=db, storage=storage, registry=registry, signer=signer, jobs=jobs,
+        auth=AuthService(db, settings, clock), credits=CreditService(db, clock), job_service=job_service,
+        generation=GenerationService(registry, job_service, settings),
+        sessions=SessionService(db, signer, clock, renders=job_service.session_renders),
+        drafts=DraftService(db, clock),
+        uploads=UploadService(db, storage, signer, settings, clock),
+    )

@@ -1,0 +1,86 @@
+"""Image and video generation as paid jobs: the one path every door takes (REST, ``/v1``, chat, page).
+
+Each order is checked whole (prompt, size, n, seed, engine, style) before any
+credit moves; then the price is frozen and the job recorded in one
+transaction (:meth:`JobService.submit`), and a worker draws it. ``/v1`` waits
+for the job on the same path, so a crash mid-request is recovered like any job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from frameloom.domain.accounts import Principal
+from frameloom.domain.images import ImageRequest
+from frameloom.domain.jobs import ImageJob, JobKind
+from frameloom.domain.video import VideoRequest
+from frameloom.engines.prompt_styles import style_key
+from frameloom.engines.registry import EngineRegistry
+from frameloom.services.jobs import JobService, JobView
+from frameloom.settings import Settings
+
+
+@dataclass(frozen=True)
+class ImageOrder:
+    """What a caller asked for. Sizes in px; ``engine`` None means the default; ``style`` any
+    name or alias the engine knows; ``user`` OpenAI's end-user field."""
+
+    prompt: str
+    width: int = 1920
+    height: int = 1080
+    seed: int = 0
+    n: int = 1
+    engine: str | None = None
+    style: str | None = None
+    user: str | None = None
+    session_id: str | None = None
+
+
+class GenerationService:
+    def __init__(self, registry: EngineRegistry, jobs: JobService, settings: Settings) -> None:
+        self.registry, self.jobs, self.settings = registry, jobs, settings
+
+    def image_job(self, order: ImageOrder) -> ImageJob:
+        """The checked job spec of ``order``: engine and style resolved to their canonical names.
+
+        Raises ``InvalidRequest`` (prompt, size, n, seed), ``UnknownEngine``,
+        ``EngineUnavailable`` or ``UnknownStyle``; nothing is charged.
+        """
+        ImageRequest(prompt=order.prompt, width=order.width, height=order.height, seed=order.seed, n=order.n)
+        engine = self.registry.get(order.engine)
+        style = order.style
+        if style is not None and engine.capabilities.styles:
+            style = style_key(style, engine.capabilities.styles)
+        return ImageJob(prompt=order.prompt, engine=engine.name, width=order.width, height=order.height,
+                        seed=order.seed, n=order.n, style=style, user=order.user)
+
+    def image(self, who: Principal, order: ImageOrder, base_url: str = "") -> JobView:
+        """Queue ``order.n`` images for ``image_price`` credits each."""
+        spec = self.image_job(order)
+        return self.jobs.view(self.jobs.submit(
+            who, JobKind.IMAGE, None, order.session_id, spec, self.settings.image_price * spec.n,
+            self.settings.image_time_limit_s), base_url)
+
+    async def image_now(self, who: Principal, order: ImageOrder, base_url: str) -> JobView:
+        """Queue the images and wait for them (the ``/v1`` door); the finished job, whatever its end."""
+        import anyio.to_thread
+
+        queued = await anyio.to_thread.run_sync(self.image, who, order, base_url)
+        limit = self.settings.image_time_limit_s + self.settings.job_stale_s
+        return await self.jobs.finished(who, queued.key, base_url, timeout_s=limit)
+
+    def video(self, who: Principal, request: VideoRequest, session_id: str | None = None,
+              base_url: str = "") -> JobView:
+        """Queue a text-to-video ``request`` for ``video_price_per_second`` credits a started second."""
+        if request.style is not None:
+            request = _with_style(request, style_key(request.style, self.registry.get("compose").capabilities.styles))
+        seconds = -(-int(request.seconds * 1000) // 1000)
+        return self.jobs.view(self.jobs.submit(
+            who, JobKind.VIDEO, None, session_id, request, seconds * self.settings.video_price_per_second,
+            self.settings.video_time_limit_s), base_url)
+
+
+def _with_style(request: VideoRequest, style: str) -> VideoRequest:
+    from dataclasses import replace
+
+    return replace(request, style=style)
