@@ -88,13 +88,13 @@ def test_a_video_without_sound_fails(tmp_path: Path) -> None:
     path = tmp_path / "silent.mp4"
     with av.open(str(path), "w") as container:
         stream = container.add_stream("libx264", rate=30)
-        stream.width, stream.height, stream.pix_fmt = W, H, "yuv420p"  # type: ignore[union-attr]
+        stream.width, stream.height, stream.pix_fmt = W, H, "yuv420p"
         for i in range(30):
             frame = av.VideoFrame.from_ndarray(np.zeros((H, W, 3), np.uint8), format="rgb24")
             frame.pts, frame.time_base = i, Fraction(1, 30)
-            for packet in stream.encode(frame):  # type: ignore[union-attr]
+            for packet in stream.encode(frame):
                 container.mux(packet)
-        for packet in stream.encode(None):  # type: ignore[union-attr]
+        for packet in stream.encode(None):
             container.mux(packet)
     with pytest.raises(EngineFailed, match="no audio stream"):
         check_output(path, "mp4", W, H, 30, 1000)

@@ -59,15 +59,15 @@ def _make_clip(path: Path) -> Path:
     """2 s at 30 fps, 320x240: red for the first second, blue after; a 440 Hz tone."""
     with av.open(str(path), "w") as container:
         stream = container.add_stream("libx264", rate=30)
-        stream.width, stream.height, stream.pix_fmt = 320, 240, "yuv420p"  # type: ignore[union-attr]
+        stream.width, stream.height, stream.pix_fmt = 320, 240, "yuv420p"
         for i in range(60):
             rgb = np.zeros((240, 320, 3), np.uint8)
             rgb[...] = (220, 30, 30) if i < 30 else (30, 30, 220)
             frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
             frame.pts = i
-            for packet in stream.encode(frame):  # type: ignore[union-attr]
+            for packet in stream.encode(frame):
                 container.mux(packet)
-        for packet in stream.encode(None):  # type: ignore[union-attr]
+        for packet in stream.encode(None):
             container.mux(packet)
     return path
 
@@ -81,9 +81,9 @@ def _make_tone(path: Path, seconds: float) -> Path:
         frame.sample_rate = 48000
         frame.pts = 0
         frame.time_base = Fraction(1, 48000)
-        for packet in stream.encode(frame):  # type: ignore[union-attr]
+        for packet in stream.encode(frame):
             container.mux(packet)
-        for packet in stream.encode(None):  # type: ignore[union-attr]
+        for packet in stream.encode(None):
             container.mux(packet)
     return path
 
@@ -186,7 +186,8 @@ RED, BLUE = np.array([220, 30, 30]), np.array([30, 30, 220])
 
 def colour_at(frame: np.ndarray, cols: slice) -> np.ndarray:
     """The mean RGB of the middle rows of ``frame`` over the columns ``cols``."""
-    return frame[H // 3: 2 * H // 3, cols].reshape(-1, 3).mean(axis=0)
+    mean: np.ndarray = frame[H // 3: 2 * H // 3, cols].reshape(-1, 3).mean(axis=0)
+    return mean
 
 
 def near(rgb: np.ndarray, expected: np.ndarray, tolerance: float = 12) -> bool:
