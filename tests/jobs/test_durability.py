@@ -5,11 +5,13 @@ All processes share one data folder (SQLite database, huey's SQLite queue, media
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -221,3 +223,37 @@ def test_two_workers_share_the_queue_and_run_each_job_once(procs: Processes, sha
     assert balance(url, headers) == {"available": 94, "frozen": 0, "total": 94}
     state = httpx.get(f"{url}/api/state/nemo_agent/me/{sid}/latest", headers=headers).json()["data"]
     assert len([m for m in state["media"] if m["format"] == "mp4"]) == 6  # one file each, no duplicate
+
+
+@pytest.mark.parametrize(("attempts", "available"), [("3", 92), ("1", 100)])
+def test_a_synchronous_v1_generation_survives_sigkill_of_its_server(
+    procs: Processes, attempts: str, available: int
+) -> None:
+    """The ``/v1`` request is an image job: its hold belongs to the job, so recovery settles or refunds it."""
+    server, url = procs.serve(FRAMELOOM_JOB_ATTEMPTS=attempts)
+    headers, _, _ = studio(url)
+    body = {"prompt": "a fox reading a book in a forest at sunset", "n": 4, "size": "1920x1080", "seed": 3}
+
+    def request() -> None:
+        with contextlib.suppress(httpx.HTTPError):  # the server dies under it
+            httpx.post(url + "/v1/images/generations", headers=headers, json=body, timeout=60)
+
+    caller = threading.Thread(target=request)
+    caller.start()
+    db = Database(f"sqlite:///{procs.data / 'frameloom.db'}")
+    deadline = time.monotonic() + 30
+    while not any(status == "running" for _, status, _, _ in job_rows(db)):
+        assert time.monotonic() < deadline, job_rows(db)
+        time.sleep(0.02)
+    assert balance(url, headers)["frozen"] == 8
+    procs.kill(server)  # mid-draw: four 1080p pictures take seconds here
+    caller.join(timeout=10)
+
+    _, url = procs.serve(FRAMELOOM_JOB_ATTEMPTS=attempts)
+    deadline = time.monotonic() + 60
+    while balance(url, headers)["frozen"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert balance(url, headers) == {"available": available, "frozen": 0, "total": available}
+    (_, status, tries, _), = job_rows(db)
+    assert (status, tries) == (("completed", 2) if available == 92 else ("failed", 1))
+    db.dispose()
