@@ -15,10 +15,8 @@ def test_defaults_match_the_spec(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     s = Settings()
     assert s.data_dir == Path(".frameloom")
     assert s.engine == "compose"
-    assert s.url == "http://127.0.0.1:8000"
     assert (s.host, s.port) == ("127.0.0.1", 8000)
     assert s.database_url is s.redis_url is s.diffusers_model is s.public_url is s.llm_url is None
-    assert s.token is None
     assert s.secret_key is None
     assert s.resolved_database_url == f"sqlite:///{tmp_path / '.frameloom' / 'frameloom.db'}"
 
@@ -32,8 +30,6 @@ def test_every_spec_variable_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: 
         "FRAMELOOM_DIFFUSERS_MODEL": "stabilityai/sdxl-turbo",
         "FRAMELOOM_PUBLIC_URL": "https://studio.example/",
         "FRAMELOOM_SECRET_KEY": "s3cret",
-        "FRAMELOOM_URL": "http://server:9000",
-        "FRAMELOOM_TOKEN": "tok-9f2c",
         "FRAMELOOM_LLM_URL": "http://llm/v1",
         "FRAMELOOM_HOST": "0.0.0.0",
         "FRAMELOOM_PORT": "9000",
@@ -49,20 +45,9 @@ def test_every_spec_variable_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     assert s.public_url == "https://studio.example"
     assert s.secret_key is not None
     assert s.secret_key.get_secret_value() == "s3cret"
-    assert s.url == "http://server:9000"
-    assert s.token is not None
-    assert s.token.get_secret_value() == "tok-9f2c"
     assert s.llm_url == "http://llm/v1"
     assert (s.host, s.port) == ("0.0.0.0", 9000)
     assert "s3cret" not in repr(s)
-    assert "tok-9f2c" not in repr(s)
-
-
-def test_nemo_token_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NEMO_TOKEN", "nemo")
-    s = Settings(_env_file=None)  # type: ignore[call-arg]
-    assert s.token is not None
-    assert s.token.get_secret_value() == "nemo"
 
 
 def test_dot_env_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

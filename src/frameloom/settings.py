@@ -12,7 +12,7 @@ import secrets
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from frameloom.domain.errors import InvalidRequest, Problem
@@ -62,10 +62,6 @@ class Settings(BaseSettings):
     openai_max_wait_s: float = Field(default=60.0, ge=0)
     public_url: str | None = None
     secret_key: SecretStr | None = None
-    url: str = "http://127.0.0.1:8000"
-    token: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("FRAMELOOM_TOKEN", "NEMO_TOKEN")
-    )
     llm_url: str | None = None
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -160,7 +156,7 @@ class Settings(BaseSettings):
             raise ValueError("must be json or text")
         return value
 
-    @field_validator("public_url", "url")
+    @field_validator("public_url")
     @classmethod
     def _no_trailing_slash(cls, value: str | None) -> str | None:
         return value.rstrip("/") if value else value
