@@ -123,7 +123,7 @@ class JobRunner:
                 return
             job = repo.by_id(session, job_id)
             assert job is not None
-            kind, limit = JobKind(job.kind), job.time_limit_s
+            kind, limit, key = JobKind(job.kind), job.time_limit_s, job.key
             attempt = job.attempts
             scratch = self.scratch_root / f"job-{job_id}-{attempt}"
             hooks = _Hooks(self, job_id, limit)
@@ -131,7 +131,8 @@ class JobRunner:
                                  hooks.progress, hooks.cancelled)
         with self._lock:
             self.active.add(job_id)
-        log.info("job %s (%s) started, attempt %d", job_id, kind, attempt)
+        # Generation jobs are polled by their id; an export by its render_id: name both once here.
+        log.info("job %s (%s%s) started, attempt %d", job_id, kind, "" if key == job_id else f" {key}", attempt)
         try:
             for left in self.scratch_root.glob(f"job-{job_id}-*"):  # from attempts of a dead process
                 shutil.rmtree(left, ignore_errors=True)
