@@ -19,6 +19,7 @@ from PIL import Image
 from frameloom.domain.errors import InvalidRequest
 from frameloom.render.compositor import RenderCancelled, SourceMap, output_size, render_draft
 from frameloom.render.export import FORMATS
+from frameloom.render.frames import black
 from frameloom.render.text import missing_glyphs
 from frameloom.timeline.parse import parse_draft
 
@@ -275,6 +276,28 @@ class TestLayers:
         assert near(colour_at(middle, RIGHT), RED)
         assert near(colour_at(middle, CENTRE), (np.array([235, 235, 235]) + BLUE) / 2, 15), \
             "the outgoing white plays on under the incoming blue"
+
+
+    def test_a_track_hidden_by_an_opaque_picture_above_is_not_even_drawn(self, files: dict[str, Path],
+                                                                         tmp_path: Path) -> None:
+        asked: list[int] = []
+
+        class Counting:
+            def frame(self, local_ms: int) -> np.ndarray:
+                asked.append(local_ms)
+                return black(W, H)
+
+            def close(self) -> None:
+                return None
+
+        d = draft(1000, [
+            video_track(seg("s1", 0, 1000, src="hidden")),
+            {"id": "v2", "tt": 0, "sg": [seg("s2", 0, 500, src="red"),
+                                         seg("s3", 500, 500, src="red", transition={"type": "fade", "d": 100})]},
+        ])
+        sources = SourceMap(files=files, visuals={"hidden": lambda segment, width, height: Counting()})
+        render_draft(d, tmp_path / "hidden.mp4", media=sources)
+        assert asked == [500, 533, 566], "only while the fade lets it through"
 
 
 class TestAudio:

@@ -187,15 +187,24 @@ class OpenVisuals:
 def layers(videos: Sequence[Active], visuals: OpenVisuals) -> list[Layer]:
     """The pictures of the playing video segments, bottom first. A segment in
     its transition is drawn at the transition's progress over what is below;
-    during a crossfade the segment it comes from plays on right under it."""
-    out = []
-    for active in videos:
+    during a crossfade the segment it comes from plays on right under it.
+    Taken from the top down, stopping at the first picture that hides all
+    below: what it hides is neither decoded nor warped."""
+    out: list[Layer] = []
+    for active in reversed(videos):
         seg = active.segment
         assert isinstance(seg, VideoSegment)
+        incoming = visuals.layer(seg, active.local_ms, active.blend)
+        out.append(incoming)
+        if incoming.hides_below:
+            break
         if active.outgoing is not None:
             assert isinstance(active.outgoing, VideoSegment)
-            out.append(visuals.layer(active.outgoing, active.outgoing_ms))
-        out.append(visuals.layer(seg, active.local_ms, active.blend))
+            outgoing = visuals.layer(active.outgoing, active.outgoing_ms)
+            out.append(outgoing)
+            if outgoing.hides_below:
+                break
+    out.reverse()
     return out
 
 
