@@ -26,6 +26,38 @@ MAX_LANGUAGE = 16
 
 
 @dataclass(frozen=True)
+class MediaView:
+    """A stored file as the API shows it: kind (video, image, audio), px, ms, a fresh signed ``url``."""
+
+    media_id: str
+    kind: str
+    format: str
+    filename: str
+    bytes: int
+    width: int | None
+    height: int | None
+    duration_ms: int | None
+    url: str
+
+
+@dataclass(frozen=True)
+class GenerationView:
+    """One image generation of the session: what was asked and the media it made, in seed order."""
+
+    generation_id: str
+    prompt: str
+    engine: str
+    seed: int
+    width: int
+    height: int
+    n: int
+    style: str | None
+    status: str
+    media_ids: list[str]
+    created_at: str
+
+
+@dataclass(frozen=True)
 class SessionState:
     """The state route's data: the draft (timeline JSON), its one-line summary,
     the session's media, generations and renders."""
@@ -33,8 +65,8 @@ class SessionState:
     session_id: str
     draft: dict[str, Any]
     summary: str
-    media: list[dict[str, Any]]
-    generations: list[dict[str, Any]]
+    media: list[MediaView]
+    generations: list[GenerationView]
     renders: list[RenderView]
     version: int
     updated_at: str
@@ -47,21 +79,17 @@ def summarize(draft: dict[str, Any]) -> str:
     return summary(parse_draft(draft))
 
 
-def media_view(media: Media, signer: LinkSigner, base_url: str) -> dict[str, Any]:
+def media_view(media: Media, signer: LinkSigner, base_url: str) -> MediaView:
     """A media row as the API shows it, with a fresh signed ``url``."""
-    return {
-        "media_id": media.id, "kind": media.kind, "format": media.format, "filename": media.filename,
-        "bytes": media.bytes, "width": media.width, "height": media.height, "duration_ms": media.duration_ms,
-        "url": signer.url(base_url, media.storage_key),
-    }
+    return MediaView(media_id=media.id, kind=media.kind, format=media.format, filename=media.filename,
+                     bytes=media.bytes, width=media.width, height=media.height, duration_ms=media.duration_ms,
+                     url=signer.url(base_url, media.storage_key))
 
 
-def generation_view(gen: Generation) -> dict[str, Any]:
-    return {
-        "generation_id": gen.id, "prompt": gen.prompt, "engine": gen.engine, "seed": gen.seed,
-        "width": gen.width, "height": gen.height, "n": gen.n, "style": gen.style, "status": gen.status,
-        "media_ids": list(gen.media_ids), "created_at": gen.created_at.isoformat(),
-    }
+def generation_view(gen: Generation) -> GenerationView:
+    return GenerationView(generation_id=gen.id, prompt=gen.prompt, engine=gen.engine, seed=gen.seed,
+                          width=gen.width, height=gen.height, n=gen.n, style=gen.style, status=gen.status,
+                          media_ids=list(gen.media_ids), created_at=gen.created_at.isoformat())
 
 
 class SessionService:

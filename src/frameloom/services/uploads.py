@@ -14,7 +14,6 @@ import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from frameloom.domain.accounts import Principal
 from frameloom.domain.errors import InvalidRequest
@@ -23,7 +22,7 @@ from frameloom.services.clock import Clock
 from frameloom.services.fetch import Fetcher
 from frameloom.services.links import LinkSigner
 from frameloom.services.probe import ProbeLimits, probe_file
-from frameloom.services.sessions import media_view
+from frameloom.services.sessions import MediaView, media_view
 from frameloom.settings import Settings
 from frameloom.store import sessions as sessions_repo
 from frameloom.store.db import Database
@@ -97,7 +96,7 @@ class UploadService:
         with self.db.read() as session:
             sessions_repo.owned_session(session, who.account_id, session_id)
 
-    def add_files(self, who: Principal, session_id: str, staged: list[Staged], base_url: str) -> list[dict[str, Any]]:
+    def add_files(self, who: Principal, session_id: str, staged: list[Staged], base_url: str) -> list[MediaView]:
         """Probe, store and record the staged files (all or none); their media as the API shows them."""
         try:
             if not staged:
@@ -108,7 +107,7 @@ class UploadService:
             for item in staged:
                 item.path.unlink(missing_ok=True)
 
-    def import_urls(self, who: Principal, session_id: str, urls: list[str], base_url: str) -> list[dict[str, Any]]:
+    def import_urls(self, who: Principal, session_id: str, urls: list[str], base_url: str) -> list[MediaView]:
         """Download each URL through the SSRF guard, then as :meth:`add_files` (all or none)."""
         if not 1 <= len(urls) <= MAX_URLS:
             raise InvalidRequest.of("urls", f"give 1 to {MAX_URLS} URLs")
@@ -126,7 +125,7 @@ class UploadService:
 
     def _store(
         self, who: Principal, session_id: str, staged: list[Staged], probes: list[Probe], source: str, base_url: str
-    ) -> list[dict[str, Any]]:
+    ) -> list[MediaView]:
         now = self.clock()
         rows: list[Media] = []
         stored: list[str] = []

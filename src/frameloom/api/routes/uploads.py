@@ -12,6 +12,7 @@ from frameloom.api.bodies import read_small_body, receive_files
 from frameloom.api.deps import BaseUrl, CurrentAccount, SettingsDep, UploadsDep
 from frameloom.api.envelope import Envelope, ok
 from frameloom.domain.errors import InvalidRequest, Problem
+from frameloom.services.sessions import MediaView
 
 router = APIRouter(tags=["uploads"])
 
@@ -20,22 +21,8 @@ class UrlsIn(BaseModel):
     urls: list[str]
 
 
-class MediaOut(BaseModel):
-    """One stored file. ``kind``: video, image or audio; sizes in px, ``duration_ms`` in ms."""
-
-    media_id: str
-    kind: str
-    format: str
-    filename: str
-    bytes: int
-    width: int | None
-    height: int | None
-    duration_ms: int | None
-    url: str
-
-
 class UploadOut(BaseModel):
-    media: list[MediaOut]
+    media: list[MediaView]
 
 
 _BODY_DOC: dict[str, Any] = {
@@ -66,7 +53,7 @@ async def upload(
         media = await run_in_threadpool(uploads.import_urls, who, session_id, urls, base_url)
     else:
         raise InvalidRequest.of("Content-Type", "send multipart/form-data with file fields, or JSON {\"urls\": [...]}")
-    return ok(UploadOut(media=[MediaOut(**m) for m in media]))
+    return ok(UploadOut(media=media))
 
 
 def _urls(body: bytes) -> list[str]:
