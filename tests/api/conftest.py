@@ -13,6 +13,8 @@ from fractions import Fraction
 import av
 import numpy as np
 import pytest
+from av.audio.stream import AudioStream
+from av.video.stream import VideoStream
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from PIL import Image
@@ -113,6 +115,7 @@ def video(container: str = "mp4", codec: str = "libx264", width: int = 64, heigh
     buf = io.BytesIO()
     with av.open(buf, mode="w", format=container) as out:
         stream = out.add_stream(codec, rate=fps)
+        assert isinstance(stream, VideoStream)
         stream.width, stream.height = width, height
         stream.pix_fmt = "yuv420p"
         for i in range(frames):
@@ -129,6 +132,7 @@ def sound(container: str, codec: str, seconds: float = 0.5, rate: int = 44100) -
     buf = io.BytesIO()
     with av.open(buf, mode="w", format=container) as out:
         stream = out.add_stream(codec, rate=rate, layout="mono")
+        assert isinstance(stream, AudioStream)
         frame_size = stream.codec_context.frame_size or 1024
         samples = int(seconds * rate)
         t = np.arange(samples) / rate

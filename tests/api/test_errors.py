@@ -160,7 +160,7 @@ def paid_app(settings: Settings) -> FastAPI:
 
     @app.get("/api/test/slow-down")
     def slow_down() -> None:
-        raise RateLimited("too many requests", 12.2)
+        raise RateLimited("too many requests", 12)
 
     return app
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from frameloom import __version__
 from frameloom.api import create_app
@@ -33,7 +34,7 @@ def test_readyz_when_the_data_folder_cannot_be_made(tmp_path: Path) -> None:
     blocker.write_text("x")
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, data_dir=blocker / "data", database_url=f"sqlite:///{tmp_path / 'db.sqlite'}",
-        secret_key="k" * 32,
+        secret_key=SecretStr("k" * 32),
     )
     response = TestClient(create_app(settings)).get("/readyz")
     assert response.status_code == 503

@@ -52,7 +52,7 @@ def test_a_video_job_becomes_media_of_the_session(running: TestClient) -> None:
 
 def frame_at_1s(client: TestClient, url: str) -> np.ndarray:
     """The frame at 1 s of the MP4 behind a download ``url``, RGB, as int."""
-    with av.open(io.BytesIO(client.get("/" + url.split("/", 3)[3]).content)) as container:
+    with av.open(io.BytesIO(client.get("/" + url.split("/", 3)[3]).content), "r") as container:
         frame = next(f for f in container.decode(video=0) if f.time is not None and f.time >= 1.0)
     return frame.to_ndarray(format="rgb24").astype(int)
 

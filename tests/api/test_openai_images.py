@@ -92,6 +92,7 @@ def _balance(server: str, token: str) -> dict[str, int]:
 def test_url_images_from_the_compose_engine(oai: openai.OpenAI, server: str, token: str) -> None:
     result = oai.images.generate(prompt="a fox reading a book", size="1024x1024", response_format="url",
                                  extra_body={"seed": 7})
+    assert result.data is not None
     (item,) = result.data
     assert item.url is not None
     assert item.url.startswith(server + "/files/")
@@ -106,6 +107,7 @@ def test_url_images_from_the_compose_engine(oai: openai.OpenAI, server: str, tok
 def test_b64_json_images(oai: openai.OpenAI, server: str, token: str) -> None:
     result = oai.images.generate(prompt="a lighthouse", model="flat", n=3, size="1080x1920",
                                  response_format="b64_json")
+    assert result.data is not None
     assert len(result.data) == 3
     for item in result.data:
         assert item.b64_json is not None

@@ -4,16 +4,20 @@ on both database backends."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeAlias
 
 import pytest
 from fastapi.testclient import TestClient
-from httpx import Response
 from tests.api.conftest import bearer, new_token, still
 
 from frameloom.api import create_app
 from frameloom.settings import Settings
 
-Call = Callable[[TestClient, dict[str, str], str], Response]
+if TYPE_CHECKING:
+    # What TestClient returns: starlette types its client with httpx2 (and falls back to httpx at run time).
+    from httpx2 import Response
+
+Call: TypeAlias = "Callable[[TestClient, dict[str, str], str], Response]"
 
 ROUTES: dict[str, Call] = {
     "GET state": lambda c, h, sid: c.get(f"/api/state/nemo_agent/me/{sid}/latest", headers=h),

@@ -21,6 +21,7 @@ import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from PIL import Image
+from pydantic import SecretStr
 
 from frameloom.domain.errors import EngineUnavailable
 from frameloom.settings import Settings
@@ -112,6 +113,6 @@ def engine_settings(tmp_path_factory: pytest.TempPathFactory, tiny_sd_folder: Pa
             diffusers_model=str(tiny_sd_folder) if tiny_sd_folder else None,
             diffusers_steps=TINY_STEPS,
             openai_base_url=f"{server.url}/v1",
-            openai_api_key="sk-test",
+            openai_api_key=SecretStr("sk-test"),
             openai_send_seed=True,
         )

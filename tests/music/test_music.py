@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from typing import NotRequired, TypedDict
 
 import numpy as np
 import pytest
@@ -23,6 +24,15 @@ HOP = 480  # 10 ms analysis frames
 EVERY_STYLE_TWO_SEEDS = [(style, seed) for style in MUSIC_STYLES for seed in (0, 1)]
 
 Audio = NDArray[np.float32]
+
+
+class MusicArguments(TypedDict):
+    """The keyword arguments of :func:`music` after its style."""
+
+    seconds: float
+    seed: NotRequired[int]
+    sample_rate: NotRequired[int]
+    fade_out_s: NotRequired[float]
 
 
 # --- measurements ----------------------------------------------------------------------------------------
@@ -52,8 +62,9 @@ def onset_autocorrelation(loop: Audio) -> NDArray[np.float64]:
     logs = np.log1p(1000 * spectrogram(loop))
     flux = np.maximum(logs - np.roll(logs, 1, axis=0), 0).sum(axis=1)
     flux -= flux.mean()
-    ac = np.fft.irfft(np.abs(np.fft.rfft(flux)) ** 2, flux.size)
-    return ac / ac[0]
+    ac: NDArray[np.float64] = np.fft.irfft(np.abs(np.fft.rfft(flux)) ** 2, flux.size)
+    normalised: NDArray[np.float64] = ac / ac[0]
+    return normalised
 
 
 def lag(bpm: float) -> int:
@@ -78,7 +89,8 @@ def click_scores(loop: Audio, reach: int = 240) -> NDArray[np.float64]:
     energy = np.concatenate([jumps[-reach:], jumps, jumps[:reach]]) ** 2
     total = np.concatenate([[0.0], np.cumsum(energy)])
     local = np.sqrt((total[2 * reach + 1 :] - total[: -2 * reach - 1]) / (2 * reach + 1))
-    return jumps / np.maximum(local, 1e-12)
+    scores: NDArray[np.float64] = jumps / np.maximum(local, 1e-12)
+    return scores
 
 
 def key_scale(name: str) -> set[int]:
@@ -310,7 +322,7 @@ def test_an_unknown_style_is_refused_naming_the_styles() -> None:
         ({"seconds": 5.0, "sample_rate": 1000}, "sample_rate"),
     ],
 )
-def test_bad_arguments_are_refused_naming_the_field(arguments: dict[str, float], field: str) -> None:
+def test_bad_arguments_are_refused_naming_the_field(arguments: MusicArguments, field: str) -> None:
     with pytest.raises(InvalidRequest) as caught:
         music("lofi", **arguments)
     assert [p.field for p in caught.value.problems] == [field]

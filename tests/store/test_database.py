@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from frameloom.store.db import Database
+from frameloom.store.db import AnySelect, Database
 from frameloom.store.models import Base
 
 
@@ -81,7 +81,7 @@ def test_read_one_from_many_threads(db: Database) -> None:
 
     from sqlalchemy import bindparam, literal_column, select
 
-    statement = select(literal_column("1").label("one")).where(bindparam("x") == bindparam("x"))
+    statement: AnySelect = select(literal_column("1").label("one")).where(bindparam("x") == bindparam("x"))
     with ThreadPoolExecutor(max_workers=12) as pool:
         rows = list(pool.map(lambda i: db.read_one(statement, {"x": i}), range(48)))
     assert rows == [{"one": 1}] * 48

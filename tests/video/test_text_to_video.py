@@ -5,6 +5,7 @@ joined by crossfades through a draft and the compositor, with built-in music and
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypedDict
 
 import av
 import numpy as np
@@ -12,11 +13,17 @@ import pytest
 from PIL import Image
 
 from frameloom.domain.video import VideoRequest
-from frameloom.timeline import TextSegment, TrackKind
+from frameloom.timeline import AudioSegment, TextSegment, TrackKind, VideoSegment
 from frameloom.timeline.summary import summary
 from frameloom.video.text_to_video import CROSSFADE_MS, draft_for, film_for, text_to_video
 
-SMALL = {"width": 320, "height": 176}
+
+class Size(TypedDict):
+    width: int
+    height: int
+
+
+SMALL: Size = {"width": 320, "height": 176}
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +45,10 @@ def test_the_draft_joins_shots_with_crossfades_and_carries_the_music(film_reques
     video = next(t for t in draft.tracks if t.kind == TrackKind.VIDEO)
     assert [s.start_ms for s in video.segments] == [sum(x.duration_ms for x in film.shots[:i])
                                                    for i in range(len(film.shots))]
-    assert all(s.transition is not None and s.transition.kind == "crossfade"
+    assert all(isinstance(s, VideoSegment) and s.transition is not None and s.transition.kind == "crossfade"
                and s.transition.duration_ms == CROSSFADE_MS for s in video.segments[1:])
     audio = next(t for t in draft.tracks if t.kind == TrackKind.AUDIO).segments[0]
+    assert isinstance(audio, AudioSegment)
     assert audio.src == "bgm:lofi"
     assert audio.volume == pytest.approx(0.35)
     assert summary(draft).startswith("Timeline (2 tracks)")
