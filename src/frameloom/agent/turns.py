@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from frameloom.domain.events import Event
@@ -14,6 +14,9 @@ class Turn:
     """One user message to run: the job running it, whose it is, and the ADK invocation it makes.
 
     ``streaming``: text may go out first as ``partial`` deltas, then whole.
+    ``base_url``: the public base of links (and the registration link) as the
+    request saw it. ``attribution``: the request's ``X-Skill-*`` headers, which
+    an export made by the turn carries on.
     """
 
     job_id: str
@@ -22,6 +25,8 @@ class Turn:
     invocation_id: str
     message: str
     streaming: bool = False
+    base_url: str = ""
+    attribution: Mapping[str, str | None] = field(default_factory=dict)
 
 
 Emit = Callable[[Event], None]
