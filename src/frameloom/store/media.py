@@ -9,6 +9,8 @@ from frameloom.domain.media import FORMATS, MediaKind
 from frameloom.store.ids import new_id
 from frameloom.store.models import Media
 
+ANIMATED = ("gif", "webp")  # image formats that may hold a duration
+
 
 def new_media_id() -> str:
     return new_id("med")
@@ -25,13 +27,14 @@ def media_row(
     stored_as: str | None = None,
 ) -> Media:
     """The record of a file stored at ``media_key(media_id, stored_as or filename)``; ``filename`` is
-    the name shown. Dimensions (px) are dropped for audio, the duration (ms) for stills."""
+    the name shown. Dimensions (px) are dropped for audio, the duration (ms) for stills (an
+    animated GIF or WebP keeps it)."""
     kind = FORMATS[fmt]
     return Media(
         id=media_id, account_id=account_id, session_id=session_id, kind=kind.value, format=fmt, filename=filename,
         bytes=size, width=None if kind is MediaKind.AUDIO else width,
         height=None if kind is MediaKind.AUDIO else height,
-        duration_ms=None if kind is MediaKind.IMAGE else duration_ms,
+        duration_ms=None if kind is MediaKind.IMAGE and fmt not in ANIMATED else duration_ms,
         storage_key=media_key(media_id, stored_as or filename), source=source, created_at=now,
     )
 
