@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import cv2
 import numpy as np
@@ -31,8 +33,9 @@ from frameloom.engines.compose.canvas import (
     radial_falloff,
     surface,
 )
+from frameloom.engines.compose.elements import BaseElement, Motes, Rain
 from frameloom.engines.compose.finish import finish
-from frameloom.engines.compose.layers import Element, Layer
+from frameloom.engines.compose.layers import Layer
 from frameloom.engines.compose.painters import Ctx
 from frameloom.engines.compose.plan import ScenePlan
 from frameloom.engines.compose.render import paint as paint_layers
@@ -241,15 +244,16 @@ class Life:
         self.plan, self.w, self.h = plan, width, height
         self.unit = height / 1080 * zoom
         rng = np.random.default_rng(shot.seed)
-        kinds = {e.kind: e for layer in plan.layers for e in layer.elements}
+        elements = [e for layer in plan.layers for e in layer.elements]
+        kinds = {e.kind for e in elements}
+        rain, motes = _last(elements, Rain), _last(elements, Motes)
         self.horizon = plan.horizon / plan.height * height * zoom
         night = plan.time_of_day in ("night", "dusk") or plan.setting == "space"
         self.stars = rng.random((60, 4)) if night and "stars" in kinds else None
-        self.rain = rng.random((500 if kinds.get("rain", Element("x")).params.get("heavy") else 320, 3)) \
-            if "rain" in kinds else None
+        self.rain = rng.random((500 if rain.heavy else 320, 3)) if rain is not None else None
         self.snow = rng.random((260, 4)) if "snowfall" in kinds else None
         self.motes = rng.random((70, 4)) if "motes" in kinds else None
-        self.fireflies = bool(kinds["motes"].params.get("fireflies")) if "motes" in kinds else False
+        self.fireflies = motes.fireflies if motes is not None else False
         self.bubbles = rng.random((40, 3)) if "bubbles" in kinds else None
         leafy = plan.setting in ("forest", "jungle", "garden", "field") and plan.weather not in ("rain", "snow")
         self.leaves = rng.random((14, 5)) if leafy else None
@@ -350,6 +354,18 @@ class Life:
                 level = 1 - (t - at) / 0.25
                 canvas.drawRect(skia.Rect.MakeWH(self.w, self.h), paint((210, 220, 255), 0.35 * level, blend=PLUS))
 
+
+
+E = TypeVar("E", bound=BaseElement)
+
+
+def _last(elements: Iterable[BaseElement], kind: type[E]) -> E | None:
+    """The last element of class ``kind``, None when there is none."""
+    found = None
+    for element in elements:
+        if isinstance(element, kind):
+            found = element
+    return found
 
 
 class Film:

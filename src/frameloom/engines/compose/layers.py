@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
+from frameloom.engines.compose.elements import Element, ElementJSON, element_from_json, element_to_json
 
-@dataclass(frozen=True)
-class Element:
-    kind: str
-    params: dict[str, Any] = field(default_factory=dict)
+LayerJSON = dict[str, str | float | list[ElementJSON]]
 
 
 @dataclass(frozen=True)
@@ -19,3 +16,16 @@ class Layer:
     name: str
     depth: float
     elements: tuple[Element, ...]
+
+
+def layer_to_json(layer: Layer) -> LayerJSON:
+    """``{"name", "depth", "elements"}``, each element as :func:`~.elements.element_to_json` gives it."""
+    return {"name": layer.name, "depth": layer.depth, "elements": [element_to_json(e) for e in layer.elements]}
+
+
+def layer_from_json(data: LayerJSON) -> Layer:
+    """The inverse of :func:`layer_to_json`. Raises ValueError for a malformed layer."""
+    name, depth, elements = data.get("name"), data.get("depth"), data.get("elements")
+    if not isinstance(name, str) or not isinstance(depth, int | float) or not isinstance(elements, list):
+        raise ValueError(f"not a layer: {data!r}")
+    return Layer(name, depth, tuple(element_from_json(e) for e in elements))

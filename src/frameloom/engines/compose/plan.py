@@ -15,7 +15,7 @@ from typing import Any
 from frameloom.engines.compose import scenery_recipes
 from frameloom.engines.compose.canvas import RGB
 from frameloom.engines.compose.facts import PromptFacts
-from frameloom.engines.compose.layers import Layer
+from frameloom.engines.compose.layers import Layer, layer_to_json
 from frameloom.engines.compose.palette import Palette, apply_colours, apply_weather, neon_night, time_look
 from frameloom.engines.compose.placement import (
     EMISSIVE,
@@ -124,7 +124,9 @@ def _light(kind: str, light_height: float, strength: float, colour: RGB, width: 
 
 
 def plan_to_dict(plan: ScenePlan) -> dict[str, Any]:
-    """The plan as JSON-native data: what ``frameloom plan`` prints (tuples become lists)."""
+    """The plan as JSON-native data: what ``frameloom plan`` prints (tuples become lists,
+    each element ``{"kind", "params"}`` as :func:`~.elements.element_to_json` gives it)."""
     data: dict[str, Any] = json.loads(json.dumps(asdict(plan)))
+    data["layers"] = [layer_to_json(layer) for layer in plan.layers]
     data["horizon"] = round(plan.horizon, 1)
     return data

@@ -10,7 +10,7 @@ from PIL import Image
 from frameloom.engines.compose.canvas import new_layer, surface
 from frameloom.engines.compose.finish import finish
 from frameloom.engines.compose.layers import Layer
-from frameloom.engines.compose.painters import PAINTERS, Ctx
+from frameloom.engines.compose.painters import Ctx, draw_element
 from frameloom.engines.compose.painters.subjects import paint_subjects
 from frameloom.engines.compose.plan import ScenePlan
 from frameloom.engines.compose.styles import FILTERS
@@ -38,6 +38,6 @@ def paint(ctx: Ctx, layers: Sequence[Layer], with_subjects: bool, skip: Collecti
             subjects_drawn = True
         for element in layer.elements:
             if element.kind not in skip:
-                PAINTERS[element.kind](ctx, element.params)
+                draw_element(ctx, element)
     if not subjects_drawn:
         paint_subjects(ctx)

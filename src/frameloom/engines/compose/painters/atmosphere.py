@@ -3,19 +3,29 @@ lightning, underwater light rays and bubbles, and the horizon haze."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import skia
 
 from frameloom.engines.compose.canvas import RGB, mix, paint, radial_paint, soft_layer, vertical_gradient
+from frameloom.engines.compose.elements import (
+    Bubbles,
+    Fog,
+    HazeBand,
+    Lightning,
+    Motes,
+    Rain,
+    Rays,
+    Room,
+    Snowfall,
+    Table,
+)
 from frameloom.engines.compose.painters.context import Ctx, painter
 
 PLUS = skia.BlendMode.kPlus
 
 
-@painter("haze_band")
-def haze_band(ctx: Ctx, params: dict[str, Any]) -> None:
+@painter(HazeBand)
+def haze_band(ctx: Ctx, el: HazeBand) -> None:
     haze = ctx.plan.palette.haze
     band = ctx.h * 0.12
     ctx.canvas.drawRect(skia.Rect.MakeLTRB(0, ctx.horizon - band, ctx.w, ctx.horizon + band * 0.5),
@@ -23,10 +33,10 @@ def haze_band(ctx: Ctx, params: dict[str, Any]) -> None:
                                           [(0, haze, 0), (0.7, haze, 0.28), (1, haze, 0)]))
 
 
-@painter("rain")
-def rain(ctx: Ctx, params: dict[str, Any]) -> None:
-    rng = ctx.rng(params)
-    heavy = bool(params.get("heavy"))
+@painter(Rain)
+def rain(ctx: Ctx, el: Rain) -> None:
+    rng = ctx.rng(el.seed)
+    heavy = el.heavy
     colour = mix(ctx.plan.palette.haze, (255, 255, 255), 0.5)
     slant = float(rng.uniform(0.1, 0.25))
     far, near = skia.Path(), skia.Path()
@@ -41,9 +51,9 @@ def rain(ctx: Ctx, params: dict[str, Any]) -> None:
         fg.drawPath(near, paint(colour, 0.35, stroke=3 * ctx.unit))
 
 
-@painter("lightning")
-def lightning(ctx: Ctx, params: dict[str, Any]) -> None:
-    rng = ctx.rng(params)
+@painter(Lightning)
+def lightning(ctx: Ctx, el: Lightning) -> None:
+    rng = ctx.rng(el.seed)
     x = ctx.w * float(rng.uniform(0.2, 0.8))
     y = 0.0
     path = skia.Path()
@@ -58,9 +68,9 @@ def lightning(ctx: Ctx, params: dict[str, Any]) -> None:
     ctx.canvas.drawPath(path, paint((245, 245, 255), 1.0, stroke=3 * ctx.unit))
 
 
-@painter("snowfall")
-def snowfall(ctx: Ctx, params: dict[str, Any]) -> None:
-    rng = ctx.rng(params)
+@painter(Snowfall)
+def snowfall(ctx: Ctx, el: Snowfall) -> None:
+    rng = ctx.rng(el.seed)
     for _ in range(500):
         ctx.canvas.drawCircle(float(rng.uniform(0, ctx.w)), float(rng.uniform(0, ctx.h)),
                               float(rng.uniform(1, 3.5)) * ctx.unit, paint((250, 252, 255), 0.8))
@@ -70,10 +80,10 @@ def snowfall(ctx: Ctx, params: dict[str, Any]) -> None:
                           float(rng.uniform(8, 18)) * ctx.unit, paint((250, 252, 255), 0.7))
 
 
-@painter("fog")
-def fog(ctx: Ctx, params: dict[str, Any]) -> None:
+@painter(Fog)
+def fog(ctx: Ctx, el: Fog) -> None:
     haze = ctx.plan.palette.haze
-    rng = ctx.rng(params)
+    rng = ctx.rng(el.seed)
     with soft_layer(ctx.canvas, ctx.w, ctx.h, blur=60 * ctx.unit, factor=8) as layer:
         for _ in range(14):
             cx, cy = float(rng.uniform(0, ctx.w)), ctx.horizon + float(rng.uniform(-0.15, 0.25)) * ctx.h
@@ -82,11 +92,11 @@ def fog(ctx: Ctx, params: dict[str, Any]) -> None:
     ctx.canvas.drawRect(skia.Rect.MakeWH(ctx.w, ctx.h), paint(haze, 0.18))
 
 
-@painter("motes")
-def motes(ctx: Ctx, params: dict[str, Any]) -> None:
+@painter(Motes)
+def motes(ctx: Ctx, el: Motes) -> None:
     """Dust in the light, or fireflies at night: small additive glows."""
-    rng = ctx.rng(params)
-    fireflies = bool(params.get("fireflies"))
+    rng = ctx.rng(el.seed)
+    fireflies = el.fireflies
     colour = (255, 220, 120) if fireflies else mix(ctx.plan.palette.light, (255, 255, 255), 0.3)
     for _ in range(90 if fireflies else 60):
         x, y = float(rng.uniform(0, ctx.w)), ctx.horizon + float(rng.uniform(-0.25, 0.35)) * ctx.h
@@ -95,9 +105,9 @@ def motes(ctx: Ctx, params: dict[str, Any]) -> None:
         ctx.canvas.drawCircle(x, y, r * 0.6, paint(colour, 0.9, blend=PLUS))
 
 
-@painter("rays")
-def rays(ctx: Ctx, params: dict[str, Any]) -> None:
-    rng = ctx.rng(params)
+@painter(Rays)
+def rays(ctx: Ctx, el: Rays) -> None:
+    rng = ctx.rng(el.seed)
     colour = mix(ctx.plan.palette.light, (180, 240, 255), 0.5)
     with soft_layer(ctx.canvas, ctx.w, ctx.h, blur=20 * ctx.unit, blend=PLUS) as layer:
         for _ in range(7):
@@ -112,9 +122,9 @@ def rays(ctx: Ctx, params: dict[str, Any]) -> None:
             layer.drawPath(path, vertical_gradient(0, ctx.h * 0.9, [(0, colour, 0.35), (1, colour, 0)]))
 
 
-@painter("bubbles")
-def bubbles(ctx: Ctx, params: dict[str, Any]) -> None:
-    rng = ctx.rng(params)
+@painter(Bubbles)
+def bubbles(ctx: Ctx, el: Bubbles) -> None:
+    rng = ctx.rng(el.seed)
     for _ in range(40):
         x, y = float(rng.uniform(0, ctx.w)), float(rng.uniform(0, ctx.h))
         r = float(rng.uniform(2, 12)) * ctx.unit
@@ -122,10 +132,10 @@ def bubbles(ctx: Ctx, params: dict[str, Any]) -> None:
         ctx.canvas.drawCircle(x - r * 0.35, y - r * 0.35, r * 0.25, paint((255, 255, 255), 0.7))
 
 
-@painter("room")
-def room(ctx: Ctx, params: dict[str, Any]) -> None:
+@painter(Room)
+def room(ctx: Ctx, el: Room) -> None:
     """An interior: a wall with a window onto the sky, shelves, a floor in perspective."""
-    rng = ctx.rng(params)
+    rng = ctx.rng(el.seed)
     pal = ctx.plan.palette
     floor_y = ctx.horizon
     wall = mix((120, 92, 74), pal.ambient, 0.45)
@@ -144,7 +154,7 @@ def room(ctx: Ctx, params: dict[str, Any]) -> None:
     ctx.canvas.drawCircle(win.centerX(), win.centerY(), win.width() * 0.9,
                           radial_paint(win.centerX(), win.centerY(), win.width() * 0.9,
                                        [(0, pal.light, 0.18), (1, pal.light, 0)], PLUS))
-    if params.get("shelves"):
+    if el.shelves:
         _shelves(ctx, rng, win, floor_y, frame)
     floor = mix((110, 70, 45), pal.ambient, 0.4)
     ctx.canvas.drawRect(skia.Rect.MakeLTRB(0, floor_y, ctx.w, ctx.h),
@@ -182,11 +192,11 @@ def _shelves(ctx: Ctx, gen: np.random.Generator, win: skia.Rect, floor_y: float,
         ctx.canvas.drawRect(skia.Rect.MakeXYWH(x0, y + row_h - 6 * ctx.unit, x1 - x0, 8 * ctx.unit), paint(frame))
 
 
-@painter("table")
-def table(ctx: Ctx, params: dict[str, Any]) -> None:
+@painter(Table)
+def table(ctx: Ctx, el: Table) -> None:
     """A wooden table top across the frame, lit from the key light's side."""
     pal = ctx.plan.palette
-    top = float(params["top"]) * ctx.h
+    top = el.top * ctx.h
     wood = mix((130, 84, 52), pal.ambient, 0.35)
     edge = top + ctx.h * 0.035
     ctx.canvas.drawRect(skia.Rect.MakeLTRB(0, top - ctx.h * 0.06, ctx.w, edge),

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import skia
 
 from frameloom.engines.compose.canvas import RGB, mix, paint, scale, soft_layer
+from frameloom.engines.compose.elements import Railing, Skyline
 from frameloom.engines.compose.painters.context import Ctx, draw_rimmed, painter
 
 PLUS = skia.BlendMode.kPlus
@@ -23,12 +23,12 @@ class Building:
     spire: bool
 
 
-def _buildings(ctx: Ctx, rng: np.random.Generator, params: dict[str, Any]) -> list[Building]:
-    depth = float(params["depth"])
-    unit_w = float(params["width"]) * ctx.w
-    tallest = float(params["top"]) * ctx.horizon
-    shortest = float(params["min_h"]) * ctx.horizon
-    keep_out = float(params.get("keep_out", 0.0)) * ctx.w / 2
+def _buildings(ctx: Ctx, rng: np.random.Generator, el: Skyline) -> list[Building]:
+    depth = el.depth
+    unit_w = el.width * ctx.w
+    tallest = el.top * ctx.horizon
+    shortest = el.min_h * ctx.horizon
+    keep_out = (el.keep_out or 0.0) * ctx.w / 2
     light_x = ctx.plan.light.x if ctx.plan.light.visible else -1e9
     out: list[Building] = []
     x = -unit_w * float(rng.uniform(0, 0.8))
@@ -37,7 +37,7 @@ def _buildings(ctx: Ctx, rng: np.random.Generator, params: dict[str, Any]) -> li
         centre = x + bw / 2
         hgt = shortest + (tallest - shortest) * float(rng.power(1.6))
         # towers near the frame's edges stand taller: they frame the view
-        hgt *= 1 + float(params.get("frame", 0.0)) * (abs(centre - ctx.w / 2) / (ctx.w / 2)) ** 2
+        hgt *= 1 + (el.frame or 0.0) * (abs(centre - ctx.w / 2) / (ctx.w / 2)) ** 2
         hgt = min(hgt, ctx.horizon * 0.98)
         # keep the moon or sun clear of towers, and the main subject clear of near towers
         if abs(centre - light_x) < ctx.w * 0.08 and depth < 0.8:
@@ -45,7 +45,7 @@ def _buildings(ctx: Ctx, rng: np.random.Generator, params: dict[str, Any]) -> li
         if keep_out and any(abs(centre - s.x) < keep_out for s in ctx.plan.subjects[:1]):
             hgt *= 0.35
         # near layers leave gaps so the skyline behind them shows through
-        if rng.random() >= float(params.get("gaps", 0.0)):
+        if rng.random() >= (el.gaps or 0.0):
             out.append(Building(x, bw * 0.94, ctx.horizon - hgt, rng.random() < 0.12))
         x += bw
     return out
@@ -66,12 +66,12 @@ def _windows(ctx: Ctx, b: Building, rng: np.random.Generator, lit: float, depth:
             skia.Rect.MakeXYWH(x0 + c * cell * 1.6, b.top + cell + r * cell * 1.9, cell, cell * 1.2))
 
 
-@painter("skyline")
-def skyline(ctx: Ctx, params: dict[str, Any]) -> None:
-    rng = ctx.rng(params)
-    depth = float(params["depth"])
+@painter(Skyline)
+def skyline(ctx: Ctx, el: Skyline) -> None:
+    rng = ctx.rng(el.seed)
+    depth = el.depth
     pal = ctx.plan.palette
-    buildings = _buildings(ctx, rng, params)
+    buildings = _buildings(ctx, rng, el)
     path = skia.Path()
     for b in buildings:
         path.addRect(skia.Rect.MakeLTRB(b.x, b.top, b.x + b.w, ctx.horizon + 2))
@@ -82,7 +82,7 @@ def skyline(ctx: Ctx, params: dict[str, Any]) -> None:
             path.close()
     body = ctx.land(depth, mix(pal.silhouette, (40, 40, 70), 0.3))
     draw_rimmed(ctx, path, body, depth, 2.5 * ctx.unit)
-    lit = float(params.get("lit", 0.0))
+    lit = el.lit
     paths: dict[int, skia.Path] = {}
     if lit > 0:
         for b in buildings:
@@ -95,7 +95,7 @@ def skyline(ctx: Ctx, params: dict[str, Any]) -> None:
         for b in buildings[::2]:
             ctx.canvas.drawRect(skia.Rect.MakeXYWH(b.x + b.w * 0.15, b.top + b.w * 0.2, b.w * 0.7,
                                                    (ctx.horizon - b.top) * 0.9), paint(glass, 0.35))
-    if params.get("neon"):
+    if el.neon:
         _neon(ctx, buildings, rng, depth)
 
 
@@ -136,8 +136,8 @@ def _neon(ctx: Ctx, buildings: list[Building], rng: np.random.Generator, depth: 
         ctx.canvas.drawLine(x0, y0, x1, y1, paint(mix(c, (255, 255, 255), 0.75), 1.0, stroke=width * 0.35))
 
 
-@painter("railing")
-def railing(ctx: Ctx, params: dict[str, Any]) -> None:
+@painter(Railing)
+def railing(ctx: Ctx, el: Railing) -> None:
     pal = ctx.plan.palette
     col = scale(mix(pal.silhouette, pal.ambient, 0.2), 0.5)
     y = ctx.h * 0.9

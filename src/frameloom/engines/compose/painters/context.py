@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import skia
 
 from frameloom.engines.compose.canvas import RGB, Array, mix, scale
+from frameloom.engines.compose.elements import BaseElement, Element
 
 if TYPE_CHECKING:
     from frameloom.engines.compose.plan import ScenePlan
@@ -62,8 +63,9 @@ class Ctx:
         """One "point": 1/1080 of the short side, so details scale with the frame."""
         return min(self.w, self.h) / 1080.0
 
-    def rng(self, params: dict[str, Any]) -> np.random.Generator:
-        return np.random.default_rng(int(params.get("seed", 0)))
+    def rng(self, seed: int) -> np.random.Generator:
+        """The random numbers of one element, from its own ``seed``."""
+        return np.random.default_rng(seed)
 
     def haze_amount(self, depth: float) -> float:
         fog = 1.35 if self.plan.weather in ("fog", "snow") else 1.0
@@ -89,18 +91,24 @@ class Ctx:
         return 1.0 if self.plan.light.x >= x else -1.0
 
 
-Painter = Callable[[Ctx, dict[str, Any]], None]
-PAINTERS: dict[str, Painter] = {}
+E = TypeVar("E", bound=BaseElement)
+# keyed by element class; ``painter`` pairs each class with a function of that class only
+PAINTERS: dict[type[BaseElement], Callable[[Ctx, Any], None]] = {}
 
 
-def painter(kind: str) -> Callable[[Painter], Painter]:
-    """Register a painter for an element kind."""
+def painter(kind: type[E]) -> Callable[[Callable[[Ctx, E], None]], Callable[[Ctx, E], None]]:
+    """Register the painter of one element class."""
 
-    def register(fn: Painter) -> Painter:
+    def register(fn: Callable[[Ctx, E], None]) -> Callable[[Ctx, E], None]:
         PAINTERS[kind] = fn
         return fn
 
     return register
+
+
+def draw_element(ctx: Ctx, element: Element) -> None:
+    """Paint one element with the painter registered for its class."""
+    PAINTERS[type(element)](ctx, element)
 
 
 def draw_rimmed(ctx: Ctx, path: skia.Path, body: RGB, depth: float, rim_px: float) -> None:

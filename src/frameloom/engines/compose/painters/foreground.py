@@ -7,12 +7,12 @@ light, so the eye reads depth and goes to the subject.
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 import skia
 
 from frameloom.engines.compose.canvas import RGB, mix, paint, scale, soft_layer
+from frameloom.engines.compose.elements import Ferns, Grass, Leaves, Plant, Trunk
 from frameloom.engines.compose.painters.context import Ctx, painter
 
 
@@ -28,9 +28,9 @@ def _free_side(ctx: Ctx) -> float:
     return 0.0 if ctx.plan.subjects[0].x > ctx.w / 2 else 1.0
 
 
-@painter("trunk")
-def trunk(ctx: Ctx, params: dict[str, Any]) -> None:
-    rng = ctx.rng(params)
+@painter(Trunk)
+def trunk(ctx: Ctx, el: Trunk) -> None:
+    rng = ctx.rng(el.seed)
     side = _free_side(ctx)
     wid = ctx.w * float(rng.uniform(0.05, 0.08))
     x = side * ctx.w + (1 - 2 * side) * wid * 0.3
@@ -54,10 +54,10 @@ def _leaf(path: skia.Path, x: float, y: float, size: float, angle: float) -> Non
     path.addPath(leaf)
 
 
-@painter("leaves")
-def leaves(ctx: Ctx, params: dict[str, Any]) -> None:
-    rng = ctx.rng(params)
-    big = bool(params.get("big"))
+@painter(Leaves)
+def leaves(ctx: Ctx, el: Leaves) -> None:
+    rng = ctx.rng(el.seed)
+    big = bool(el.big)
     path = skia.Path()
     for corner in (0.0, 1.0):
         if rng.random() < 0.25 and not big:
@@ -74,12 +74,12 @@ def leaves(ctx: Ctx, params: dict[str, Any]) -> None:
         fg.drawPath(path, paint(_dark(ctx)))
 
 
-@painter("grass")
-def grass(ctx: Ctx, params: dict[str, Any]) -> None:
+@painter(Grass)
+def grass(ctx: Ctx, el: Grass) -> None:
     """Blades along the bottom edge: sharp thin ones in the field, blurred dark ones in front."""
-    rng = ctx.rng(params)
+    rng = ctx.rng(el.seed)
     pal = ctx.plan.palette
-    dune = bool(params.get("dune"))
+    dune = bool(el.dune)
     path = skia.Path()
     count = 140 if not dune else 60
     for _ in range(count):
@@ -114,9 +114,9 @@ def _field_blades(ctx: Ctx, rng: np.random.Generator, light: RGB) -> None:
     ctx.canvas.drawPath(path, paint(col, 0.45, stroke=1.2 * ctx.unit))
 
 
-@painter("ferns")
-def ferns(ctx: Ctx, params: dict[str, Any]) -> None:
-    rng = ctx.rng(params)
+@painter(Ferns)
+def ferns(ctx: Ctx, el: Ferns) -> None:
+    rng = ctx.rng(el.seed)
     path = skia.Path()
     for side in (0.0, 1.0):
         for _ in range(4):
@@ -129,9 +129,9 @@ def ferns(ctx: Ctx, params: dict[str, Any]) -> None:
         fg.drawPath(path, paint(_dark(ctx)))
 
 
-@painter("plant")
-def plant(ctx: Ctx, params: dict[str, Any]) -> None:
-    rng = ctx.rng(params)
+@painter(Plant)
+def plant(ctx: Ctx, el: Plant) -> None:
+    rng = ctx.rng(el.seed)
     side = _free_side(ctx)
     x = ctx.w * (0.06 if side == 0 else 0.94)
     pot_w, pot_h = ctx.w * 0.05, ctx.h * 0.09

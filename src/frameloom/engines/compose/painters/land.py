@@ -7,12 +7,27 @@ fog pools at the base of far layers.
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 import skia
 
 from frameloom.engines.compose.canvas import RGB, mix, paint, path_from_points, scale, vertical_gradient
+from frameloom.engines.compose.elements import (
+    Craters,
+    Drifts,
+    Dunes,
+    Flowers,
+    Ground,
+    Hedges,
+    Islands,
+    Mesas,
+    Ridge,
+    Rocks,
+    Seabed,
+    Seaweed,
+    Shore,
+    Treeline,
+)
 from frameloom.engines.compose.painters.context import Ctx, draw_rimmed, painter
 
 SAND: RGB = (222, 186, 136)
@@ -46,18 +61,18 @@ def fog_band(ctx: Ctx, y: float, thickness: float, alpha: float = 0.55) -> None:
     ctx.canvas.drawRect(skia.Rect.MakeXYWH(0, y - thickness, ctx.w, thickness * 1.6), grad)
 
 
-@painter("ridge")
-def ridge(ctx: Ctx, params: dict[str, Any]) -> None:
-    rng = ctx.rng(params)
-    depth = float(params["depth"])
+@painter(Ridge)
+def ridge(ctx: Ctx, el: Ridge) -> None:
+    rng = ctx.rng(el.seed)
+    depth = el.depth
     base = baseline(ctx, depth)
-    top = base - float(params["top"]) * ctx.horizon * 0.8
-    prof = _profile(rng, 160, float(params.get("rough", 0.5)))
+    top = base - el.top * ctx.horizon * 0.8
+    prof = _profile(rng, 160, el.rough)
     xs = np.linspace(-ctx.w * 0.02, ctx.w * 1.02, len(prof))
     ys = base - (base - top) * (0.35 + 0.65 * prof)
     path = path_from_points(list(zip(xs.tolist(), ys.tolist(), strict=True)), close_to=ctx.h)
     draw_rimmed(ctx, path, ctx.land(depth), depth, 3 * ctx.unit)
-    if params.get("snow"):
+    if el.snow:
         peak = float(ys.min())
         snow_line = peak + (base - peak) * 0.28
         ctx.canvas.save()
@@ -109,16 +124,16 @@ def _tree(path: skia.Path, style: str, x: float, base: float, h: float, rng: np.
             path.addCircle(x + rng.uniform(-0.3, 0.3) * w, base - h * rng.uniform(0.55, 0.85), r)
 
 
-@painter("treeline")
-def treeline(ctx: Ctx, params: dict[str, Any]) -> None:
-    rng = ctx.rng(params)
-    depth = float(params["depth"])
+@painter(Treeline)
+def treeline(ctx: Ctx, el: Treeline) -> None:
+    rng = ctx.rng(el.seed)
+    depth = el.depth
     base = baseline(ctx, depth)
-    size = float(params["size"]) * ctx.h
-    density = float(params.get("density", 1.0))
-    keep_out = float(params.get("keep_out", 0.0)) * ctx.w / 2
+    size = el.size * ctx.h
+    density = el.density
+    keep_out = (el.keep_out or 0.0) * ctx.w / 2
     avoid = [s.x for s in ctx.plan.subjects if s.role in ("main", "rider", "mount", "support")]
-    style = str(params["style"])
+    style = el.style
     path = skia.Path()
     x = -size * rng.uniform(0, 0.4)
     while x < ctx.w + size:
@@ -141,22 +156,21 @@ def treeline(ctx: Ctx, params: dict[str, Any]) -> None:
         fog_band(ctx, base, size * 0.35, 0.35 * depth)
 
 
-@painter("ground")
-def ground(ctx: Ctx, params: dict[str, Any]) -> None:
+@painter(Ground)
+def ground(ctx: Ctx, el: Ground) -> None:
     """The ground plane from the horizon down: hazed far, darker and richer near."""
     pal = ctx.plan.palette
-    kind = params.get("kind", "meadow")
-    base = {"meadow": pal.ground, "sand": SAND, "snow": SNOW, "moon": MOON}.get(str(kind), pal.ground)
+    base = {"meadow": pal.ground, "sand": SAND, "snow": SNOW, "moon": MOON}[el.surface]
     lit = mix(base, pal.light, 0.25)
     near = mix(scale(base, 0.55), pal.ambient, 0.3)
     far = ctx.hazed(mix(lit, pal.ambient, 0.2), 0.55)
     top = ctx.horizon - 2
-    if kind == "snow":
+    if el.surface == "snow":
         near = mix(base, pal.ambient, 0.4)
     grad = vertical_gradient(top, ctx.h, [(0, far, 1), (0.35, mix(far, near, 0.5), 1), (1, near, 1)])
     path = skia.Path()
-    if params.get("shore"):
-        rng = ctx.rng(params)
+    if el.shore:
+        rng = ctx.rng(el.seed)
         y0 = ctx.horizon + (ctx.h - ctx.horizon) * rng.uniform(0.25, 0.4)
         y1 = ctx.horizon + (ctx.h - ctx.horizon) * rng.uniform(0.05, 0.2)
         if rng.random() < 0.5:
@@ -193,10 +207,10 @@ def _blob(x: float, y: float, r: float, rng: np.random.Generator, flat: float = 
     return path_from_points(pts, close_to=y + r * 0.15)
 
 
-@painter("rocks")
-def rocks(ctx: Ctx, params: dict[str, Any]) -> None:
-    rng = ctx.rng(params)
-    depth = float(params.get("depth", 0.3))
+@painter(Rocks)
+def rocks(ctx: Ctx, el: Rocks) -> None:
+    rng = ctx.rng(el.seed)
+    depth = el.depth
     path = skia.Path()
     count = 2 + int(rng.integers(0, 3))
     for _ in range(count):
@@ -209,10 +223,10 @@ def rocks(ctx: Ctx, params: dict[str, Any]) -> None:
     draw_rimmed(ctx, path, body, depth, 4 * ctx.unit)
 
 
-@painter("islands")
-def islands(ctx: Ctx, params: dict[str, Any]) -> None:
-    rng = ctx.rng(params)
-    depth = float(params.get("depth", 0.85))
+@painter(Islands)
+def islands(ctx: Ctx, el: Islands) -> None:
+    rng = ctx.rng(el.seed)
+    depth = el.depth
     path = skia.Path()
     for _ in range(int(rng.integers(1, 3))):
         cx, wid = ctx.w * rng.uniform(0.05, 0.95), ctx.w * rng.uniform(0.12, 0.3)
@@ -224,10 +238,10 @@ def islands(ctx: Ctx, params: dict[str, Any]) -> None:
     draw_rimmed(ctx, path, ctx.land(depth), depth, 2 * ctx.unit)
 
 
-@painter("mesas")
-def mesas(ctx: Ctx, params: dict[str, Any]) -> None:
-    rng = ctx.rng(params)
-    depth = float(params.get("depth", 0.85))
+@painter(Mesas)
+def mesas(ctx: Ctx, el: Mesas) -> None:
+    rng = ctx.rng(el.seed)
+    depth = el.depth
     body = ctx.land(depth, mix((150, 80, 60), ctx.plan.palette.silhouette, 0.5))
     path = skia.Path()
     for _ in range(int(rng.integers(2, 4))):
@@ -241,13 +255,13 @@ def mesas(ctx: Ctx, params: dict[str, Any]) -> None:
     fog_band(ctx, ctx.horizon, ctx.h * 0.04, 0.4)
 
 
-@painter("dunes")
-def dunes(ctx: Ctx, params: dict[str, Any]) -> None:
+@painter(Dunes)
+def dunes(ctx: Ctx, el: Dunes) -> None:
     """Sand dunes: a lit slope and a shaded slope split at a crest line."""
-    rng = ctx.rng(params)
-    depth = float(params["depth"])
+    rng = ctx.rng(el.seed)
+    depth = el.depth
     base = baseline(ctx, depth)
-    amp = float(params.get("top", 0.2)) * (ctx.h - ctx.horizon) * 0.6
+    amp = el.top * (ctx.h - ctx.horizon) * 0.6
     xs = np.linspace(-10, ctx.w + 10, 90)
     ys = base - amp * (0.3 + 0.7 * _profile(rng, 90, 0.1))
     pts = list(zip(xs.tolist(), ys.tolist(), strict=True))
@@ -268,9 +282,9 @@ def dunes(ctx: Ctx, params: dict[str, Any]) -> None:
     ctx.canvas.restore()
 
 
-@painter("drifts")
-def drifts(ctx: Ctx, params: dict[str, Any]) -> None:
-    rng = ctx.rng(params)
+@painter(Drifts)
+def drifts(ctx: Ctx, el: Drifts) -> None:
+    rng = ctx.rng(el.seed)
     path = skia.Path()
     for side in (0, 1):
         x = ctx.w * side
@@ -279,12 +293,12 @@ def drifts(ctx: Ctx, params: dict[str, Any]) -> None:
     draw_rimmed(ctx, path, body, 0.05, 5 * ctx.unit)
 
 
-@painter("flowers")
-def flowers(ctx: Ctx, params: dict[str, Any]) -> None:
-    rng = ctx.rng(params)
+@painter(Flowers)
+def flowers(ctx: Ctx, el: Flowers) -> None:
+    rng = ctx.rng(el.seed)
     pal = ctx.plan.palette
     colours = [pal.accent, pal.accent2, (255, 240, 120), (255, 255, 255), (240, 90, 120)]
-    n = int(260 * float(params.get("density", 1.0)))
+    n = int(260 * el.density)
     span = ctx.h - ctx.horizon
     for _ in range(n):
         t = float(rng.power(1.8))
@@ -295,10 +309,10 @@ def flowers(ctx: Ctx, params: dict[str, Any]) -> None:
         ctx.canvas.drawCircle(x, y, r, paint(ctx.hazed(mix(c, pal.ambient, 0.2), 0.8 * (1 - t)), 0.9))
 
 
-@painter("hedges")
-def hedges(ctx: Ctx, params: dict[str, Any]) -> None:
-    rng = ctx.rng(params)
-    depth = float(params.get("depth", 0.55))
+@painter(Hedges)
+def hedges(ctx: Ctx, el: Hedges) -> None:
+    rng = ctx.rng(el.seed)
+    depth = el.depth
     base = baseline(ctx, depth)
     path = skia.Path()
     x = 0.0
@@ -311,9 +325,9 @@ def hedges(ctx: Ctx, params: dict[str, Any]) -> None:
                 3 * ctx.unit)
 
 
-@painter("shore")
-def shore(ctx: Ctx, params: dict[str, Any]) -> None:
-    rng = ctx.rng(params)
+@painter(Shore)
+def shore(ctx: Ctx, el: Shore) -> None:
+    rng = ctx.rng(el.seed)
     y = ctx.h * rng.uniform(0.84, 0.9)
     xs = np.linspace(-5, ctx.w + 5, 50)
     ys = y - ctx.h * 0.04 * _profile(rng, 50, 0.2)
@@ -322,9 +336,9 @@ def shore(ctx: Ctx, params: dict[str, Any]) -> None:
                 3 * ctx.unit)
 
 
-@painter("craters")
-def craters(ctx: Ctx, params: dict[str, Any]) -> None:
-    rng = ctx.rng(params)
+@painter(Craters)
+def craters(ctx: Ctx, el: Craters) -> None:
+    rng = ctx.rng(el.seed)
     pal = ctx.plan.palette
     for _ in range(9):
         t = float(rng.uniform(0.05, 1))
@@ -336,10 +350,10 @@ def craters(ctx: Ctx, params: dict[str, Any]) -> None:
         ctx.canvas.drawOval(oval, paint(mix(MOON, pal.light, 0.3), 0.6, stroke=2 * ctx.unit))
 
 
-@painter("seabed")
-def seabed(ctx: Ctx, params: dict[str, Any]) -> None:
+@painter(Seabed)
+def seabed(ctx: Ctx, el: Seabed) -> None:
     pal = ctx.plan.palette
-    rng = ctx.rng(params)
+    rng = ctx.rng(el.seed)
     for depth in (0.8, 0.55):
         base = ctx.h * (0.8 if depth > 0.7 else 0.88)
         prof = _profile(rng, 60, 0.6)
@@ -351,11 +365,11 @@ def seabed(ctx: Ctx, params: dict[str, Any]) -> None:
     ctx.canvas.drawRect(skia.Rect.MakeLTRB(0, ctx.h * 0.9, ctx.w, ctx.h), sand)
 
 
-@painter("seaweed")
-def seaweed(ctx: Ctx, params: dict[str, Any]) -> None:
-    rng = ctx.rng(params)
-    depth = float(params.get("depth", 0.3))
-    tall = bool(params.get("tall"))
+@painter(Seaweed)
+def seaweed(ctx: Ctx, el: Seaweed) -> None:
+    rng = ctx.rng(el.seed)
+    depth = el.depth
+    tall = bool(el.tall)
     col = ctx.land(depth, (30, 110, 70))
     for _ in range(10 if not tall else 5):
         x = float(rng.uniform(0, ctx.w)) if not tall else ctx.w * float(rng.choice([rng.uniform(0, 0.15),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import cv2
 import numpy as np
@@ -18,22 +17,23 @@ from frameloom.engines.compose.canvas import (
     value_noise,
     vertical_gradient,
 )
+from frameloom.engines.compose.elements import Clouds, LightGlow, Nebula, Planet, Sky, Stars
 from frameloom.engines.compose.painters.context import Ctx, painter
 
 PLUS = skia.BlendMode.kPlus
 SCREEN = skia.BlendMode.kScreen
 
 
-@painter("sky")
-def sky(ctx: Ctx, params: dict[str, Any]) -> None:
+@painter(Sky)
+def sky(ctx: Ctx, el: Sky) -> None:
     pal = ctx.plan.palette
     hz = ctx.horizon
     grad = vertical_gradient(0, hz, [(0.0, pal.sky_top, 1), (0.55, pal.sky_mid, 1), (1.0, pal.sky_horizon, 1)])
     ctx.canvas.drawRect(skia.Rect.MakeWH(ctx.w, ctx.h), grad)
 
 
-@painter("light")
-def light(ctx: Ctx, params: dict[str, Any]) -> None:
+@painter(LightGlow)
+def light(ctx: Ctx, el: LightGlow) -> None:
     """The key light: a wide glow (always, it colours the sky) and, when visible, its disc."""
     lt = ctx.plan.light
     if ctx.plan.setting in ("room", "underwater") or lt.kind not in ("sun", "moon"):
@@ -53,18 +53,18 @@ def light(ctx: Ctx, params: dict[str, Any]) -> None:
                                                                                    (1, lt.colour, 0)], PLUS))
     ctx.canvas.drawCircle(lt.x, lt.y, r, paint(core))
     if lt.kind == "moon":
-        rng = ctx.rng(params)
+        rng = ctx.rng(el.seed)
         for _ in range(5):
             a, d = rng.uniform(0, 2 * math.pi), rng.uniform(0, 0.6) * r
             ctx.canvas.drawCircle(lt.x + math.cos(a) * d, lt.y + math.sin(a) * d, r * rng.uniform(0.1, 0.22),
                                   paint(scale(core, 0.9), 0.5, blur=2 * u))
 
 
-@painter("stars")
-def stars(ctx: Ctx, params: dict[str, Any]) -> None:
-    rng = ctx.rng(params)
+@painter(Stars)
+def stars(ctx: Ctx, el: Stars) -> None:
+    rng = ctx.rng(el.seed)
     u = ctx.unit
-    n = int(700 * params.get("density", 1.0) * ctx.w * ctx.horizon / (1920 * 650))
+    n = int(700 * el.density * ctx.w * ctx.horizon / (1920 * 650))
     xs = rng.uniform(0, ctx.w, n)
     ys = rng.power(0.7, n) * ctx.horizon * 0.95
     sizes = rng.exponential(0.7, n) * u + 0.5 * u
@@ -79,16 +79,16 @@ def stars(ctx: Ctx, params: dict[str, Any]) -> None:
                                                                       blend=PLUS, blur=float(s) * 3))
 
 
-@painter("clouds")
-def clouds(ctx: Ctx, params: dict[str, Any]) -> None:
+@painter(Clouds)
+def clouds(ctx: Ctx, el: Clouds) -> None:
     """Noise clouds at 1/8 resolution, lit on the side that faces the light."""
-    rng = ctx.rng(params)
+    rng = ctx.rng(el.seed)
     pal, lt = ctx.plan.palette, ctx.plan.light
     cw, ch = max(8, ctx.w // 8), max(8, int(ctx.horizon) // 8)
     # noise made wide then squeezed: clouds stretch horizontally, flatter near the horizon
     n = value_noise((ch * 2, cw * 3), rng, octaves=6, base=5, persistence=0.55)
     n = cv2.resize(n, (cw, ch), interpolation=cv2.INTER_AREA)
-    coverage = float(params.get("coverage", 0.4))
+    coverage = el.coverage
     ys = np.linspace(0, 1, ch, dtype=np.float32)[:, None]
     band = _smoothstep(0.0, 0.3, ys) * (1 - _smoothstep(0.55, 1.0, ys))  # smooth: a kink shows as a line
     density = cv2.GaussianBlur(np.clip((n - (1 - coverage)) * 2.4, 0, 1) ** 1.3, (0, 0), 0.8) * band
@@ -106,9 +106,9 @@ def clouds(ctx: Ctx, params: dict[str, Any]) -> None:
     draw_pixels(ctx.canvas, rgba, (0, 0, ctx.w, ctx.horizon))
 
 
-@painter("nebula")
-def nebula(ctx: Ctx, params: dict[str, Any]) -> None:
-    rng = ctx.rng(params)
+@painter(Nebula)
+def nebula(ctx: Ctx, el: Nebula) -> None:
+    rng = ctx.rng(el.seed)
     pal = ctx.plan.palette
     cw, ch = ctx.w // 8, int(ctx.horizon) // 8
     for colour, cut in ((pal.accent, 0.55), (pal.accent2, 0.6)):
@@ -118,10 +118,10 @@ def nebula(ctx: Ctx, params: dict[str, Any]) -> None:
         draw_pixels(ctx.canvas, rgba, (0, 0, ctx.w, ctx.horizon), PLUS)
 
 
-@painter("planet")
-def planet(ctx: Ctx, params: dict[str, Any]) -> None:
+@painter(Planet)
+def planet(ctx: Ctx, el: Planet) -> None:
     """A shaded planet with a thin atmosphere, lit from the key light's side."""
-    rng = ctx.rng(params)
+    rng = ctx.rng(el.seed)
     pal = ctx.plan.palette
     side = -ctx.toward_light(ctx.w / 2)
     r = ctx.h * rng.uniform(0.12, 0.2)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import cv2
 import numpy as np
 import skia
 
 from frameloom.engines.compose.canvas import RGB, mix, paint, scale, vertical_gradient
+from frameloom.engines.compose.elements import Sea, Water
 from frameloom.engines.compose.painters.context import Ctx, painter
 
 PLUS = skia.BlendMode.kPlus
@@ -56,26 +56,26 @@ def glints(ctx: Ctx, rng: np.random.Generator, colour: RGB, count: int, spread: 
                             paint(colour, alpha, stroke=(1 + 2.5 * t) * ctx.unit, blend=PLUS))
 
 
-@painter("water")
-def water(ctx: Ctx, params: dict[str, Any]) -> None:
+@painter(Water)
+def water(ctx: Ctx, el: Water) -> None:
     pal = ctx.plan.palette
-    street = bool(params.get("wet_street"))
+    street = el.wet_street
     tint = mix(scale(pal.sky_top, 0.6), pal.ambient, 0.25)
-    reflect(ctx, tint, 0.62 if not street else 0.5, 31 if street else 9, int(params.get("seed", 0)))
-    rng = ctx.rng(params)
+    reflect(ctx, tint, 0.62 if not street else 0.5, 31 if street else 9, el.seed)
+    rng = ctx.rng(el.seed)
     edge = mix(pal.light, pal.accent, 0.3) if ctx.plan.time_of_day == "night" else pal.sky_horizon
     ctx.canvas.drawLine(0, ctx.horizon + 1, ctx.w, ctx.horizon + 1, paint(edge, 0.5, stroke=2 * ctx.unit))
     if ctx.plan.light.visible:
         glints(ctx, rng, mix(pal.light, (255, 255, 255), 0.4), 260, ctx.w * 0.05)
 
 
-@painter("sea")
-def sea(ctx: Ctx, params: dict[str, Any]) -> None:
+@painter(Sea)
+def sea(ctx: Ctx, el: Sea) -> None:
     """Open water to the horizon: a sky reflection, swells, and the light's glitter path."""
     pal = ctx.plan.palette
-    rng = ctx.rng(params)
+    rng = ctx.rng(el.seed)
     deep = mix(scale(pal.sky_top, 0.7), (10, 50, 80), 0.45)
-    reflect(ctx, deep, 0.55, 15, int(params.get("seed", 0)))
+    reflect(ctx, deep, 0.55, 15, el.seed)
     grad = vertical_gradient(ctx.horizon, ctx.h, [(0, pal.sky_horizon, 0.35), (1, scale(deep, 0.8), 0.6)])
     ctx.canvas.drawRect(skia.Rect.MakeLTRB(0, ctx.horizon, ctx.w, ctx.h), grad)
     span = ctx.h - ctx.horizon
