@@ -103,6 +103,12 @@ ROUTE_CODES: Mapping[str, tuple[int, ...]] = {
     "GET /api/engines": (),
     "POST /v1/images/generations": (400, 2001, 4003, 503),
     "GET /files/{key}": (400, 403, 1002),
+    "GET /api/state/nemo_agent/me/{session_id}/versions": (1002,),
+    "GET /api/state/nemo_agent/me/{session_id}/versions/{number}": (1002,),
+    "PUT /api/state/nemo_agent/me/{session_id}/draft": (400, 1002, 409),
+    "POST /api/state/nemo_agent/me/{session_id}/edits": (400, 1002, 409),
+    "POST /api/state/nemo_agent/me/{session_id}/undo": (1002, 409),
+    "POST /api/state/nemo_agent/me/{session_id}/redo": (1002, 409),
 }
 
 SKILL_DESCRIPTIONS = {
