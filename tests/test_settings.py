@@ -17,7 +17,8 @@ def test_defaults_match_the_spec(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     assert s.engine == "compose"
     assert (s.host, s.port) == ("127.0.0.1", 8000)
     assert s.database_url is s.redis_url is s.diffusers_model is s.public_url is s.llm_url is None
-    assert s.secret_key is None
+    assert s.secret_key is s.llm_key is s.llm_model is None
+    assert s.llm_timeout_s == 20.0
     assert s.resolved_database_url == f"sqlite:///{tmp_path / '.frameloom' / 'frameloom.db'}"
 
 
@@ -31,6 +32,9 @@ def test_every_spec_variable_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: 
         "FRAMELOOM_PUBLIC_URL": "https://studio.example/",
         "FRAMELOOM_SECRET_KEY": "s3cret",
         "FRAMELOOM_LLM_URL": "http://llm/v1",
+        "FRAMELOOM_LLM_MODEL": "qwen2.5-7b-instruct",
+        "FRAMELOOM_LLM_KEY": "llm-k3y",
+        "FRAMELOOM_LLM_TIMEOUT_S": "7.5",
         "FRAMELOOM_HOST": "0.0.0.0",
         "FRAMELOOM_PORT": "9000",
     }
@@ -46,8 +50,13 @@ def test_every_spec_variable_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     assert s.secret_key is not None
     assert s.secret_key.get_secret_value() == "s3cret"
     assert s.llm_url == "http://llm/v1"
+    assert s.llm_model == "qwen2.5-7b-instruct"
+    assert s.llm_key is not None
+    assert s.llm_key.get_secret_value() == "llm-k3y"
+    assert s.llm_timeout_s == 7.5
     assert (s.host, s.port) == ("0.0.0.0", 9000)
     assert "s3cret" not in repr(s)
+    assert "llm-k3y" not in repr(s)
 
 
 def test_dot_env_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

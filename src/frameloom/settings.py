@@ -62,7 +62,11 @@ class Settings(BaseSettings):
     openai_max_wait_s: float = Field(default=60.0, ge=0)
     public_url: str | None = None
     secret_key: SecretStr | None = None
+    # the agent's optional language-model planner (docs/AGENT.md): an OpenAI-compatible chat endpoint
     llm_url: str | None = None
+    llm_model: str | None = None
+    llm_key: SecretStr | None = None
+    llm_timeout_s: float = Field(default=20.0, gt=0)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: str = "info"
