@@ -11,14 +11,21 @@ parameters were plain dicts; :func:`element_to_json` and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, field, fields
 from types import UnionType
-from typing import Any, ClassVar, Literal, get_args, get_origin, get_type_hints
+from typing import Any, ClassVar, Literal, TypedDict, get_args, get_origin, get_type_hints
 
 TreeStyle = Literal["conifer", "mixed", "broadleaf", "palm", "snowy", "round"]
 Surface = Literal["meadow", "sand", "snow", "moon"]
 JSONScalar = str | int | float | bool
-ElementJSON = dict[str, str | dict[str, JSONScalar]]
+
+
+class ElementJSON(TypedDict):
+    """An element in ``frameloom plan`` output."""
+
+    kind: str
+    params: dict[str, JSONScalar]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -369,10 +376,10 @@ def element_to_json(element: Element) -> ElementJSON:
     return {"kind": element.kind, "params": params}
 
 
-def element_from_json(data: ElementJSON) -> Element:
+def element_from_json(data: Mapping[str, object]) -> Element:
     """The element of :func:`element_to_json`'s output. Raises ValueError for
-    an unknown kind, a parameter the kind does not have, or a value of the
-    wrong type."""
+    an unknown kind, a parameter the kind does not have or lacks, or a value
+    of the wrong type."""
     kind, params = data.get("kind"), data.get("params")
     if not isinstance(kind, str) or kind not in ELEMENT_TYPES or not isinstance(params, dict):
         raise ValueError(f"not an element: {data!r}")
@@ -384,6 +391,9 @@ def element_from_json(data: ElementJSON) -> Element:
         if key not in names or not _conforms(value, hints[names[key]]):
             raise ValueError(f"{kind}: bad parameter {key}={value!r}")
         kwargs[names[key]] = value
+    missing = [f.name for f in fields(cls) if f.default is MISSING and f.name not in kwargs]
+    if missing:
+        raise ValueError(f"{kind}: missing {', '.join(missing)}")
     return cls(**kwargs)
 
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from frameloom.domain.images import ImageRequest
 from frameloom.engines.base import NO_HOOKS, Capabilities, Engine, GeneratedImage, Hooks
 from frameloom.engines.compose.facts import STYLES
 from frameloom.engines.compose.parse import parse_prompt
-from frameloom.engines.compose.plan import ScenePlan, make_plan, plan_to_dict
+from frameloom.engines.compose.plan import PlanJSON, ScenePlan, make_plan, plan_to_dict
 from frameloom.engines.compose.render import render_plan
 from frameloom.engines.compose.vocabulary import COLOURS
 from frameloom.engines.prompt_styles import style_key
@@ -47,7 +45,7 @@ class ComposeEngine(Engine):
         return make_plan(facts, width, height, seed, style or facts.style or DEFAULT_STYLE, colours)
 
     def plan(self, prompt: str, width: int = 1920, height: int = 1080, seed: int = 0,
-             style: str | None = None) -> dict[str, Any]:
+             style: str | None = None) -> PlanJSON:
         """The scene plan for one image, as JSON-ready data."""
         request = ImageRequest(prompt=prompt, width=width, height=height, seed=seed, style=style)
         return plan_to_dict(self.scene(request, seed))

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TypedDict
 
 from frameloom.engines.compose import scenery_recipes
 from frameloom.engines.compose.canvas import RGB
 from frameloom.engines.compose.facts import PromptFacts
-from frameloom.engines.compose.layers import Layer, layer_to_json
+from frameloom.engines.compose.layers import Layer, LayerJSON, layer_to_json
 from frameloom.engines.compose.palette import Palette, apply_colours, apply_weather, neon_night, time_look
 from frameloom.engines.compose.placement import (
     EMISSIVE,
@@ -123,10 +123,71 @@ def _light(kind: str, light_height: float, strength: float, colour: RGB, width: 
     return Light(kind=kind, x=x, y=y, colour=colour, strength=strength, visible=visible)
 
 
-def plan_to_dict(plan: ScenePlan) -> dict[str, Any]:
+class LightJSON(TypedDict):
+    kind: str
+    x: float
+    y: float
+    colour: list[int]
+    strength: float
+    visible: bool
+
+
+class PaletteJSON(TypedDict):
+    sky_top: list[int]
+    sky_mid: list[int]
+    sky_horizon: list[int]
+    haze: list[int]
+    ambient: list[int]
+    light: list[int]
+    ground: list[int]
+    silhouette: list[int]
+    accent: list[int]
+    accent2: list[int]
+
+
+class SubjectJSON(TypedDict):
+    noun: str
+    emoji: str
+    x: float
+    base_y: float
+    height: float
+    role: str
+    depth: float
+    flip: bool
+    body: bool
+    shadow: bool
+    colour: list[int] | None
+    action: str | None
+    kind: str
+
+
+class PlanJSON(TypedDict):
+    """:class:`ScenePlan` as ``frameloom plan`` prints it: the same fields, colours as
+    ``[r, g, b]`` lists, elements as :class:`~.elements.ElementJSON`."""
+
+    version: int
+    prompt: str
+    seed: int
+    width: int
+    height: int
+    style: str
+    setting: str
+    time_of_day: str
+    weather: str
+    lights: list[str]
+    horizon: float
+    light: LightJSON
+    palette: PaletteJSON
+    layers: list[LayerJSON]
+    subjects: list[SubjectJSON]
+    unknown: list[str]
+    notes: list[str]
+
+
+def plan_to_dict(plan: ScenePlan) -> PlanJSON:
     """The plan as JSON-native data: what ``frameloom plan`` prints (tuples become lists,
     each element ``{"kind", "params"}`` as :func:`~.elements.element_to_json` gives it)."""
-    data: dict[str, Any] = json.loads(json.dumps(asdict(plan)))
+    data: PlanJSON = json.loads(json.dumps(asdict(plan)))  # the shape a test checks against the dataclasses
     data["layers"] = [layer_to_json(layer) for layer in plan.layers]
     data["horizon"] = round(plan.horizon, 1)
     return data
