@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from frameloom.domain.errors import InvalidRequest
-from frameloom.render.compositor import RenderCancelled, SourceMap, output_size, render_draft
+from frameloom.domain.errors import Cancelled, InvalidRequest
+from frameloom.render.compositor import SourceMap, output_size, render_draft
 from frameloom.render.export import FORMATS
 from frameloom.render.frames import black
 from frameloom.render.text import missing_glyphs
@@ -352,7 +352,7 @@ def test_cancelling_stops_between_frames_and_leaves_no_file(files: dict[str, Pat
         calls["n"] += 1
         return calls["n"] > 10
 
-    with pytest.raises(RenderCancelled):
+    with pytest.raises(Cancelled):
         render_draft(d, tmp_path / "c.mp4", media=SourceMap(files=files), cancelled=cancelled)
     assert list(tmp_path.iterdir()) == []
 

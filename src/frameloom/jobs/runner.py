@@ -147,7 +147,7 @@ class JobRunner:
         try:
             outcome = self.work[kind](context)
         except Exception as exc:
-            # Whatever the work raised on its way out (the compositor's RenderCancelled, an engine's
+            # Whatever the work raised on its way out (the domain's Cancelled, an engine's
             # own cancel error), a cancel, a time limit or a stop is the cause when one is set.
             if hooks.status != JobStatus.RUNNING.value:
                 log.info("job %s cancelled", context.job_id)

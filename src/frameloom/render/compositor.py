@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from frameloom.domain.errors import FrameloomError, InvalidRequest
+from frameloom.domain.errors import Cancelled, InvalidRequest
 from frameloom.music import music_loop
 from frameloom.render.audio import RATE, AudioClip, AudioSource, BufferAudio, decode_audio, mix
 from frameloom.render.export import OutputSpec, check_format, open_writer
@@ -41,10 +41,6 @@ from frameloom.timeline import (
 Progress = Callable[[float], None]
 VisualFactory = Callable[[VideoSegment, int, int], VisualSource]
 MAX_WIDTH, MAX_SHORT = 1920, 1080
-
-
-class RenderCancelled(FrameloomError):
-    """The render was cancelled between two frames; nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -240,7 +236,7 @@ def render_draft(draft: Draft, target: Path, fmt: str = "mp4", *, media: SourceM
                  progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> RenderResult:
     """Render ``draft`` to ``target``. ``progress`` gets 0..1 about ten times a
     second of output; ``cancelled`` is asked before every frame and, when it
-    says yes, the export stops with :class:`RenderCancelled` and no file."""
+    says yes, the export stops with :class:`Cancelled` and no file."""
     started = time.perf_counter()
     # 1. what to write
     fmt = check_format(fmt)
@@ -266,7 +262,7 @@ def render_draft(draft: Draft, target: Path, fmt: str = "mp4", *, media: SourceM
         # 3. frame by frame
         for i in range(frames):
             if cancelled is not None and cancelled():
-                raise RenderCancelled("the render was cancelled")
+                raise Cancelled("the render was cancelled")
             t_ms = i * 1000 // rate
             if spec.wants_video:
                 writer.video(compose_frame(draft, t_ms, visuals, texts, canvas), i)
