@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from frameloom.api import create_app
+from frameloom.services.container import Services
 from frameloom.settings import Settings
 
 _client_ids = itertools.count(1)
@@ -64,6 +65,14 @@ def new_token(client: TestClient) -> str:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def services_of(client: TestClient) -> Services:
+    """The services behind ``client``'s app, typed (``create_app`` keeps them in ``app.state.services``)."""
+    app = client.app
+    assert isinstance(app, FastAPI)
+    services: Services = app.state.services
+    return services
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.api.conftest import FakeClock, bearer, new_token
+from tests.api.conftest import FakeClock, bearer, new_token, services_of
 
 from frameloom.api import create_app
 from frameloom.settings import Settings
@@ -126,7 +126,7 @@ def test_register_makes_a_registered_account(client: TestClient) -> None:
 
 def test_register_with_bind_id_keeps_the_credits_and_the_token(client: TestClient) -> None:
     anon = client.post(ANON, headers={"X-Client-Id": "binder"}).json()["data"]
-    client.app.state.credits.freeze(anon["account_id"], 30, "test")  # type: ignore[attr-defined]
+    services_of(client).credits.freeze(anon["account_id"], 30, "test")
     response = client.post("/api/auth/register", json={
         "email": "bob@example.com", "password": "hunter2hunter2", "bind_id": anon["bind_id"],
     })
@@ -190,7 +190,7 @@ def test_passwords_are_stored_with_argon2id(client: TestClient) -> None:
     from frameloom.store import accounts
 
     client.post("/api/auth/register", json={"email": "i@example.com", "password": "password123"})
-    with client.app.state.db.read() as session:  # type: ignore[attr-defined]
+    with services_of(client).db.read() as session:
         account = accounts.by_email(session, "i@example.com")
     assert account is not None
     assert account.password_hash is not None
@@ -204,7 +204,7 @@ def test_tokens_are_stored_only_as_hashes(client: TestClient) -> None:
     from frameloom.store.models import Token
 
     token = new_token(client)
-    with client.app.state.db.read() as session:  # type: ignore[attr-defined]
+    with services_of(client).db.read() as session:
         stored = list(session.execute(select(Token.token_hash)).scalars())
     assert token not in stored
     assert all(len(h) == 64 for h in stored)

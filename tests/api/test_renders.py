@@ -18,7 +18,7 @@ import av
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from tests.api.conftest import bearer, new_token, still
+from tests.api.conftest import bearer, new_token, services_of, still
 
 from frameloom.api import create_app
 from frameloom.settings import Settings
@@ -166,13 +166,14 @@ def test_bad_exports_are_refused_before_anything_is_frozen(running: TestClient) 
 def test_an_export_that_fails_returns_its_credits(running: TestClient) -> None:
     headers, sid, media_id = studio(running)
     # The picture vanishes from storage after the job is queued: the render fails, the hold is refunded.
-    app = running.app
-    storage = app.state.storage  # type: ignore[attr-defined]
-    with app.state.db.read() as session:  # type: ignore[attr-defined]
+    services = services_of(running)
+    with services.db.read() as session:
         from frameloom.store.models import Media
 
-        key = session.get(Media, media_id).storage_key
-    storage.delete(key)
+        media = session.get(Media, media_id)
+        assert media is not None
+        key = media.storage_key
+    services.storage.delete(key)
     response = running.post(EXPORT, headers=headers, json={"render_id": "doomed", "session_id": sid,
                                                            "draft": tiny_draft(media_id)})
     assert response.status_code == 200
@@ -185,7 +186,7 @@ def test_an_export_that_fails_returns_its_credits(running: TestClient) -> None:
 
 def test_not_enough_credits_for_a_long_export(running: TestClient) -> None:
     headers, sid, media_id = studio(running)
-    running.app.state.credits.top_up(_account(running, headers), -99)  # type: ignore[attr-defined]
+    services_of(running).credits.top_up(_account(running, headers), -99)
     response = running.post(EXPORT, headers=headers, json={"session_id": sid, "draft": tiny_draft(media_id, 12)})
     assert (response.status_code, response.json()["code"]) == (402, 2001)
     assert response.json()["data"]["required"] == 2
@@ -193,9 +194,7 @@ def test_not_enough_credits_for_a_long_export(running: TestClient) -> None:
 
 def _account(client: TestClient, headers: dict[str, str]) -> str:
     token = headers["Authorization"].split()[1]
-    principal = client.app.state.auth.authenticate(f"Bearer {token}")  # type: ignore[attr-defined]
-    account_id: str = principal.account_id
-    return account_id
+    return services_of(client).auth.authenticate(f"Bearer {token}").account_id
 
 
 def test_an_export_past_its_time_limit_fails_with_a_refund(jobs_settings: Settings) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -177,14 +179,14 @@ def test_an_upload_is_streamed_not_buffered(
 ) -> None:
     client, headers, sid, small = small_app
 
-    def body() -> object:
+    def body() -> Iterator[bytes]:
         yield b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.png\"\r\n\r\n"
         for _ in range(1000):  # 1 MB in chunks; refused after the first few KB
             yield b"\x89PNG" + b"\x00" * 1020
         yield b"\r\n--b--\r\n"
 
     response = client.post(_url(sid), headers={**headers, "Content-Type": "multipart/form-data; boundary=b"},
-                           content=body())  # type: ignore[arg-type]
+                           content=body())
     assert response.json()["code"] == 4002
     assert _leftovers(small) == []
 
@@ -210,11 +212,11 @@ def test_upload_needs_a_token(client: TestClient, session_id: str) -> None:
 
 
 def test_media_links_work_on_a_real_server(
-    app: FastAPI, live_server: object, headers: dict[str, str], session_id: str, client: TestClient
+    app: FastAPI, live_server: Callable[[Any], str], headers: dict[str, str], session_id: str, client: TestClient
 ) -> None:
     media = client.post(_url(session_id), headers=headers, files={"file": ("clip.mp4", video("mp4"))})
     url = media.json()["data"]["media"][0]["url"]
-    base = live_server(app)  # type: ignore[operator]
+    base = live_server(app)
     response = httpx.get(url.replace("http://testserver", base), headers={"Range": "bytes=0-7"})
     assert response.status_code == 206
     assert response.content[4:8] == b"ftyp"

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 from click.testing import CliRunner, Result
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 from frameloom import __version__
 from frameloom.cli.main import cli
@@ -40,7 +40,8 @@ def test_generate_writes_one_png_with_metadata(tmp_path: Path) -> None:
     assert result.stderr == ""  # a given seed is not announced
     with Image.open(tmp_path / "fox.png") as img:
         assert img.size == (256, 144)
-        text = img.text  # type: ignore[attr-defined]
+        assert isinstance(img, PngImagePlugin.PngImageFile)
+        text = img.text
     assert text["prompt"] == "a fox reading a book"
     assert text["seed"] == "5"
     assert text["engine"] == "compose"

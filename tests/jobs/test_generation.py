@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.api.conftest import bearer, new_token
+from tests.api.conftest import bearer, new_token, services_of
 
 from frameloom.api import create_app
 from frameloom.domain.accounts import Principal
@@ -45,8 +45,7 @@ def running(settings: Settings) -> Iterator[TestClient]:
 
 
 def services(client: TestClient) -> Services:
-    found: Services = client.app.state.services  # type: ignore[attr-defined]
-    return found
+    return services_of(client)
 
 
 def caller(client: TestClient) -> Principal:

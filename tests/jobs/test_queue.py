@@ -6,7 +6,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -45,9 +45,9 @@ class Recorder:
             self.when[job_id] = time.monotonic()
 
 
-def wait(predicate: object, timeout: float = 10) -> None:
+def wait(predicate: Callable[[], bool], timeout: float = 10) -> None:
     deadline = time.monotonic() + timeout
-    while not predicate() and time.monotonic() < deadline:  # type: ignore[operator]
+    while not predicate() and time.monotonic() < deadline:
         time.sleep(0.01)
 
 

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 from frameloom.domain.errors import InvalidRequest, OutputError
 from frameloom.render import encode_image, format_for_path, image_metadata, save_image
@@ -54,7 +54,8 @@ def test_png_has_text_chunks(tmp_path: Path, image: Image.Image, prompt: str) ->
     with Image.open(path) as img:
         assert img.format == "PNG"
         assert img.size == (96, 64)
-        text = img.text  # type: ignore[attr-defined]
+        assert isinstance(img, PngImagePlugin.PngImageFile)
+        text = img.text
     for key in ("prompt", "seed", "engine", "size", "style", "parameters"):
         assert text[key] == meta(prompt)[key]
     assert text["parameters"].startswith(prompt + "\nSteps: 0, Seed: 42, Size: 96x64, Model: compose")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -12,6 +13,7 @@ from frameloom.timeline import (
     AudioSegment,
     Draft,
     DraftInvalid,
+    Segment,
     TextSegment,
     Track,
     TrackKind,
@@ -38,7 +40,7 @@ from frameloom.timeline import (
 )
 
 
-def segment(draft: Draft, segment_id: str) -> object:
+def segment(draft: Draft, segment_id: str) -> Segment:
     return find_segment(draft, segment_id)[1]
 
 
@@ -147,7 +149,7 @@ def test_replace_segment_changes_one_value(spec_draft: Draft) -> None:
 
 def test_move_segment(spec_draft: Draft) -> None:
     draft = move_segment(spec_draft, "s3", 7000)
-    assert (segment(draft, "s3").start_ms, segment(draft, "s3").duration_ms) == (7000, 3000)  # type: ignore[attr-defined]
+    assert (segment(draft, "s3").start_ms, segment(draft, "s3").duration_ms) == (7000, 3000)
     with pytest.raises(DraftInvalid, match="after the draft's end"):
         move_segment(spec_draft, "s3", 8000)
 
@@ -237,8 +239,8 @@ def test_fit_duration_range() -> None:
 # --- aspect
 
 
-def test_set_aspect_refits_every_layer(spec_json: dict[str, object]) -> None:
-    spec_json["t"].append({"id": "x2", "tt": 7, "sg": [  # type: ignore[attr-defined]
+def test_set_aspect_refits_every_layer(spec_json: dict[str, Any]) -> None:
+    spec_json["t"].append({"id": "x2", "tt": 7, "sg": [
         {"id": "s4", "s": 3000, "d": 2000, "m": {"text": "px", "pos": [1440, 810], "size": 48}},
         {"id": "s5", "s": 5000, "d": 2000, "m": {"text": "frac", "pos": [0.25, 0.75]}},
     ]})

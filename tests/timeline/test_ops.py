@@ -81,9 +81,12 @@ def test_a_title_on_an_empty_draft_lasts_3_s() -> None:
 
 
 def test_a_title_size_follows_the_short_side() -> None:
-    draft = AddTitle("Hi").apply(empty_draft("1:1"))
-    assert draft.tracks[0].segments[0].size == 96  # type: ignore[union-attr]
-    assert AddTitle("Hi", size=40).apply(empty_draft()).tracks[0].segments[0].size == 40  # type: ignore[union-attr]
+    title = AddTitle("Hi").apply(empty_draft("1:1")).tracks[0].segments[0]
+    assert isinstance(title, TextSegment)
+    assert title.size == 96
+    given = AddTitle("Hi", size=40).apply(empty_draft()).tracks[0].segments[0]
+    assert isinstance(given, TextSegment)
+    assert given.size == 40
 
 
 def test_set_title_changes_the_last_title(spec_draft: Draft) -> None:
@@ -299,7 +302,8 @@ def test_place_media_appends_after_the_last_video(spec_draft: Draft) -> None:
 def test_a_picture_shows_5_s_with_a_slow_zoom() -> None:
     draft = PlaceMedia("med_photo").apply(empty_draft(), MEDIA)
     photo = draft.tracks[0].segments[0]
-    assert (draft.tracks[0].name, photo.duration_ms, photo.motion) == ("Video", 5000, "zoom_in")  # type: ignore[union-attr]
+    assert isinstance(photo, VideoSegment)
+    assert (draft.tracks[0].name, photo.duration_ms, photo.motion) == ("Video", 5000, "zoom_in")
 
 
 def test_a_sound_goes_on_its_own_audio_track_not_the_music(spec_draft: Draft) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from frameloom.domain.errors import InvalidRequest
@@ -36,8 +38,8 @@ DRAFT = Draft(1, None, 1920, 1080, 30, tracks=(
 ))
 
 
-def ids(t_ms: int, **kwargs: object) -> list[str]:
-    return [active.segment.id for active in active_at(DRAFT, t_ms, **kwargs)]  # type: ignore[arg-type]
+def ids(t_ms: int, **kwargs: Sequence[TrackKind]) -> list[str]:
+    return [active.segment.id for active in active_at(DRAFT, t_ms, **kwargs)]
 
 
 def test_duration_follows_content_unless_d_is_set() -> None:

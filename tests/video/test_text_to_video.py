@@ -4,6 +4,7 @@ joined by crossfades through a draft and the compositor, with built-in music and
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TypedDict
 
@@ -141,9 +142,9 @@ def frame_at(path: Path, seconds: float) -> np.ndarray:
 
 
 def test_the_title_is_drawn_over_the_video(tmp_path: Path) -> None:
-    base = {"prompt": "a city street at night", "seconds": 2, "seed": 3, "width": 640, "height": 360}
-    titled = text_to_video(VideoRequest(**base, title="URBAN DREAMS"), tmp_path / "titled.mp4")  # type: ignore[arg-type]
-    plain = text_to_video(VideoRequest(**base), tmp_path / "plain.mp4")  # type: ignore[arg-type]
+    base = VideoRequest(prompt="a city street at night", seconds=2, seed=3, width=640, height=360)
+    titled = text_to_video(replace(base, title="URBAN DREAMS"), tmp_path / "titled.mp4")
+    plain = text_to_video(base, tmp_path / "plain.mp4")
     with_title, without = frame_at(titled.path, 1.0), frame_at(plain.path, 1.0)
     Image.fromarray(with_title).save(tmp_path / "titled-1s.png")  # to look at when this fails
     white = (with_title.min(axis=2) > 200) & ((with_title.astype(int) - without).min(axis=2) > 40)
