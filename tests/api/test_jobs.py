@@ -102,3 +102,49 @@ def test_bad_requests_freeze_nothing_and_other_accounts_see_nothing(running: Tes
     assert cancelled["status"] == "cancelled"
     assert running.get("/api/credits/balance/simple", headers=headers).json()["data"] == {
         "available": 100, "frozen": 0, "total": 100}
+
+
+def test_every_generation_door_goes_through_the_one_service(running: TestClient,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """/v1, image jobs and video jobs all submit through GenerationService (so its checks hold everywhere)."""
+    generation = running.app.state.generation  # type: ignore[attr-defined]
+    calls: list[str] = []
+    real_submit = generation.jobs.submit
+
+    def submit(who: Any, kind: Any, *args: Any) -> Any:
+        calls.append(str(kind))
+        return real_submit(who, kind, *args)
+
+    monkeypatch.setattr(generation.jobs, "submit", submit)
+    headers = bearer(new_token(running))
+    assert running.post("/v1/images/generations", headers=headers,
+                        json={"prompt": "a red fox", "size": "1024x1024"}).status_code == 200
+    assert running.post("/api/jobs/image", headers=headers,
+                        json={"prompt": "a red fox", "size": "128x72"}).status_code == 200
+    assert running.post("/api/jobs/video", headers=headers,
+                        json={"prompt": "a red fox", "seconds": 1, "size": "128x72"}).status_code == 200
+    assert calls == ["image", "image", "video"]
+
+
+@pytest.mark.parametrize(("path", "body"), [
+    ("/api/jobs/image", {"engine": "dalle-9"}),
+    ("/api/jobs/image", {"style": "cubism"}),
+    ("/api/jobs/video", {"style": "cubism"}),
+    ("/api/jobs/video", {"engine": "dalle-9"}),
+    ("/v1/images/generations", {"model": "dalle-9"}),
+    ("/v1/images/generations", {"style": "cubism"}),
+])
+def test_an_unknown_engine_or_style_is_400_before_credits_move(running: TestClient, path: str,
+                                                                body: dict[str, Any]) -> None:
+    headers = bearer(new_token(running))
+    response = running.post(path, headers=headers, json={"prompt": "a red fox", **body})
+    assert response.status_code == 400, response.text
+    assert running.get("/api/credits/balance/simple", headers=headers).json()["data"] == {
+        "available": 100, "frozen": 0, "total": 100}
+
+
+def test_a_style_alias_is_taken_by_video_jobs_too(running: TestClient) -> None:
+    headers = bearer(new_token(running))
+    response = running.post("/api/jobs/video", headers=headers,
+                            json={"prompt": "a lake", "seconds": 1, "size": "128x72", "style": "Watercolour"})
+    assert response.status_code == 200, response.text
