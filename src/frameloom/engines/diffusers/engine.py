@@ -5,7 +5,8 @@ from __future__ import annotations
 import inspect
 import io
 import math
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Literal
 
 from PIL import Image, UnidentifiedImageError
 
@@ -61,17 +62,16 @@ class DiffusersEngine(Engine):
                 "steps": str(steps), "drawn_at": f"{width}x{height}"}
         out: list[GeneratedImage] = []
         with loaded.lock:
-            args: dict[str, Any]
             if init is None:
-                pipe, args = loaded.pipe, {"width": width, "height": height}
+                pipe, call = loaded.pipe, PipelineCall(prompt, steps, width=width, height=height)
             else:
                 pipe = loaded.img2img()
-                args = {"image": cover_fit(init, width, height), "strength": request.strength}
-            args.update(_call_args(pipe, prompt, request.negative_prompt, steps, guidance, loaded))
+                call = PipelineCall(prompt, steps, image=cover_fit(init, width, height), strength=request.strength)
+            call = _fit_call(call, pipe, request.negative_prompt, guidance, loaded)
             # 4. one call per result; the step callback reports progress and polls for a cancel
             for index, seed in enumerate(request.seeds()):
                 hooks.check()
-                image = _run(pipe, args, seed, StepCallback(hooks, index, request.n))
+                image = _run(pipe, call, seed, StepCallback(hooks, index, request.n))
                 # 5. fit to the requested size and package
                 fitted = cover_fit(image, request.width, request.height)
                 out.append(GeneratedImage(image=fitted, seed=seed, engine=self.name, info=dict(info)))
@@ -85,7 +85,7 @@ class StepCallback:
     def __init__(self, hooks: Hooks, index: int, total: int) -> None:
         self.hooks, self.index, self.total = hooks, index, total
 
-    def __call__(self, pipe: Any, step: int, timestep: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+    def __call__(self, pipe: Any, step: int, timestep: object, kwargs: dict[str, object]) -> dict[str, object]:
         self.hooks.check()  # raising here leaves the pipeline between two steps
         steps = max(1, int(getattr(pipe, "num_timesteps", 0) or step + 1))
         self.hooks.report((self.index + (step + 1) / steps) / self.total)
@@ -105,25 +105,52 @@ def _init_image(request: ImageRequest) -> Image.Image | None:
         raise InvalidRequest.of("init_image", "not a readable PNG, JPEG or WebP image") from None
 
 
-def _call_args(pipe: Any, prompt: str, negative: str, steps: int, guidance: float | None,
-               loaded: LoadedModel) -> dict[str, Any]:
-    """The pipeline arguments this pipeline takes (FLUX, say, has no negative prompt)."""
+@dataclass(frozen=True)
+class PipelineCall:
+    """The arguments of one pipeline call. Fields left ``None`` are not passed;
+    ``extra`` are the family's own arguments, as (name, value) pairs.
+    ``steps`` is diffusers' ``num_inference_steps``, ``guidance`` its ``guidance_scale``."""
+
+    prompt: str
+    steps: int
+    output_type: Literal["pil", "np"] = "pil"
+    guidance: float | None = None
+    negative_prompt: str | None = None
+    width: int | None = None
+    height: int | None = None
+    num_frames: int | None = None
+    image: Image.Image | None = None
+    strength: float | None = None
+    extra: tuple[tuple[str, int | float | str], ...] = ()
+
+    def kwargs(self) -> dict[str, object]:
+        """The keyword arguments of ``pipe(...)``, under diffusers' names."""
+        named: dict[str, object] = {
+            "width": self.width, "height": self.height, "num_frames": self.num_frames, "image": self.image,
+            "strength": self.strength, "prompt": self.prompt, "num_inference_steps": self.steps,
+            "output_type": self.output_type, "guidance_scale": self.guidance, "negative_prompt": self.negative_prompt,
+        }
+        out = {name: value for name, value in named.items() if value is not None}
+        out.update(self.extra)
+        return out
+
+
+def _fit_call(call: PipelineCall, pipe: Any, negative: str, guidance: float | None,
+              loaded: LoadedModel) -> PipelineCall:
+    """``call`` with the guidance, negative prompt and family arguments this
+    pipeline takes (FLUX, say, has no negative prompt)."""
     accepted = inspect.signature(pipe.__call__).parameters
-    args: dict[str, Any] = {"prompt": prompt, "num_inference_steps": steps, "output_type": "pil"}
-    if guidance is not None:
-        args["guidance_scale"] = guidance
-    if negative and "negative_prompt" in accepted and (guidance is None or guidance > 1):
-        args["negative_prompt"] = negative
-    args.update((name, value) for name, value in loaded.family.call_args if name in accepted)
-    return args
+    takes_negative = negative and "negative_prompt" in accepted and (guidance is None or guidance > 1)
+    return replace(call, guidance=guidance, negative_prompt=negative if takes_negative else None,
+                   extra=tuple((name, value) for name, value in loaded.family.call_args if name in accepted))
 
 
-def _run(pipe: Any, args: dict[str, Any], seed: int, callback: StepCallback) -> Image.Image:
-    image: Image.Image = run_pipeline(pipe, args, seed, callback).images[0]
+def _run(pipe: Any, call: PipelineCall, seed: int, callback: StepCallback) -> Image.Image:
+    image: Image.Image = run_pipeline(pipe, call, seed, callback).images[0]
     return image
 
 
-def run_pipeline(pipe: Any, args: dict[str, Any], seed: int, callback: StepCallback) -> Any:
+def run_pipeline(pipe: Any, call: PipelineCall, seed: int, callback: StepCallback) -> Any:
     """One pipeline call for ``seed``; its output object.
 
     Raises EngineFailed (out of memory, a broken model) or Cancelled (from ``callback``).
@@ -134,7 +161,7 @@ def run_pipeline(pipe: Any, args: dict[str, Any], seed: int, callback: StepCallb
     generator = torch.Generator(device="cpu").manual_seed(seed)
     try:
         with torch.inference_mode():
-            return pipe(**args, generator=generator, callback_on_step_end=callback)
+            return pipe(**call.kwargs(), generator=generator, callback_on_step_end=callback)
     except FrameloomError:
         raise
     except torch.OutOfMemoryError:

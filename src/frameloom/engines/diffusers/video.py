@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -20,7 +19,7 @@ from frameloom.domain.errors import EngineUnavailable, InvalidRequest, Problem
 from frameloom.domain.sizes import check_size
 from frameloom.engines.base import NO_HOOKS, Hooks
 from frameloom.engines.diffusers.config import DiffusersConfig
-from frameloom.engines.diffusers.engine import StepCallback, run_pipeline
+from frameloom.engines.diffusers.engine import PipelineCall, StepCallback, run_pipeline
 from frameloom.engines.diffusers.loader import SHARED, LoadedModel, PipelineCache
 from frameloom.engines.diffusers.sizing import generation_size
 from frameloom.engines.fit import cover_fit
@@ -155,12 +154,12 @@ class DiffusersVideo:
         native = loaded.native or round(math.sqrt(family.native[0] * family.native[1]))
         width, height = generation_size(request.width, request.height, native, loaded.multiple)
         steps = self.steps or family.steps
-        args: dict[str, Any] = {"prompt": prompt, "num_frames": frames, "width": width, "height": height,
-                                "num_inference_steps": steps, "guidance_scale": family.guidance, "output_type": "np"}
+        call = PipelineCall(prompt, steps, output_type="np", guidance=family.guidance, width=width, height=height,
+                            num_frames=frames)
         # 3. denoise, with progress and cancel between steps
         hooks.check()
         with loaded.lock:
-            result = run_pipeline(loaded.pipe, args, request.seed, StepCallback(hooks, 0, 1))
+            result = run_pipeline(loaded.pipe, call, request.seed, StepCallback(hooks, 0, 1))
         # 4. frames to uint8 RGB at the requested size
         video = np.asarray(result.frames[0])
         fitted = [np.asarray(cover_fit(Image.fromarray(_to_uint8(frame)), request.width, request.height))
