@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import NotRequired, TypedDict
 
 import httpx
 
@@ -24,6 +24,17 @@ from frameloom.engines.openai_images.retry import RETRY_STATUSES, parse_retry_af
 
 MAX_MESSAGE = 300
 WAIT_SLICE_S = 0.5
+
+
+class ImagesBody(TypedDict):
+    """The JSON body of ``POST /images/generations`` (``size`` as ``"WxH"``)."""
+
+    model: str
+    prompt: str
+    n: int
+    size: str
+    response_format: NotRequired[str]
+    seed: NotRequired[int]
 
 
 class ImagesClient:
@@ -46,7 +57,7 @@ class ImagesClient:
         self._http.close()
         self._downloads.close()
 
-    def generate(self, body: dict[str, Any], hooks: Hooks) -> dict[str, Any]:
+    def generate(self, body: ImagesBody, hooks: Hooks) -> dict[str, object]:
         """The JSON answer to ``body``, after retries; ``hooks`` is polled before each attempt.
 
         Raises what the module docstring lists, or ``Cancelled``.
@@ -117,9 +128,9 @@ def error_for(response: httpx.Response) -> FrameloomError:
     return EngineFailed(f"openai engine: the server answered {status}: {message}")
 
 
-def _json(response: httpx.Response) -> dict[str, Any]:
+def _json(response: httpx.Response) -> dict[str, object]:
     try:
-        data = response.json()
+        data: object = response.json()
     except ValueError:
         raise EngineFailed(f"openai engine: the server answered {response.status_code} with no JSON") from None
     if not isinstance(data, dict):

@@ -6,8 +6,8 @@ import base64
 import binascii
 import io
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import httpx
 from PIL import Image, UnidentifiedImageError
@@ -16,7 +16,7 @@ from frameloom.domain.errors import EngineFailed, InvalidRequest
 from frameloom.domain.images import ImageRequest
 from frameloom.engines.base import NO_HOOKS, Capabilities, Engine, GeneratedImage, Hooks
 from frameloom.engines.fit import cover_fit
-from frameloom.engines.openai_images.client import ImagesClient
+from frameloom.engines.openai_images.client import ImagesBody, ImagesClient
 from frameloom.engines.openai_images.config import OpenAIConfig
 from frameloom.engines.prompt_styles import STYLES, styled_prompt
 
@@ -59,17 +59,17 @@ class OpenAIImagesEngine(Engine):
             # 2. one call per result, retried inside the client
             answer = self._client.generate(self._body(prompt, f"{size.width}x{size.height}", seed), hooks)
             # 3. decode and fit to the requested size
-            image = cover_fit(self._first_image(answer), request.width, request.height)
+            picture = Picture.first_of(answer)
+            image = cover_fit(self._decode(picture), request.width, request.height)
             info = {"model": self.config.model, "asked_size": str(size)}
-            revised = _revised_prompt(answer)
-            if revised:
-                info["revised_prompt"] = revised
+            if picture.revised_prompt:
+                info["revised_prompt"] = picture.revised_prompt
             out.append(GeneratedImage(image=image, seed=seed, engine=self.name, info=info))
             hooks.report(len(out) / request.n)
         return out
 
-    def _body(self, prompt: str, size: str, seed: int) -> dict[str, Any]:
-        body: dict[str, Any] = {"model": self.config.model, "prompt": prompt, "n": 1, "size": size}
+    def _body(self, prompt: str, size: str, seed: int) -> ImagesBody:
+        body: ImagesBody = {"model": self.config.model, "prompt": prompt, "n": 1, "size": size}
         # gpt-image models always answer base64 and refuse response_format
         if not self.config.model.startswith("gpt-image"):
             body["response_format"] = "b64_json"
@@ -77,19 +77,15 @@ class OpenAIImagesEngine(Engine):
             body["seed"] = seed
         return body
 
-    def _first_image(self, answer: dict[str, Any]) -> Image.Image:
-        """The first picture of ``answer["data"]``; EngineFailed when there is none or it is unreadable."""
-        data = answer.get("data")
-        item = data[0] if isinstance(data, list) and data and isinstance(data[0], dict) else None
-        if item is None:
-            raise EngineFailed("openai engine: the answer holds no image")
-        if isinstance(item.get("b64_json"), str):
+    def _decode(self, picture: Picture) -> Image.Image:
+        """The picture as RGB, downloaded when given as a link; EngineFailed when it is unreadable."""
+        if picture.b64_json is not None:
             try:
-                raw = base64.b64decode(item["b64_json"], validate=True)
+                raw = base64.b64decode(picture.b64_json, validate=True)
             except (binascii.Error, ValueError):
                 raise EngineFailed("openai engine: the image is not valid base64") from None
-        elif isinstance(item.get("url"), str):
-            raw = self._client.fetch(item["url"])
+        elif picture.url is not None:
+            raw = self._client.fetch(picture.url)
         else:
             raise EngineFailed("openai engine: the image has neither b64_json nor url")
         try:
@@ -99,9 +95,25 @@ class OpenAIImagesEngine(Engine):
             raise EngineFailed("openai engine: the image cannot be decoded") from None
 
 
-def _revised_prompt(answer: dict[str, Any]) -> str | None:
-    data = answer.get("data")
-    if isinstance(data, list) and data and isinstance(data[0], dict):
-        revised = data[0].get("revised_prompt")
-        return revised if isinstance(revised, str) else None
-    return None
+@dataclass(frozen=True)
+class Picture:
+    """The first picture of an answer: its base64 data or its link (a field
+    that is not a string counts as absent), and the prompt the service drew."""
+
+    b64_json: str | None
+    url: str | None
+    revised_prompt: str | None
+
+    @classmethod
+    def first_of(cls, answer: Mapping[str, object]) -> Picture:
+        """``answer["data"][0]``; EngineFailed when the answer holds no picture."""
+        data = answer.get("data")
+        item = data[0] if isinstance(data, list) and data and isinstance(data[0], dict) else None
+        if item is None:
+            raise EngineFailed("openai engine: the answer holds no image")
+        return cls(b64_json=_text(item.get("b64_json")), url=_text(item.get("url")),
+                   revised_prompt=_text(item.get("revised_prompt")))
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
