@@ -17,7 +17,9 @@ def test_defaults_match_the_spec(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     assert s.engine == "compose"
     assert (s.host, s.port) == ("127.0.0.1", 8000)
     assert s.database_url is s.redis_url is s.diffusers_model is s.public_url is s.llm_url is None
-    assert s.secret_key is s.llm_key is s.llm_model is None
+    assert s.secret_key is None
+    assert s.llm_key is None
+    assert s.llm_model is None
     assert s.llm_timeout_s == 20.0
     assert s.resolved_database_url == f"sqlite:///{tmp_path / '.frameloom' / 'frameloom.db'}"
 
