@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -157,16 +158,20 @@ _MARK = re.compile(r"\n@@readme-step (\d+) status (\d+)@@\n")
 def replay(steps: list[Step], folder: Path, url: str) -> tuple[list[Ran], str]:
     """Run ``steps`` in one bash process in ``folder``, stopping at the first non-zero status.
 
-    Returns each run step's status and output, and the whole standard error.
-    Raises ``subprocess.TimeoutExpired`` after ``TIMEOUT_S`` seconds.
+    Returns each run step's status and output, and the whole standard error;
+    fails the test, with the output so far, after ``TIMEOUT_S`` seconds.
     """
     script = ["set -o pipefail"]
     for i, step in enumerate(steps):
         script.append(step.command.replace(README_URL, url))
         # a newline first: a command's output need not end with one (curl's JSON does not)
         script.append(f"__s=$?; printf '\\n@@readme-step {i} status %d@@\\n' $__s; [ $__s -eq 0 ] || exit $__s")
-    done = subprocess.run(["bash", "-c", "\n".join(script)], cwd=folder, capture_output=True, text=True,
-                          timeout=TIMEOUT_S, stdin=subprocess.DEVNULL, check=False)
+    try:
+        done = subprocess.run(["bash", "-c", "\n".join(script)], cwd=folder, capture_output=True, text=True,
+                              timeout=TIMEOUT_S, stdin=subprocess.DEVNULL, check=False)
+    except subprocess.TimeoutExpired as exc:
+        so_far = exc.stdout.decode() if isinstance(exc.stdout, bytes) else exc.stdout or ""
+        pytest.fail(f"the tour did not finish in {TIMEOUT_S} s; its output so far ends:\n{so_far[-3000:]}")
     # [output 0, "0", status 0, output 1, "1", status 1, ...]: each output comes before its mark
     parts = _MARK.split(done.stdout)
     statuses = [int(s) for s in parts[2::3]]
@@ -174,7 +179,10 @@ def replay(steps: list[Step], folder: Path, url: str) -> tuple[list[Ran], str]:
     return [Ran(status, outputs[i].strip("\n")) for i, status in enumerate(statuses)], done.stderr
 
 
-def _venv() -> Path:
+def _tools() -> Path:
+    """The running virtualenv, linked as the clone's ``.venv``; skips without it or without curl."""
+    if shutil.which("curl") is None:
+        pytest.skip("the README's commands call curl, which is not installed")
     venv = Path(sys.prefix)
     if venv == Path(sys.base_prefix) or not (venv / "bin" / "frameloom").exists():
         pytest.skip("the README's commands call .venv/bin/frameloom: run the tests from the project's virtualenv")
@@ -190,7 +198,7 @@ def test_the_readme_tour_runs_as_written(settings: Settings, live_server: Callab
     assert any(README_URL in step.command for step in steps), "the tour names the server it talks to"
     folder = tmp_path / "clone"
     folder.mkdir()
-    (folder / ".venv").symlink_to(_venv(), target_is_directory=True)
+    (folder / ".venv").symlink_to(_tools(), target_is_directory=True)
     url = live_server(create_app(settings))
 
     ran, stderr = replay(steps, folder, url)
