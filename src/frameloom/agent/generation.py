@@ -54,7 +54,7 @@ _LEADS = (
     re.compile(rf"\s*(?:an?\s+)?(?:{IMAGE_NOUN}|{VIDEO_NOUN})\s*$"),
     re.compile(r"\s*的\s*"),
 )
-_TRAIL = re.compile(rf"(?:\s*的?\s*(?:图片|图像|照片|图|画|视频|短片|动画|影片)|\s+(?:an?\s+)?(?:{IMAGE_NOUN}|{VIDEO_NOUN}))?"
+_TRAIL = re.compile(rf"(?:\s*的?\s*(?:图片|图像|照片|图|画|视频|短片|动画|影片)|\s+(?:as\s+)?(?:an?\s+)?(?:{IMAGE_NOUN}|{VIDEO_NOUN}))?"
                     r"(?:\s*(?:please|pls|for me|thanks|thank you|吧|呢|[。！!?？.,，]))*\s*$")
 
 

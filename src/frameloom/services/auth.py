@@ -170,3 +170,13 @@ class AuthService:
         if principal is None:
             raise AuthError("token unknown or expired")
         return principal
+
+    def principal(self, account_id: str) -> Principal:
+        """The account ``account_id`` as a caller, its credits as they are now (work that runs
+        for an account after its request, such as a chat turn). ``AuthError`` when the account
+        does not exist or was merged into another at login."""
+        with self.db.read() as session:
+            account = session.get(Account, account_id)
+            if account is None or account.merged_into is not None:
+                raise AuthError(f"account {account_id[:64]} is unknown or was merged into another")
+            return Principal(account.id, Plan(account.plan), account.bind_id, account.available, account.frozen)

@@ -54,11 +54,19 @@ class GenerationService:
         return ImageJob(prompt=order.prompt, engine=engine.name, width=order.width, height=order.height,
                         seed=order.seed, n=order.n, style=style, user=order.user)
 
+    def image_price(self, n: int) -> int:
+        """What ``n`` images cost: ``image_price`` credits each."""
+        return self.settings.image_price * n
+
+    def video_price(self, seconds: float) -> int:
+        """What a ``seconds`` long video costs: ``video_price_per_second`` credits a started second."""
+        return -(-int(seconds * 1000) // 1000) * self.settings.video_price_per_second
+
     def image(self, who: Principal, order: ImageOrder, base_url: str = "") -> JobView:
         """Queue ``order.n`` images for ``image_price`` credits each."""
         spec = self.image_job(order)
         return self.jobs.view(self.jobs.submit(
-            who, JobKind.IMAGE, None, order.session_id, spec, self.settings.image_price * spec.n,
+            who, JobKind.IMAGE, None, order.session_id, spec, self.image_price(spec.n),
             self.settings.image_time_limit_s), base_url)
 
     async def image_now(self, who: Principal, order: ImageOrder, base_url: str) -> JobView:
@@ -74,9 +82,8 @@ class GenerationService:
         """Queue a text-to-video ``request`` for ``video_price_per_second`` credits a started second."""
         if request.style is not None:
             request = _with_style(request, style_key(request.style, self.registry.get("compose").capabilities.styles))
-        seconds = -(-int(request.seconds * 1000) // 1000)
         return self.jobs.view(self.jobs.submit(
-            who, JobKind.VIDEO, None, session_id, request, seconds * self.settings.video_price_per_second,
+            who, JobKind.VIDEO, None, session_id, request, self.video_price(request.seconds),
             self.settings.video_time_limit_s), base_url)
 
 

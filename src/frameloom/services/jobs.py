@@ -32,6 +32,7 @@ from frameloom.domain.errors import (
 from frameloom.domain.jobs import (
     RENDER_ID_RE,
     ExportJob,
+    ImageJob,
     JobFailure,
     JobKind,
     JobResult,
@@ -40,7 +41,7 @@ from frameloom.domain.jobs import (
     result_from_payload,
     to_payload,
 )
-from frameloom.domain.video import check_fps
+from frameloom.domain.video import VideoRequest, check_fps
 from frameloom.jobs.queue import JobQueue
 from frameloom.render.compositor import output_size
 from frameloom.render.export import check_format
@@ -102,6 +103,18 @@ class JobView:
             raise Cancelled(f"job {self.key} was cancelled")
         failure = self.failure or JobFailure("internal", self.error or "the job did not finish")
         raise failure_error(failure)
+
+
+@dataclass(frozen=True)
+class GenerationRecord:
+    """One image or video job of a session as a poll shows it, with the spec it ran."""
+
+    view: JobView
+    spec: ImageJob | VideoRequest
+
+
+def _spec_of(job: Job) -> ImageJob | VideoRequest:
+    return ImageJob(**job.payload) if job.kind == JobKind.IMAGE.value else VideoRequest(**job.payload)
 
 
 def failure_error(failure: JobFailure) -> FrameloomError:
@@ -187,6 +200,16 @@ class JobService:
         with self.db.read() as session:
             jobs = repo.session_jobs(session, session_id, JobKind.EXPORT)
         return [render_view(self.view(job, base_url)) for job in jobs]
+
+    def session_generations(self, who: Principal, session_id: str, base_url: str) -> list[GenerationRecord]:
+        """The session's image and video jobs, oldest first, each with the spec it was asked
+        with (the chat's "try again" and "a video from it" read the last one); ``NotFound``
+        for another account's session."""
+        with self.db.read() as session:
+            sessions_repo.owned_session(session, who.account_id, session_id)
+            jobs = sorted(repo.session_jobs(session, session_id, JobKind.IMAGE)
+                          + repo.session_jobs(session, session_id, JobKind.VIDEO), key=lambda j: (j.created_at, j.id))
+        return [GenerationRecord(self.view(job, base_url), _spec_of(job)) for job in jobs]
 
     async def finished(self, who: Principal, key: str, base_url: str, timeout_s: float) -> JobView:
         """Wait for the job to end (polling its record, so a job run by any worker counts) and return it.

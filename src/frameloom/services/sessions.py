@@ -115,6 +115,11 @@ class SessionService:
                              copy.deepcopy(EMPTY_DRAFT), self.clock())
         return session_id
 
+    def language(self, who: Principal, session_id: str) -> str:
+        """The language the session was created with ("en", "zh"...); ``NotFound`` as :meth:`state`."""
+        with self.db.read() as session:
+            return repo.owned_session(session, who.account_id, session_id).language
+
     def state(self, who: Principal, session_id: str, base_url: str) -> SessionState:
         """Everything the session holds; ``NotFound`` for a missing or another account's session."""
         with self.db.read() as session:
