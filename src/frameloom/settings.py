@@ -96,6 +96,10 @@ class Settings(BaseSettings):
     export_time_limit_s: int = Field(default=1800, ge=1)
     image_time_limit_s: int = Field(default=600, ge=1)
     video_time_limit_s: int = Field(default=1800, ge=1)
+    # the chat stream (SPEC section 4): a turn is a job; its stream heartbeats and is capped
+    chat_time_limit_s: int = Field(default=900, ge=1)
+    chat_heartbeat_s: float = Field(default=10.0, gt=0)  # ": heartbeat" after this long without an event
+    chat_stream_cap_s: float = Field(default=900.0, gt=0)  # one stream's longest life; re-attach to go on
 
     # media (SPEC section 7)
     upload_max_bytes: int = Field(default=200 * 1024 * 1024, ge=1)

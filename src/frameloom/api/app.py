@@ -10,12 +10,14 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from frameloom import __version__
+from frameloom.agent.turns import TurnRunner
 from frameloom.api.docs import install_docs
 from frameloom.api.errors import install_error_handlers
 from frameloom.api.middleware import JsonBodyLimitMiddleware, RequestContextMiddleware
 from frameloom.api.observability import Metrics
 from frameloom.api.routes import (
     auth,
+    chat,
     credits,
     drafts,
     engines,
@@ -43,12 +45,13 @@ def create_app(
     *,
     clock: Clock = system_clock,
     storage: Storage | None = None,
+    turns: TurnRunner | None = None,
 ) -> FastAPI:
     """Build the API from ``settings``; nothing is read from the environment here.
 
     The services come from :func:`frameloom.services.container.build_services`
     (which connects, migrates, and takes ``registry``, ``clock`` and
-    ``storage`` overrides). OpenAPI docs at ``/docs``.
+    ``storage`` overrides, and ``turns``: what runs chat turns). OpenAPI docs at ``/docs``.
     """
     app = FastAPI(
         lifespan=_lifespan,
@@ -60,7 +63,7 @@ def create_app(
         openapi_url="/openapi.json",
     )
     state = app.state
-    services = build_services(settings, registry=registry, clock=clock, storage=storage)
+    services = build_services(settings, registry=registry, clock=clock, storage=storage, turns=turns)
     state.services = services
     for field in fields(services):  # routes ask for them by name (api/deps.py)
         setattr(state, field.name, getattr(services, field.name))
@@ -73,7 +76,7 @@ def create_app(
     # Routes are matched in this order: the ones agents call most come first.
     mounted = [(module.router, "/api")
                for module in (credits, sessions, drafts, renders, jobs, uploads, auth, engines)]
-    mounted += [(images.router, ""), (files.router, ""), (health.router, ""), (metrics.router, ""),
+    mounted += [(chat.router, ""), (images.router, ""), (files.router, ""), (health.router, ""), (metrics.router, ""),
                 (register_page.router, "")]
     for router, prefix in mounted:
         app.include_router(router, prefix=prefix)

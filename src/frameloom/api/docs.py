@@ -109,6 +109,11 @@ ROUTE_CODES: Mapping[str, tuple[int, ...]] = {
     "POST /api/state/nemo_agent/me/{session_id}/edits": (400, 1002, 409),
     "POST /api/state/nemo_agent/me/{session_id}/undo": (1002, 409),
     "POST /api/state/nemo_agent/me/{session_id}/redo": (1002, 409),
+    "POST /run_sse": (400, 1002),
+    "POST /run": (400, 1002),
+    "POST /apps/{app_name}/users/{user_id}/sessions": (400,),
+    "GET /apps/{app_name}/users/{user_id}/sessions": (),
+    "GET /apps/{app_name}/users/{user_id}/sessions/{session_id}": (1002,),
 }
 
 SKILL_DESCRIPTIONS = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, is_dataclass
+from dataclasses import asdict, dataclass, field, is_dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -15,6 +15,7 @@ class JobKind(StrEnum):
     EXPORT = "export"
     IMAGE = "image"
     VIDEO = "video"
+    CHAT = "chat"
 
 
 class JobStatus(StrEnum):
@@ -76,6 +77,23 @@ class ExportJob:
     width: int | None = None
     height: int | None = None
     fps: int | None = None
+
+
+@dataclass(frozen=True)
+class ChatTurnJob:
+    """A ``chat`` job: one user ``message`` of session ``session_id``, run as the ADK invocation
+    ``invocation_id`` (the job's key). No price: each paid action of the turn freezes its own.
+
+    ``streaming``: text may go out as ``partial`` deltas first. ``base_url``: the public base of
+    links as the request saw it. ``attribution``: the request's ``X-Skill-*`` headers.
+    """
+
+    session_id: str
+    invocation_id: str
+    message: str
+    streaming: bool = False
+    base_url: str = ""
+    attribution: Mapping[str, str | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

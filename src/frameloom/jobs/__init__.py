@@ -3,7 +3,8 @@
 - :mod:`~frameloom.jobs.queue`: huey (SQLite in the data folder, or Redis) and its consumer;
 - :mod:`~frameloom.jobs.runner`: claim, run with progress and cancel hooks, finish with credits;
 - :mod:`~frameloom.jobs.host`: consumer threads, heartbeats, recovery after a crash;
-- :mod:`~frameloom.jobs.exports`, :mod:`~frameloom.jobs.generation`: the work of each kind;
+- :mod:`~frameloom.jobs.exports`, :mod:`~frameloom.jobs.generation`, :mod:`~frameloom.jobs.chat`: the work of
+  each kind (a chat turn's events stored and relayed by its ``EventLog``);
 - :mod:`~frameloom.jobs.verify`: the finished file's facts, checked before completion.
 """
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 from frameloom.domain.jobs import JobKind
 from frameloom.engines.registry import EngineRegistry
+from frameloom.jobs.chat import ChatHub, EventLog, TurnCall, chat_work
 from frameloom.jobs.exports import export_work
 from frameloom.jobs.generation import image_work, video_work
 from frameloom.jobs.host import JobHost
@@ -30,17 +32,25 @@ class Jobs:
     queue: JobQueue
     runner: JobRunner
     host: JobHost
+    events: EventLog
 
 
-def build_jobs(settings: Settings, db: Database, storage: Storage, registry: EngineRegistry, clock: Clock) -> Jobs:
-    """The queue, a runner for every job kind, and a host to run them (not started)."""
+def build_jobs(settings: Settings, db: Database, storage: Storage, registry: EngineRegistry, clock: Clock,
+               run_turn: TurnCall | None = None) -> Jobs:
+    """The queue, a runner for every job kind, and a host to run them (not started).
+
+    ``run_turn`` runs chat turns (the agent, adapted by the composition root); None: every
+    turn ends at once with an error event saying no agent runs here.
+    """
     holder: list[JobQueue] = []
+    events = EventLog(db, ChatHub(), clock)
     work = {
         JobKind.EXPORT: export_work(storage, clock),
         JobKind.IMAGE: image_work(registry, storage, clock),
         JobKind.VIDEO: video_work(storage, clock),
+        JobKind.CHAT: chat_work(run_turn, events, clock),
     }
     runner = JobRunner(db, storage, settings.staging_dir, clock, work, requeue=lambda job_id: holder[0].enqueue(job_id))
     queue = JobQueue(lambda: make_huey(settings), runner.run)
     holder.append(queue)
-    return Jobs(queue, runner, JobHost(settings, db, queue, runner, clock))
+    return Jobs(queue, runner, JobHost(settings, db, queue, runner, clock), events)

@@ -7,11 +7,16 @@ the wiring reaches every process.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from frameloom.domain.jobs import ChatTurnJob
 from frameloom.engines.registry import EngineRegistry, default_registry
 from frameloom.jobs import Jobs, build_jobs
+from frameloom.jobs.chat import Emit, TurnCall
 from frameloom.services.auth import AuthService
+from frameloom.services.chat import ChatService
 from frameloom.services.clock import Clock, system_clock
 from frameloom.services.credits import CreditService
 from frameloom.services.drafts import DraftService
@@ -23,6 +28,9 @@ from frameloom.services.uploads import UploadService
 from frameloom.settings import Settings
 from frameloom.store.db import Database
 from frameloom.store.storage import LocalStorage, Storage
+
+if TYPE_CHECKING:  # the agent package imports services: at run time it is imported only where a turn is made
+    from frameloom.agent.turns import TurnRunner
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,7 @@ class Services:
     sessions: SessionService
     drafts: DraftService
     uploads: UploadService
+    chat: ChatService
 
     def close(self) -> None:
         self.db.dispose()
@@ -50,7 +59,7 @@ class Services:
 
 def build_services(
     settings: Settings, *, registry: EngineRegistry | None = None, clock: Clock = system_clock,
-    storage: Storage | None = None,
+    storage: Storage | None = None, turns: TurnRunner | None = None,
 ) -> Services:
     """Connect to ``settings.resolved_database_url``, migrate it, and wire every service.
 
@@ -58,14 +67,15 @@ def build_services(
     default (``UnknownEngine`` for an unknown name) and ``settings`` passed to
     their factories; ``storage`` to local disk under ``settings.media_dir``;
     ``clock`` to the system's (tests move time with their own). Jobs are wired
-    but not started.
+    but not started. ``turns`` runs chat turns (None: each turn answers with an error event
+    saying no agent runs here).
     """
     registry = registry if registry is not None else default_registry(settings)
     db = Database(settings.resolved_database_url)
     db.migrate()
     storage = storage if storage is not None else LocalStorage(settings.media_dir)
     signer = LinkSigner(settings.ensure_secret_key(), settings.link_ttl_s, clock)
-    jobs = build_jobs(settings, db, storage, registry, clock)
+    jobs = build_jobs(settings, db, storage, registry, clock, run_turn=None if turns is None else _turn_call(turns))
     job_service = JobService(db, jobs.queue, signer, settings, clock)
     return Services(
         settings=settings, clock=clock, db=db, storage=storage, registry=registry, signer=signer, jobs=jobs,
@@ -74,4 +84,18 @@ def build_services(
         sessions=SessionService(db, signer, clock, renders=job_service.session_renders),
         drafts=DraftService(db, clock),
         uploads=UploadService(db, storage, signer, settings, clock),
+        chat=ChatService(db, jobs.events, job_service, settings, clock),
     )
+
+
+def _turn_call(runner: TurnRunner) -> TurnCall:
+    """The agent's ``TurnRunner`` as the chat job calls it (jobs do not import the agent)."""
+    from frameloom.agent.turns import Turn
+
+    def call(job_id: str, account_id: str, spec: ChatTurnJob, emit: Emit, cancelled: Callable[[], bool]) -> None:
+        turn = Turn(job_id=job_id, account_id=account_id, session_id=spec.session_id,
+                    invocation_id=spec.invocation_id, message=spec.message, streaming=spec.streaming,
+                    base_url=spec.base_url, attribution=spec.attribution)
+        runner.run(turn, emit, cancelled)
+
+    return call

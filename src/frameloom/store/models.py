@@ -12,10 +12,12 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -237,6 +239,7 @@ class DraftVersion(Base):
     ``undo_to`` / ``redo_to`` are the versions whose drafts an undo / redo from
     here restores (None: nothing to undo / redo); ``restores`` is the version
     whose draft an undo or redo brought back (always an original, never a copy).
+    ``grp`` names the group an edit belongs to (a chat turn): its edits are one step for undo.
     """
 
     __tablename__ = "draft_versions"
@@ -249,4 +252,33 @@ class DraftVersion(Base):
     undo_to: Mapped[int | None] = mapped_column(Integer)
     redo_to: Mapped[int | None] = mapped_column(Integer)
     restores: Mapped[int | None] = mapped_column(Integer)
+    grp: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class ChatEvent(Base):
+    """One stored event of a chat turn (SPEC section 4), in the order it was emitted.
+
+    ``seq`` orders every event (per turn they are emitted one after another, so
+    it is their order); ``event_id`` is the ADK event's ``id``; ``body`` its wire
+    JSON exactly as streamed; ``ends_turn`` is set on a turn's last event
+    (``turnComplete`` or an error). The user's message is stored too, with
+    author ``user``, so a page can replay the conversation.
+    """
+
+    __tablename__ = "chat_events"
+    __table_args__ = (
+        Index("ix_chat_events_invocation_seq", "invocation_id", "seq"),
+        Index("ix_chat_events_session_seq", "session_id", "seq"),
+    )
+
+    # INTEGER PRIMARY KEY on SQLite (its rowid), BIGSERIAL-like on PostgreSQL
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True,
+                                     autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("studio_sessions.id"))
+    invocation_id: Mapped[str] = mapped_column(String(64))
+    author: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    ends_turn: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
