@@ -17,6 +17,11 @@ makes ``n`` with ``undo_to = c`` and no redo; an undo at ``c`` makes ``n`` with
 the draft of ``u = undo_to[c]``, ``undo_to = undo_to[u]`` and ``redo_to = c``; a
 redo at ``c`` makes ``n`` with the draft of ``r = redo_to[c]``, ``undo_to = c``
 and ``redo_to = redo_to[r]``.
+
+Groups: edits may name a ``group`` (a chat turn's invocation id). An edit made
+on top of a version of its own group is the same step for undo: it takes that
+version's ``undo_to`` instead of ``c``, and its label adds to the group's, so
+one undo takes the draft back to before the group's first edit.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from frameloom.timeline import Draft, DraftInvalid, draft_to_json, parse_draft, 
 from frameloom.timeline.ops import EditOp, MediaFacts, apply_ops
 
 MAX_LABEL = 200
+MAX_GROUP = 64
 # Without a base version, an edit that lost the race is re-applied to the new draft; under
 # a storm of writers it gives up after this many tries with StaleVersion.
 DEFAULT_ATTEMPTS = 20
@@ -110,6 +116,7 @@ class _Next:
     undo_to: int | None
     redo_to: int | None
     restores: int | None = None
+    group: str | None = None
 
 
 class DraftService:
@@ -121,17 +128,25 @@ class DraftService:
     # --- changes -------------------------------------------------------------------------------
 
     def edit(self, who: Principal, session_id: str, ops: Sequence[EditOp], base_version: int | None,
-             label: str | None = None) -> DraftChange:
+             label: str | None = None, group: str | None = None) -> DraftChange:
         """Apply typed edit ops (``timeline.ops``) as one new version, labelled ``label`` or
-        the ops' own labels joined. ``InvalidRequest`` / ``DraftInvalid`` for a bad op or a
-        result that breaks the draft or names media the session does not have; ``StaleVersion``
-        when ``base_version`` is not current; ``NotFound`` for another account's session."""
+        the ops' own labels joined. With ``group`` (at most 64 characters), edits of one group
+        are one step for undo (see the module docstring). ``InvalidRequest`` / ``DraftInvalid``
+        for a bad op or a result that breaks the draft or names media the session does not have;
+        ``StaleVersion`` when ``base_version`` is not current; ``NotFound`` for another account's session."""
         own_label = _check_label(label)
+        if group is not None and not 1 <= len(group) <= MAX_GROUP:
+            raise InvalidRequest.of("group", f"must be 1 to {MAX_GROUP} characters")
 
         def make(cur: _Current) -> _Next:
             draft, op_label = apply_ops(cur.draft, ops, cur.media)
             validate(draft, media_ids=cur.media)
-            return _Next(draft, own_label or op_label, "edit", undo_to=cur.number, redo_to=None)
+            own = own_label or op_label
+            same = cur.row if group is not None and cur.row is not None and cur.row.grp == group else None
+            if same is not None and same.action == "edit":
+                return _Next(draft, _joined(same.label, own), "edit", undo_to=same.undo_to, redo_to=None,
+                             group=group)
+            return _Next(draft, own, "edit", undo_to=cur.number, redo_to=None, group=group)
 
         return self._change(who, session_id, base_version, make)
 
@@ -238,7 +253,7 @@ class DraftService:
                 return False
             repo.add_version(session, DraftVersion(
                 session_id=session_id, number=base + 1, draft=data, label=nxt.label, action=nxt.action,
-                undo_to=nxt.undo_to, redo_to=nxt.redo_to, restores=nxt.restores, created_at=now,
+                undo_to=nxt.undo_to, redo_to=nxt.redo_to, restores=nxt.restores, grp=nxt.group, created_at=now,
             ))
         return True
 
@@ -251,6 +266,12 @@ def _origin(row: DraftVersion) -> int:
 def _info(row: DraftVersion, current: int) -> VersionInfo:
     return VersionInfo(row.number, row.label, row.action, row.created_at, row.number == current,
                        row.undo_to, row.redo_to, row.restores)
+
+
+def _joined(first: str, then: str) -> str:
+    """Two labels as one (``"add media; add title"``), cut to ``MAX_LABEL`` with an ellipsis."""
+    joined = f"{first}; {then}"
+    return joined if len(joined) <= MAX_LABEL else joined[: MAX_LABEL - 1] + "…"
 
 
 def _check_label(label: str | None) -> str | None:
