@@ -176,6 +176,35 @@ def test_undo_with_a_stale_base_is_refused(drafts: DraftService, who: Principal,
         drafts.undo(who, sid, base_version=1)
 
 
+def test_the_edits_of_one_group_are_one_step_for_undo(drafts: DraftService, who: Principal, sid: str) -> None:
+    before = drafts.edit(who, sid, [AddTitle("Intro")], None)
+    drafts.edit(who, sid, [AddTitle("One", start_ms=5000)], None, group="inv_1")
+    drafts.edit(who, sid, [AddMusic()], None, group="inv_1")
+    last = drafts.edit(who, sid, [SetAspect("9:16")], None, group="inv_1")
+    assert last.label == "add title; add lofi music; set aspect 9:16"
+
+    undone = drafts.undo(who, sid)
+    assert (undone.draft, undone.label) == (before.draft, "undo add title; add lofi music; set aspect 9:16")
+    assert drafts.redo(who, sid).draft == last.draft
+    assert [(v.number, v.undo_to) for v in drafts.versions(who, sid)][1:5] == [(2, 1), (3, 2), (4, 2), (5, 2)]
+
+
+def test_another_group_or_none_is_a_step_of_its_own(drafts: DraftService, who: Principal, sid: str) -> None:
+    first = drafts.edit(who, sid, [AddTitle("One")], None, group="inv_1")
+    second = drafts.edit(who, sid, [AddTitle("Two", start_ms=5000)], None, group="inv_2")
+    drafts.edit(who, sid, [SetAspect("1:1")], None)
+    assert drafts.undo(who, sid).draft == second.draft
+    assert drafts.undo(who, sid).draft == first.draft
+    drafts.edit(who, sid, [SetAspect("1:1")], None, group="inv_1")  # after an undo: a new step, even in inv_1
+    assert drafts.undo(who, sid).draft == first.draft
+
+
+def test_a_group_name_is_checked(drafts: DraftService, who: Principal, sid: str) -> None:
+    with pytest.raises(InvalidRequest) as exc:
+        drafts.edit(who, sid, [AddTitle("One")], None, group="g" * 65)
+    assert exc.value.problems[0].field == "group"
+
+
 def test_a_version_in_full_and_a_missing_one(drafts: DraftService, who: Principal, sid: str) -> None:
     change = drafts.edit(who, sid, [AddTitle("One")], None)
     detail = drafts.version(who, sid, 2)
