@@ -21,6 +21,7 @@ from frameloom.domain.errors import NothingToUndo
 from frameloom.domain.media import MediaKind
 from frameloom.services.sessions import MediaView
 from frameloom.timeline import TrackKind, duration_ms, seconds_text
+from frameloom.timeline.media_ops import MUSIC_LABELS
 from frameloom.timeline.model import NamedPos
 from frameloom.timeline.ops import (
     REFERENCE_WORDS,
@@ -121,7 +122,8 @@ def add_music(run: TurnRun, call: ToolCall) -> Prepared:
         op, what = AddMusic(media_id=media.media_id, volume=volume), media.filename
     else:
         op = AddMusic(style=None if a["style"] is None else str(a["style"]), volume=volume)
-        what = str(op.style or "lofi")
+        style = op.style or "lofi"
+        what = MUSIC_LABELS.get(style, style.capitalize())
     return _editing(run, [op], say("did_add_music", run.language, what=what, volume=round(volume * 100)))
 
 
