@@ -6,6 +6,10 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.frameloom-installed
 MODELS := $(VENV)/.frameloom-diffusers-installed
+ADK2   := $(VENV)/.frameloom-adk-installed
+ADK1_VENV := .venv-adk1
+ADK1   := $(ADK1_VENV)/.frameloom-adk1-installed
+ADK1_PIN := google-adk==1.39.1
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
@@ -31,6 +35,17 @@ $(MODELS): pyproject.toml | $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,diffusers]'
 	@touch $@
 
+# google-adk for the chat tests only (never in `make serve`): 2.x as the [adk] extra in the
+# venv, 1.x alone in a small venv of its own that the tests call as a subprocess.
+$(ADK2): pyproject.toml | $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,adk]'
+	@touch $@
+
+$(ADK1): Makefile
+	$(PYTHON) -m venv $(ADK1_VENV)
+	$(ADK1_VENV)/bin/python -m pip install --quiet '$(ADK1_PIN)'
+	@touch $@
+
 install: $(STAMP)
 
 serve: $(STAMP)
@@ -40,7 +55,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-test: lint $(MODELS)
+test: lint $(MODELS) $(ADK2) $(ADK1)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP) $(MODELS)
@@ -50,6 +65,7 @@ bench: $(STAMP) $(MODELS)
 	$(BIN)/python bench/jobs.py
 	$(BIN)/python bench/engines.py
 	$(BIN)/python bench/agent.py
+	$(BIN)/python bench/chat.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
+	rm -rf $(VENV) $(ADK1_VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
