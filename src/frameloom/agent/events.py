@@ -18,6 +18,7 @@ from pydantic import JsonValue
 from frameloom.agent.turns import Emit
 from frameloom.domain.errors import FrameloomError, InsufficientCredits
 from frameloom.domain.events import Content, Event, FunctionCall, FunctionResponse, Part
+from frameloom.services.error_codes import ErrorContext, rule_for
 
 log = logging.getLogger("frameloom.agent")
 WORDS_PER_DELTA = 4  # a streamed text goes out a few words at a time
@@ -49,12 +50,9 @@ def deltas(text: str) -> list[str]:
 def error_code(exc: Exception, base_url: str) -> tuple[str, str, dict[str, JsonValue]]:
     """The SPEC code (as a string), the message and the data of ``exc``, from the one error table.
 
-    The table lives at the HTTP edge (``api/errors.py``) and events carry the same
-    codes, so it is read from there rather than copied; an error outside it is
-    ``"500"`` with no detail.
+    Events carry the codes the HTTP edge answers with, read from the same table
+    (``services/error_codes.py``); an error outside it is ``"500"`` with no detail.
     """
-    from frameloom.api.errors import ErrorContext, rule_for  # the one table; lazy: the agent sits below api
-
     rule = rule_for(exc)
     if rule is None:
         return "500", INTERNAL_MESSAGE, {}
