@@ -33,6 +33,7 @@ ROUTES: dict[str, Call] = {
     "POST redo": lambda c, h, sid: c.post(f"/api/state/nemo_agent/me/{sid}/redo", headers=h),
     "POST edits": lambda c, h, sid: c.post(
         f"/api/state/nemo_agent/me/{sid}/edits", headers=h, json={"ops": [{"op": "add_title", "text": "x"}]}),
+    "GET ADK session": lambda c, h, sid: c.get(f"/apps/nemo_agent/users/me/sessions/{sid}", headers=h),
 }
 
 
@@ -61,7 +62,9 @@ def test_every_route_with_an_id_is_covered(client: TestClient) -> None:
     covered = {"/api/state/nemo_agent/me/{session_id}/latest", "/api/upload-video/nemo_agent/me/{session_id}",
                "/api/render/proxy/lambda/{render_id}", "/api/jobs/{job_id}",
                *(f"/api/state/nemo_agent/me/{{session_id}}/{tail}"
-                 for tail in ("versions", "versions/{number}", "draft", "undo", "redo", "edits"))}
+                 for tail in ("versions", "versions/{number}", "draft", "undo", "redo", "edits")),
+               # ADK's session routes: app_name and user_id are echoed, never looked up (the token decides)
+               "/apps/{app_name}/users/{user_id}/sessions", "/apps/{app_name}/users/{user_id}/sessions/{session_id}"}
     assert with_ids == covered
 
 
