@@ -409,13 +409,14 @@ def test_a_failing_turn_ends_its_stream_with_a_500_error_event(serve: Callable[.
     adk(events)
 
 
-def test_without_an_agent_the_stream_says_so(serve: Callable[..., Chat], adk: Callable[[list[Json]], None]) -> None:
+def test_the_built_in_agent_answers_through_the_stream(serve: Callable[..., Chat],
+                                                       adk: Callable[[list[Json]], None]) -> None:
     chat = serve(None)
     with chat.client() as client:
-        [end] = read_sse(client.post("/run_sse", json=chat.body())).events
-    assert end["errorCode"] == "500"
-    assert "no agent" in end["errorMessage"]
-    adk([end])
+        events = read_sse(client.post("/run_sse", json=chat.body("help"))).events
+    assert events[-1].get("turnComplete") is True
+    assert "errorCode" not in events[-1]
+    adk(events)
 
 
 def test_run_answers_the_turns_events_as_one_json_list(serve: Callable[..., Chat],

@@ -15,7 +15,7 @@ from frameloom.domain.accounts import Plan, Principal
 from frameloom.domain.errors import InvalidRequest, NotFound
 from frameloom.domain.events import Content, Event, Part
 from frameloom.domain.jobs import JobStatus
-from frameloom.jobs.chat import INTERRUPTED, NO_AGENT
+from frameloom.jobs.chat import INTERRUPTED
 from frameloom.services.chat import HEARTBEAT, Cursor, Followed
 from frameloom.services.container import Services, build_services
 from frameloom.settings import Settings
@@ -197,13 +197,14 @@ def test_a_failing_agent_fails_the_job_and_ends_the_turn_with_a_500_event_withou
     assert "RuntimeError" not in end.error_message
 
 
-def test_without_an_agent_a_turn_answers_with_an_error_event(make: Callable[..., Services]) -> None:
+def test_by_default_the_built_in_agent_answers(make: Callable[..., Services]) -> None:
     services = make(None)
     who = _principal(services)
-    _, invocation_id = _start(services, who)
+    _, invocation_id = _start(services, who, "help")
     _run(services, invocation_id)
-    [end] = services.chat.events(who, invocation_id)
-    assert (end.error_code, end.error_message) == ("500", NO_AGENT)
+    events = services.chat.events(who, invocation_id)
+    assert events[-1].turn_complete
+    assert "image" in events[-1].text.lower()
 
 
 def test_an_agent_that_returns_without_its_last_event_gets_one(make: Callable[..., Services]) -> None:

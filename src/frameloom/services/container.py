@@ -30,7 +30,7 @@ from frameloom.store.db import Database
 from frameloom.store.storage import LocalStorage, Storage
 
 if TYPE_CHECKING:  # the agent package imports services: at run time it is imported only where a turn is made
-    from frameloom.agent.turns import TurnRunner
+    from frameloom.agent.turns import Turn, TurnRunner
 
 
 @dataclass(frozen=True)
@@ -67,17 +67,18 @@ def build_services(
     default (``UnknownEngine`` for an unknown name) and ``settings`` passed to
     their factories; ``storage`` to local disk under ``settings.media_dir``;
     ``clock`` to the system's (tests move time with their own). Jobs are wired
-    but not started. ``turns`` runs chat turns (None: each turn answers with an error event
-    saying no agent runs here).
+    but not started. ``turns`` runs chat turns: None, the built-in agent
+    (:func:`frameloom.agent.runtime.build_agent`), built on the first turn.
     """
     registry = registry if registry is not None else default_registry(settings)
     db = Database(settings.resolved_database_url)
     db.migrate()
     storage = storage if storage is not None else LocalStorage(settings.media_dir)
     signer = LinkSigner(settings.ensure_secret_key(), settings.link_ttl_s, clock)
-    jobs = build_jobs(settings, db, storage, registry, clock, run_turn=None if turns is None else _turn_call(turns))
+    agent: list[TurnRunner] = [turns] if turns is not None else []
+    jobs = build_jobs(settings, db, storage, registry, clock, run_turn=_turn_call(lambda: agent[0]))
     job_service = JobService(db, jobs.queue, signer, settings, clock)
-    return Services(
+    services = Services(
         settings=settings, clock=clock, db=db, storage=storage, registry=registry, signer=signer, jobs=jobs,
         auth=AuthService(db, settings, clock), credits=CreditService(db, clock), job_service=job_service,
         generation=GenerationService(registry, job_service, settings),
@@ -86,9 +87,27 @@ def build_services(
         uploads=UploadService(db, storage, signer, settings, clock),
         chat=ChatService(db, jobs.events, job_service, settings, clock),
     )
+    if not agent:  # the agent stands on the services, so it comes last; its modules load on the first turn
+        agent.append(_LazyAgent(services))
+    return services
 
 
-def _turn_call(runner: TurnRunner) -> TurnCall:
+class _LazyAgent:
+    """The built-in agent, imported and built when the first turn comes (``serve`` starts without it)."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.runner: TurnRunner | None = None
+
+    def run(self, turn: Turn, emit: Emit, cancelled: Callable[[], bool]) -> None:
+        if self.runner is None:
+            from frameloom.agent.runtime import build_agent
+
+            self.runner = build_agent(self.services)
+        self.runner.run(turn, emit, cancelled)
+
+
+def _turn_call(runner: Callable[[], TurnRunner]) -> TurnCall:
     """The agent's ``TurnRunner`` as the chat job calls it (jobs do not import the agent)."""
     from frameloom.agent.turns import Turn
 
@@ -96,6 +115,6 @@ def _turn_call(runner: TurnRunner) -> TurnCall:
         turn = Turn(job_id=job_id, account_id=account_id, session_id=spec.session_id,
                     invocation_id=spec.invocation_id, message=spec.message, streaming=spec.streaming,
                     base_url=spec.base_url, attribution=spec.attribution)
-        runner.run(turn, emit, cancelled)
+        runner().run(turn, emit, cancelled)
 
     return call
