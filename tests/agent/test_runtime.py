@@ -147,7 +147,8 @@ def test_the_image_seed_prompt_ends_with_an_image_on_the_timeline_and_the_summar
     assert generation.prompt == "a futuristic city skyline at night with neon lights"
     text = _final_text(events)
     assert text.startswith("Generated 1 image of \u201ca futuristic city skyline at night with neon lights\u201d")
-    assert text.endswith(f"Timeline (1 track): 1. Video: image-{generation.seed}.png (0-5s)")
+    # the timeline names the picture by its prompt, cut at a word
+    assert text.endswith("Timeline (1 track): 1. Video: a futuristic city skyline at night with... (0-5s)")
     assert state.summary in text
     balance = chat.services.credits.balance(chat.account_id)
     assert (balance.available, balance.frozen) == (98, 0)
@@ -183,7 +184,7 @@ def test_the_video_seed_prompt_ends_with_a_1080p_h264_mp4_in_the_session(chat: C
     assert all(m["stage"] == "rendering" for m in rendering)
     text = _final_text(events)
     assert "Made a 1-second video of \u201ca fox reading a book in a forest at sunset\u201d" in text
-    assert text.endswith("Timeline (1 track): 1. Video: video.mp4 (0-1s)")
+    assert text.endswith("Timeline (1 track): 1. Video: a fox reading a book in a forest at... (0-1s)")
 
 
 # --- the editing conversation -------------------------------------------------------------
@@ -216,8 +217,8 @@ def test_the_editing_conversation_ends_with_the_right_draft_and_an_export(chat: 
     assert exported[0].text == "正在导出 MP4（1 积分）……"
     text = _final_text(exported)
     assert text.startswith("已导出 MP4：http://studio.test/files/")
-    assert text.endswith('Timeline (3 tracks): 1. Video: video.mp4 (0-6s) 2. Title: "Urban Dreams" (0-3s) '
-                         "3. BGM: Lo-fi (0-6s, 35%)")
+    assert text.endswith('Timeline (3 tracks): 1. Video: a futuristic city skyline at night with... (0-6s) '
+                         '2. Title: "Urban Dreams" (0-3s) 3. BGM: Lo-fi (0-6s, 35%)')
     [job] = chat.services.sessions.state(chat.who, chat.session_id, BASE).renders
     assert (job.status, job.render_id) == ("completed", render["render_id"])
     balance = chat.services.credits.balance(chat.account_id)

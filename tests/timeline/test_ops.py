@@ -299,6 +299,14 @@ def test_place_media_appends_after_the_last_video(spec_draft: Draft) -> None:
     assert draft.duration_ms == 14000  # the fixed length grew to hold it
 
 
+def test_placed_media_may_be_named_for_the_timeline() -> None:
+    draft = PlaceMedia("med_photo", name="a fox at sunset").apply(empty_draft(), MEDIA)
+    assert summary(draft) == "Timeline (1 track): 1. Video: a fox at sunset (0-5s)"
+    with pytest.raises(InvalidRequest) as exc:
+        PlaceMedia("med_photo", name=" ")
+    assert fields(exc) == ["name"]
+
+
 def test_a_picture_shows_5_s_with_a_slow_zoom() -> None:
     draft = PlaceMedia("med_photo").apply(empty_draft(), MEDIA)
     photo = draft.tracks[0].segments[0]

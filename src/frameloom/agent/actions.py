@@ -43,6 +43,16 @@ class Placement:
     replacing: tuple[str, ...] = ()
     always: bool = False
     then: tuple[EditOp, ...] = ()
+    name: str | None = None  # the timeline's name for it: the prompt, shortened
+
+
+def short_name(prompt: str, limit: int = 40) -> str:
+    """A prompt as a timeline name: whole words up to ``limit`` characters, "..." when cut."""
+    text = " ".join(prompt.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(",;:") + "..."
 
 
 def _opt_str(value: object) -> str | None:
@@ -63,9 +73,9 @@ def _placement_ops(run: TurnRun, media_id: str, placement: Placement) -> list[Ed
     ops: list[EditOp] = []
     if shown:
         ops = [Remove(s.id) for s in shown]
-        ops.append(PlaceMedia(media_id, start_ms=min(s.start_ms for s in shown)))
+        ops.append(PlaceMedia(media_id, start_ms=min(s.start_ms for s in shown), name=placement.name))
     elif placement.always or not draft.tracks:
-        ops = [PlaceMedia(media_id)]
+        ops = [PlaceMedia(media_id, name=placement.name)]
     return ops + list(placement.then) if ops else list(placement.then)
 
 
@@ -142,7 +152,7 @@ def generate_image(run: TurnRun, call: ToolCall) -> Prepared:
     seed = random_seed() if a["seed"] is None else int(str(a["seed"]))
     order = ImageOrder(prompt=str(a["prompt"]), width=width, height=height, seed=seed, n=int(str(a["n"])),
                        style=_opt_str(a["style"]), session_id=run.turn.session_id)
-    return _image(run, order, Placement(), "price_image")
+    return _image(run, order, Placement(name=short_name(order.prompt)), "price_image")
 
 
 def generate_video(run: TurnRun, call: ToolCall) -> Prepared:
@@ -165,7 +175,8 @@ def generate_video(run: TurnRun, call: ToolCall) -> Prepared:
         then.append(AddMusic(style=str(a["music"])))
     if a["title"] is not None:
         then.append(AddTitle(str(a["title"])))
-    return _video(run, request, Placement(replacing, always=True, then=tuple(then)), "price_video")
+    placement = Placement(replacing, always=True, then=tuple(then), name=short_name(prompt))
+    return _video(run, request, placement, "price_video")
 
 
 def vary(run: TurnRun, call: ToolCall) -> Prepared:
@@ -179,7 +190,7 @@ def vary(run: TurnRun, call: ToolCall) -> Prepared:
     elif modifier:
         prompt = f"{prompt}, {modifier}"
     seed = (last.seed + last.n) % (MAX_SEED + 1)
-    placement = Placement(last.media_ids, always=last.kind == "video")
+    placement = Placement(last.media_ids, always=last.kind == "video", name=short_name(prompt))
     if last.kind == "image":
         order = ImageOrder(prompt=prompt, width=last.width, height=last.height, seed=seed, style=style,
                            session_id=run.turn.session_id)

@@ -41,6 +41,7 @@ MUSIC_FADE_OUT_MS = 1000
 IMAGE_MS = 5000  # how long a placed still shows when no duration is given
 VOLUME_STEP = 0.6  # "quieter" multiplies by it, "louder" divides (about 4.4 dB)
 MUSIC_LABELS = {"lofi": "Lo-fi"}
+MAX_NAME = 200  # a segment name (its label in the timeline summary)
 
 VolumeChange = Literal["quieter", "louder"]
 VOLUME_CHANGES: tuple[VolumeChange, ...] = get_args(VolumeChange)
@@ -164,11 +165,14 @@ class PlaceMedia:
     duration_ms: int | None = None
     fit: Fit = "cover"
     motion: Motion | None = None
+    name: str | None = None  # what the timeline calls the segment (None: the file's name)
 
     def __post_init__(self) -> None:
         problems: list[Problem] = []
         if not isinstance(self.media_id, str) or not self.media_id:
             problems.append(Problem("media_id", "must be a media id"))
+        if self.name is not None and not 1 <= len(self.name.strip()) <= MAX_NAME:
+            problems.append(Problem("name", f"must be 1 to {MAX_NAME} characters"))
         check_ms(problems, "start_ms", self.start_ms, 0)
         check_ms(problems, "duration_ms", self.duration_ms, 1)
         check_choice(problems, "fit", self.fit, FITS)
@@ -188,7 +192,8 @@ class PlaceMedia:
                 raise InvalidRequest.of("motion", "a sound has no motion")
             start = self.start_ms or 0
             loop = facts.duration_ms is not None and facts.duration_ms < length
-            audio = AudioSegment(next_id(draft, "s"), start, length, self.media_id, loop=loop, label=facts.name)
+            audio = AudioSegment(next_id(draft, "s"), start, length, self.media_id, loop=loop,
+                                 label=self.name or facts.name)
             return place(room_for(draft, audio), TrackKind.AUDIO, audio, "Audio", "a", skip=music_track(draft))
         if self.start_ms is not None:
             start = self.start_ms
@@ -196,7 +201,7 @@ class PlaceMedia:
             start = max((s.end_ms for t in draft.tracks if t.kind == TrackKind.VIDEO for s in t.segments), default=0)
         motion = self.motion or ("zoom_in" if facts.kind == MediaKind.IMAGE else "none")
         video = VideoSegment(next_id(draft, "s"), start, length, self.media_id, fit=self.fit, motion=motion,
-                             label=facts.name)
+                             label=self.name or facts.name)
         return place(room_for(draft, video), TrackKind.VIDEO, video, "Video", "v")
 
     def _length(self, facts: MediaFacts) -> int:

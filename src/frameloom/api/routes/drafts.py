@@ -118,6 +118,7 @@ class PlaceMediaIn(_OpIn):
     duration_ms: int | None = None
     fit: Fit = "cover"
     motion: Motion | None = None
+    name: str | None = Field(default=None, description="the segment's name in the timeline; the file's by default")
 
 
 _OPS: dict[str, Callable[..., EditOp]] = {
