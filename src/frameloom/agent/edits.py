@@ -137,7 +137,8 @@ def plan_title(clause: Clause, context: PlanContext) -> list[ToolCall] | None:
     stops = [found.start for found in (timing, pos) if found is not None]
     marked = quote or refs.marked_text(rest, stops)
     text = clause.raw(*marked.value) if marked else None
-    editing = _TITLE_EDIT.search(blank(rest, [(marked.start, marked.end)]) if marked else rest)
+    # the change verb may sit inside the marked span ("标题改成 X"): blank only the words themselves
+    editing = _TITLE_EDIT.search(blank(rest, [marked.value]) if marked else rest)
     start_ms = timing.value.start_ms if timing else None
     duration_ms = timing.value.duration_ms if timing else None
     if _MOVE.search(low) and pos is None:
