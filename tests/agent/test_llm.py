@@ -24,8 +24,10 @@ from pydantic import SecretStr
 from frameloom.agent import TOOLS, PlanContext, ToolCall, plan
 from frameloom.agent.llm import LlmPlanner
 from frameloom.agent.llm_tools import checked_call, tool_schemas
-from frameloom.agent.tools import ASPECTS, EXPORT_FORMATS, MUSIC_STYLES, POSITIONS, STYLES
+from frameloom.agent.tools import ASPECTS, EXPORT_FORMATS, POSITIONS
 from frameloom.domain.errors import InvalidRequest
+from frameloom.domain.images import STYLES
+from frameloom.domain.video import MUSIC_STYLES
 from frameloom.settings import Settings
 
 KEY = "sk-fake-0123456789"

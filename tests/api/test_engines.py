@@ -4,8 +4,8 @@ from fastapi.testclient import TestClient
 
 from frameloom.api import create_app
 from frameloom.domain.errors import EngineUnavailable
+from frameloom.domain.images import STYLES
 from frameloom.engines import Engine, default_registry
-from frameloom.engines.compose.facts import STYLES
 from frameloom.settings import Settings
 
 

@@ -22,8 +22,8 @@ from frameloom.agent.children import run_child
 from frameloom.agent.context import LastGeneration
 from frameloom.agent.replies import plural, say
 from frameloom.agent.steps import Done, Prepared, TurnRun, UserMistake, change_response
-from frameloom.agent.tools import LAST, STYLES, ToolCall
-from frameloom.domain.images import MAX_SEED, random_seed
+from frameloom.agent.tools import LAST, ToolCall
+from frameloom.domain.images import MAX_SEED, STYLES, random_seed
 from frameloom.domain.jobs import JobResult, export_price
 from frameloom.domain.sizes import DEFAULT_ASPECT, aspect_size
 from frameloom.domain.video import DEFAULT_SECONDS, VideoRequest

@@ -20,16 +20,14 @@ from frameloom.agent.tools import (
     ASPECTS,
     EXPORT_FORMATS,
     LAST,
-    MUSIC_STYLES,
     POSITIONS,
-    STYLES,
     TOOLS,
     VOLUME_CHANGES,
     ToolCall,
 )
 from frameloom.domain.errors import InvalidRequest
-from frameloom.domain.images import MAX_N, MAX_PROMPT_CHARS, MAX_SEED
-from frameloom.domain.video import MAX_TITLE_CHARS, MAX_VIDEO_SECONDS
+from frameloom.domain.images import MAX_N, MAX_PROMPT_CHARS, MAX_SEED, STYLES
+from frameloom.domain.video import MAX_TITLE_CHARS, MAX_VIDEO_SECONDS, MUSIC_STYLES
 
 REFERENCE_WORDS = ("title", "music", "video", "last", "all")
 _MAX_MS = MAX_VIDEO_SECONDS * 1000

@@ -16,12 +16,9 @@ from types import MappingProxyType
 
 from frameloom.domain.errors import InvalidRequest
 from frameloom.domain.media import FORMATS
+from frameloom.timeline.edit import DRAFT_ASPECTS
 
-ASPECTS = ("16:9", "9:16", "1:1", "4:3", "3:4")
-# The compose engine's style names (engines/prompt_styles.py), which every engine reads.
-STYLES = ("illustration", "watercolor", "pixel_art", "oil_painting", "sketch", "neon")
-# The built-in ``bgm:<style>`` music (render/music.py).
-MUSIC_STYLES = ("lofi", "ambient", "upbeat", "cinematic")
+ASPECTS = DRAFT_ASPECTS
 EXPORT_FORMATS = tuple(FORMATS)
 POSITIONS = ("top", "center", "bottom")
 VOLUME_CHANGES = ("quieter", "louder")

@@ -9,6 +9,8 @@ from frameloom.domain.errors import InvalidRequest, Problem
 from frameloom.domain.sizes import check_size
 
 MAX_PROMPT_CHARS = 4000
+STYLES: tuple[str, ...] = ("illustration", "watercolor", "pixel_art", "oil_painting", "sketch", "neon")
+"""The picture styles every engine reads (the compose engine draws each; model engines add words)."""
 MAX_N = 4
 MAX_SEED = 2**32 - 1
 

@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
+from frameloom.domain.images import STYLES
 from frameloom.engines.compose import vocabulary as vocab
 from frameloom.engines.compose.facts import (
     ACTIONS,
     LIGHTS,
     RELATIONS,
     SETTINGS,
-    STYLES,
     TIMES,
     WEATHERS,
     Mention,

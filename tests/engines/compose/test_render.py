@@ -13,10 +13,9 @@ import cv2
 import numpy as np
 import pytest
 
-from frameloom.domain.images import ImageRequest
+from frameloom.domain.images import STYLES, ImageRequest
 from frameloom.engines.compose import ComposeEngine
 from frameloom.engines.compose.art import colours
-from frameloom.engines.compose.facts import STYLES
 from frameloom.engines.compose.plan import ScenePlan
 from frameloom.engines.compose.render import render_plan
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from frameloom.domain.images import ImageRequest
+from frameloom.domain.images import STYLES, ImageRequest
 from frameloom.engines.base import NO_HOOKS, Capabilities, Engine, GeneratedImage, Hooks
-from frameloom.engines.compose.facts import STYLES
 from frameloom.engines.compose.parse import parse_prompt
 from frameloom.engines.compose.plan import PlanJSON, ScenePlan, make_plan, plan_to_dict
 from frameloom.engines.compose.render import render_plan

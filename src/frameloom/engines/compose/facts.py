@@ -11,7 +11,6 @@ SETTINGS = (
 TIMES = ("dawn", "day", "golden_hour", "sunset", "dusk", "night")
 WEATHERS = ("clear", "clouds", "rain", "snow", "fog", "storm")
 LIGHTS = ("neon", "candle", "moonlight", "sun", "lantern", "fire")
-STYLES = ("illustration", "watercolor", "pixel_art", "oil_painting", "sketch", "neon")
 ACTIONS = (
     "reading", "holding", "riding", "sitting", "standing", "flying", "swimming",
     "running", "walking", "sleeping", "playing", "eating", "drinking", "looking",
