@@ -7,7 +7,13 @@
   (``FRAMELOOM_URL_IMPORT_ALLOWED_NETWORKS``);
 - the check runs where the socket is opened, on the address actually used,
   so a name that resolves differently a moment later (DNS rebinding) gains nothing;
-- no proxies from the environment; size and total time capped.
+- an IPv6 address that carries an IPv4 one (mapped ``::ffff:a.b.c.d``, compatible
+  ``::a.b.c.d``, NAT64 ``64:ff9b::/96``, 6to4 ``2002::/16``, Teredo ``2001::/32``)
+  is judged by that IPv4 address too, since the packets end up there;
+- no proxies from the environment; size capped; one deadline on the whole download,
+  checked on every read (a sender of one byte a second is cut off on time), and no
+  read waits longer than :data:`STALL_S` or what is left of the deadline;
+- a URL httpx cannot parse, or a redirect to one, is an ``InvalidRequest``, never a 500.
 """
 
 from __future__ import annotations
@@ -29,7 +35,8 @@ import httpx
 from frameloom.domain.errors import InvalidRequest, TooLarge
 
 MAX_REDIRECTS = 5
-CHUNK = 64 * 1024
+MAX_URL_CHARS = 8192
+STALL_S = 10.0  # the longest wait for one read or connect, within the overall deadline
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -38,11 +45,38 @@ class AddressRefused(httpcore.ConnectError):
     """The host resolves to an address imports may not reach."""
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def embedded_ipv4(address: IpAddress) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries: mapped, compatible, NAT64, 6to4, Teredo (both ends)."""
+    if not isinstance(address, ipaddress.IPv6Address):
+        return []
+    found: list[ipaddress.IPv4Address] = []
+    if address.ipv4_mapped is not None:
+        found.append(address.ipv4_mapped)
+    if address in _NAT64 or (address in _COMPATIBLE and int(address) > 1):  # :: and ::1 are not IPv4
+        found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    if address.sixtofour is not None:
+        found.append(address.sixtofour)
+    if address.teredo is not None:
+        found.extend(address.teredo)
+    return found
+
+
 def address_allowed(address: IpAddress, allowed: Iterable[IpNetwork]) -> bool:
-    """Public addresses, and any inside an operator-allowed network."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    if any(address in network for network in allowed):
+    """Public addresses, and any inside an operator-allowed network. An IPv6 address that carries
+    IPv4 addresses (:func:`embedded_ipv4`) is judged by those alone: it passes when each of them would."""
+    networks = list(allowed)
+    inner = embedded_ipv4(address)
+    if inner:  # the packets go to the IPv4 address; the IPv6 wrapper says nothing of where
+        return all(_one_allowed(a, networks) for a in inner)
+    return _one_allowed(address, networks)
+
+
+def _one_allowed(address: IpAddress, allowed: list[IpNetwork]) -> bool:
+    if any(address.version == network.version and address in network for network in allowed):
         return True
     return address.is_global and not address.is_multicast
 
@@ -59,8 +93,8 @@ class GuardedBackend(httpcore.SyncBackend):
     ) -> httpcore.NetworkStream:
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except OSError as exc:
-            raise httpcore.ConnectError(f"cannot resolve {host}: {exc.strerror or exc}") from None
+        except (OSError, UnicodeError, ValueError) as exc:  # ValueError: a NUL in the name
+            raise httpcore.ConnectError(f"cannot resolve {host[:100]}: {exc}") from None
         addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
         refused = [a for a in addresses if not address_allowed(a, self.allowed)]
         if refused or not addresses:
@@ -116,11 +150,13 @@ class Fetcher:
 
     def _fetch(self, url: str, dest: Path, field: str) -> Fetched:
         deadline = time.monotonic() + self.timeout_s
-        timeout = httpx.Timeout(min(self.timeout_s, 30.0))
         try:
-            with httpx.Client(transport=GuardedTransport(self.allowed), timeout=timeout,
-                              follow_redirects=False) as client:
+            with httpx.Client(transport=GuardedTransport(self.allowed), follow_redirects=False) as client:
                 return self._follow(client, url, dest, deadline, field)
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol, UnicodeError, ValueError) as exc:
+            raise InvalidRequest.of(field, f"{_short(url)}: not a URL that can be imported ({exc})"[:500]) from None
+        except httpx.TimeoutException:
+            raise InvalidRequest.of(field, f"download took longer than {self.timeout_s:g} s") from None
         except httpx.HTTPError as exc:
             refused = _refusal(exc)
             if refused is not None:
@@ -128,9 +164,13 @@ class Fetcher:
             raise InvalidRequest.of(field, f"could not fetch {_short(url)}: {type(exc).__name__}: {exc}") from None
 
     def _follow(self, client: httpx.Client, url: str, dest: Path, deadline: float, field: str) -> Fetched:
+        if len(url) > MAX_URL_CHARS:
+            raise InvalidRequest.of(field, f"a URL of at most {MAX_URL_CHARS} characters")
         current = _check_scheme(httpx.URL(url), field)
         for _hop in range(MAX_REDIRECTS + 1):
-            with client.stream("GET", current, headers={"Accept": "*/*"}) as response:
+            # Content as sent (no decoding: a gzip bomb stays small and then fails the type check).
+            headers = {"Accept": "*/*", "Accept-Encoding": "identity"}
+            with client.stream("GET", current, headers=headers, timeout=self._timeout(deadline, field)) as response:
                 if response.is_redirect:
                     location = response.headers.get("location", "")
                     current = _check_scheme(current.join(location), field)
@@ -147,17 +187,27 @@ class Fetcher:
             raise TooLarge(f"{field}: {declared} bytes; at most {self.max_bytes}", self.max_bytes)
         size = 0
         with dest.open("wb") as out:
-            for chunk in response.iter_bytes(CHUNK):
+            for chunk in response.iter_raw():  # each read as it arrives, however small
                 size += len(chunk)
                 if size > self.max_bytes:
                     raise TooLarge(f"{field}: more than {self.max_bytes} bytes", self.max_bytes)
-                if time.monotonic() > deadline:
-                    raise InvalidRequest.of(field, f"download took longer than {self.timeout_s:g} s")
+                self._timeout(deadline, field)
                 out.write(chunk)
         return size
 
+    def _timeout(self, deadline: float, field: str) -> httpx.Timeout:
+        """What one connect or read may wait now; ``InvalidRequest`` once the deadline has passed.
+
+        A read that waits past the deadline is cut by this timeout (httpx sets it on the
+        socket), so a stalled sender never holds the download longer than the deadline."""
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise InvalidRequest.of(field, f"download took longer than {self.timeout_s:g} s")
+        return httpx.Timeout(min(left, STALL_S))
+
 
 def _check_scheme(url: httpx.URL, field: str) -> httpx.URL:
+    """``url`` when it is http or https with a host; ``InvalidRequest`` on ``field`` otherwise."""
     if url.scheme not in ("http", "https") or not url.host:
         raise InvalidRequest.of(field, f"{_short(str(url))}: only http and https URLs can be imported")
     return url
@@ -180,3 +230,4 @@ def _refusal(exc: BaseException) -> str | None:
             return str(seen)
         seen = seen.__cause__ or seen.__context__
     return None
+
