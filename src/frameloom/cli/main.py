@@ -17,6 +17,7 @@ import click
 
 from frameloom import __version__
 from frameloom.cli.admin import admin
+from frameloom.cli.remote import COMMANDS as REMOTE_COMMANDS
 from frameloom.domain.errors import FrameloomError, InvalidRequest
 from frameloom.domain.images import ImageRequest, random_seed
 from frameloom.domain.sizes import ASPECTS, resolve_size
@@ -267,6 +268,8 @@ def _output_paths(target: Path, n: int) -> list[Path]:
 
 
 cli.add_command(admin)
+for _command in REMOTE_COMMANDS:
+    cli.add_command(_command)
 
 
 def main() -> None:
