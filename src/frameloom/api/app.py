@@ -30,6 +30,7 @@ from frameloom.api.routes import (
     renders,
     sessions,
     uploads,
+    web,
 )
 from frameloom.engines.registry import EngineRegistry
 from frameloom.jobs import Jobs
@@ -81,6 +82,8 @@ def create_app(
     for router, prefix in mounted:
         app.include_router(router, prefix=prefix)
     install_docs(app)  # before any catch-all mount at "/"
+    app.include_router(web.router)  # the studio page at "/" and its files under /static
+    mounted.append((web.router, ""))
     # Route templates by endpoint, for metrics and access logs (never the raw path with its ids).
     state.route_paths = {
         route.endpoint: prefix + route.path for router, prefix in mounted for route in router.routes
