@@ -64,7 +64,7 @@ def _static(name: str) -> Asset:
     media_type = MEDIA_TYPES.get(path.suffix)
     if (media_type is None or not path.is_relative_to(STATIC_DIR.resolve()) or not path.is_file()
             or any(part.startswith(".") for part in Path(name).parts)):
-        raise NotFound(f"no static file {name!r}")
+        raise NotFound("static file", name)
     return _asset(path.read_bytes(), media_type)
 
 
