@@ -5,6 +5,14 @@ format opens it (Pillow for stills, PyAV for video and audio, with the demuxer
 named, so no other FFmpeg demuxer such as a playlist ever reads the file), checks
 the size in pixels before decoding anything (decompression bombs), and decodes
 a first frame to prove the file is whole.
+
+Opening a file with FFmpeg decodes a few frames to learn the streams' parameters;
+every decoder is opened with ``max_pixels`` set to the limit, so a picture larger
+than the limit is never allocated, and the size the container's headers claim is
+refused before our own first decode (a 24 KB MP4 claiming 15008x15008 costs no
+600 MB). The duration is measured, not trusted: the end of the last frame that
+decodes (the packets are read to the end, the last group of pictures decoded), so
+a truncated file counts for what it holds.
 """
 
 from __future__ import annotations
@@ -99,15 +107,20 @@ def _probe_image(path: Path, fmt: str, limits: ProbeLimits) -> Probe:
 def _probe_av(path: Path, fmt: str, limits: ProbeLimits) -> Probe:
     import av
 
-    with av.open(str(path), mode="r", format=_DEMUXERS[fmt]) as container:
+    # max_pixels bounds every decoder FFmpeg opens while it reads the streams' parameters
+    bounded = {"max_pixels": str(limits.max_pixels)}
+    with av.open(str(path), mode="r", format=_DEMUXERS[fmt], options=bounded) as container:
         video = container.streams.video[0] if container.streams.video else None
         audio = container.streams.audio[0] if container.streams.audio else None
         if video is None and audio is None:
             raise UnsupportedMedia(f"the {fmt} file has no video or audio stream", SUPPORTED_FORMATS)
         if video is not None:
             _check_pixels(video.codec_context.width, video.codec_context.height, limits)
-        duration_ms = _duration_ms(container, video or audio)
+            video.codec_context.options = bounded
+        claimed_ms = _duration_ms(container, video or audio)
         _decode_first_frame(container, video, audio)
+        measured_ms = _decoded_ms(container, video or audio)
+        duration_ms = measured_ms if claimed_ms is None else min(claimed_ms, measured_ms)
         if video is None and FORMATS[fmt] is MediaKind.VIDEO and fmt == "mp4":
             fmt = "m4a"  # an MP4 holding only sound is an M4A file
         if video is not None and FORMATS[fmt] is MediaKind.AUDIO:
@@ -124,6 +137,39 @@ def _duration_ms(container: Any, stream: Any) -> int | None:
     if stream.duration is not None and stream.time_base is not None:
         return int(stream.duration * stream.time_base * 1000)
     return None
+
+
+def _decoded_ms(container: Any, stream: Any) -> int:
+    """The end in ms of the last frame of ``stream`` that decodes: the packets read to the end of the
+    file (no decoding), then the last keyframe's group decoded until the first error."""
+    import av
+
+    last_key = None
+    container.seek(0, stream=stream, backward=True)
+    for packet in container.demux(stream):
+        if packet.pts is not None and packet.is_keyframe:
+            last_key = packet.pts
+    if last_key is None:
+        raise ValueError("no keyframe")
+    container.seek(last_key, stream=stream, backward=True)
+    end = 0.0
+    try:
+        for frame in container.decode(stream):
+            if frame.time is not None:
+                end = max(end, frame.time + _frame_seconds(frame, stream))
+    except av.FFmpegError:
+        pass  # a cut-off file: what decoded before the cut counts
+    return int(end * 1000)
+
+
+def _frame_seconds(frame: Any, stream: Any) -> float:
+    """How long one decoded frame lasts in seconds (samples for sound, the frame rate for pictures)."""
+    if getattr(frame, "samples", None) and getattr(frame, "sample_rate", None):
+        return float(frame.samples / frame.sample_rate)
+    if frame.duration and frame.time_base is not None:
+        return float(frame.duration * frame.time_base)
+    rate = stream.average_rate or stream.guessed_rate
+    return float(1 / rate) if rate else 0.0
 
 
 def _decode_first_frame(container: Any, video: Any, audio: Any) -> None:
