@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from tests.conftest import LiveServer
@@ -127,16 +128,18 @@ ClientFactory = Callable[..., Client]
 
 @pytest.fixture(params=["sync", "async"])
 def make_client(request: pytest.FixtureRequest) -> Iterator[ClientFactory]:
-    """``make_client(url, token=None)``: a client of this test's kind, closed after the test."""
+    """``make_client(url, token=None, transport=None)``: a client of this test's kind (on an
+    ``httpx.MockTransport`` when given one), closed after the test."""
     closers: list[Callable[[], None]] = []
     runner = asyncio.Runner()
 
-    def make(url: str, token: str | None = None) -> Client:
+    def make(url: str, token: str | None = None, transport: httpx.MockTransport | None = None,
+             attribution: Attribution | None = ATTRIBUTION) -> Client:
         if request.param == "sync":
-            client = Client(url, token, attribution=ATTRIBUTION)
+            client = Client(url, token, attribution=attribution, transport=transport)
             closers.append(client.close)
             return client
-        async_client = AsyncClient(url, token, attribution=ATTRIBUTION)
+        async_client = AsyncClient(url, token, attribution=attribution, transport=transport)
         closers.append(lambda: runner.run(async_client.close()))
         return cast(Client, Blocking(async_client, runner))
 

@@ -61,14 +61,13 @@ class SseParser:
                 items.append(item)
 
     def close(self) -> list[Item]:
-        """The end of the stream: a last line without its end is read; a message without its blank
-        line is dropped (the SSE rules: it was not complete)."""
+        """The end of the stream: a last ``\r`` ends its line; an unfinished line and a message
+        without its blank line are dropped (the SSE rules: they were not complete)."""
         items: list[Item] = []
-        if self._buffer:
-            rest, self._buffer = self._buffer.rstrip(b"\r"), b""
-            item = self._line(rest.decode("utf-8", errors="replace"))
-            if isinstance(item, Comment):
-                items.append(item)
+        if self._buffer.endswith(b"\r"):
+            self._buffer = self._buffer[:-1] + b"\n"
+            items = self.feed(b"")
+        self._buffer, self._data = b"", []
         return items
 
     @property
