@@ -148,6 +148,16 @@ class TestRequests:
         with pytest.raises(TimeoutError, match="r1 still queued"):
             make_client(URL, "tok", answering(queued)).wait_for_render("r1", poll_s=0.01, timeout_s=0.05)
 
+    def test_run_waits_for_the_whole_turn_longer_than_other_calls(self, make_client: ClientFactory) -> None:
+        seen: list[httpx.Request] = []
+
+        def handle(request: httpx.Request) -> httpx.Response:
+            seen.append(request)
+            return httpx.Response(200, json=[])
+
+        assert make_client(URL, "tok", httpx.MockTransport(handle)).run("ses_1", "hi") == []
+        assert seen[0].extensions["timeout"]["read"] >= 900  # the server's stream cap is 15 minutes
+
 
 class TestSettings:
     def test_from_env_reads_the_url_and_either_token_name(self) -> None:

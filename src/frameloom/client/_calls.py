@@ -23,6 +23,7 @@ from frameloom.domain.events import Event
 
 STATE = "/api/state/nemo_agent/me/{session_id}"
 RENDERS = "/api/render/proxy/lambda"
+RUN_TIMEOUT_S = 960.0  # /run answers once the turn ends: up to the server's 15-minute stream cap
 _EVENTS = TypeAdapter(list[Event])
 _MEDIA = TypeAdapter(list[MediaInfo])
 _ENGINES = TypeAdapter(list[EngineInfo])
@@ -96,7 +97,7 @@ def reattach_body(invocation_id: str, session_id: str, after: str | None) -> dic
 
 def run(session_id: str, message: str) -> Call[list[Event]]:
     return Call("POST", "/run", _EVENTS.validate_python, json=chat_body(session_id, message, False),
-                envelope=False)
+                envelope=False, timeout=RUN_TIMEOUT_S)
 
 
 def export(session_id: str, fmt: str, render_id: str | None, width: int | None, height: int | None,

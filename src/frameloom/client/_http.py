@@ -50,6 +50,7 @@ class Call(Generic[T]):
     headers: Mapping[str, str] = field(default_factory=dict)
     files: Files | None = None
     envelope: bool = True
+    timeout: float | None = None  # seconds; None: the client's own
 
 
 class HttpCore:
@@ -81,12 +82,14 @@ class HttpCore:
     def build(self, client: httpx.Client | httpx.AsyncClient, call: Call[T]) -> httpx.Request:
         url = self.url(call.path)
         headers = {**self.headers_for(url), **call.headers}
+        timeout = httpx.USE_CLIENT_DEFAULT if call.timeout is None else httpx.Timeout(call.timeout)
         if call.files is not None:
-            return client.build_request(call.method, url, headers=headers, files=call.files)  # type: ignore[arg-type]
+            return client.build_request(call.method, url, headers=headers, files=call.files,  # type: ignore[arg-type]
+                                        timeout=timeout)
         content = None if call.json is None else json.dumps(call.json).encode()
         if content is not None:
             headers["Content-Type"] = "application/json"
-        return client.build_request(call.method, url, headers=headers, content=content)
+        return client.build_request(call.method, url, headers=headers, content=content, timeout=timeout)
 
     def result(self, call: Call[T], response: httpx.Response) -> T:
         """The call's result from a read answer; raises the error class of the answer's code."""
