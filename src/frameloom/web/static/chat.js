@@ -19,7 +19,8 @@ function partsOf(event) {
   return (event.content && event.content.parts) || [];
 }
 
-/** One agent turn in the log: its steps (tool calls) and its texts, fed event by event. */
+/** One agent turn in the log: its texts and steps (tool calls) in the order they came, fed event by
+ * event; consecutive steps share one list. */
 class TurnView {
   constructor(t, log, bus) {
     this.t = t;
@@ -28,12 +29,9 @@ class TurnView {
     this.steps = new Map(); // call id -> {node, name, bar}
     this.current = null; // the step progress events belong to
     this.pending = null; // the paragraph partial deltas are appended to
-    this.stepList = h("ol", { class: "steps", "aria-label": t("chat.agent") });
-    this.texts = h("div", { class: "texts" });
-    this.node = h("li", { class: "msg agent" },
-      h("span", { class: "who" }, t("chat.agent")), this.stepList, this.texts);
+    this.body = h("div", { class: "turn" });
+    this.node = h("li", { class: "msg agent", "aria-busy": "true" }, h("span", { class: "who" }, t("chat.agent")), this.body);
     log.append(this.node);
-    this.stepList.hidden = true;
   }
 
   /** Show one ADK event; ``live`` events also move progress bars. Returns the re-attach hint of a
@@ -53,14 +51,14 @@ class TurnView {
 
   text(text, partial) {
     if (partial) {
-      if (!this.pending) this.pending = this.texts.appendChild(h("p", { class: "text streaming" }));
+      if (!this.pending) this.pending = this.body.appendChild(h("p", { class: "text streaming" }));
       this.pending.textContent += text;
     } else if (this.pending) { // the whole text replaces its deltas (ADK's rule)
       this.pending.textContent = text;
       this.pending.classList.remove("streaming");
       this.pending = null;
     } else {
-      this.texts.append(h("p", { class: "text" }, text));
+      this.body.append(h("p", { class: "text" }, text));
     }
     this.log.scrollTop = this.log.scrollHeight;
   }
@@ -69,8 +67,9 @@ class TurnView {
     const t = this.t;
     const label = h("span", { class: "step-label" }, t(`step.${name}`) === `step.${name}` ? t("step.other") : t(`step.${name}`));
     const node = h("li", { class: "step running" }, label);
-    this.stepList.hidden = false;
-    this.stepList.append(node);
+    const last = this.body.lastElementChild;
+    const list = last && last.matches("ol.steps") ? last : this.body.appendChild(h("ol", { class: "steps" }));
+    list.append(node);
     const step = { node, label, name, args: args || {}, bar: null };
     this.steps.set(id, step);
     this.current = step;
@@ -131,12 +130,13 @@ class TurnView {
       if (live) this.bus.dispatchEvent(new CustomEvent("credits-out", { detail: data.register_url }));
     }
     this.finishSteps();
-    this.texts.append(line);
+    this.body.append(line);
     return null;
   }
 
-  /** Steps still running when the turn ends stop showing progress. */
+  /** The turn has ended: steps still running stop showing progress. */
   finishSteps() {
+    this.node.setAttribute("aria-busy", "false");
     for (const step of this.steps.values()) {
       step.bar?.remove();
       step.stage?.remove();

@@ -110,7 +110,8 @@ export async function mountTimeline(el, ctx) {
       const change = await ctx.api.post(`${base()}/${action}`, {});
       undo.disabled = !change.can_undo;
       redo.disabled = !change.can_redo;
-      status.textContent = t(action === "undo" ? "timeline.undone" : "timeline.redone", { label: change.label });
+      const label = String(change.label || "").replace(/^(undo|redo) /, ""); // the server's label repeats the action
+      status.textContent = t(action === "undo" ? "timeline.undone" : "timeline.redone", { label });
       await ctx.session.refresh(); // announces the new state ("state"): every panel redraws
     } catch (err) {
       status.textContent = errorText(err, t);
@@ -173,7 +174,8 @@ function drawRuler(total) {
   const stepS = [1, 2, 5, 10, 15, 30, 60, 120].find((s) => total / (s * 1000) <= 8) || 300;
   const marks = [];
   for (let ms = 0; ms <= total; ms += stepS * 1000) {
-    marks.push(h("span", { class: "tl-tick", style: `left:${(100 * ms) / total}%` }, seconds(ms)));
+    const end = ms > 0 && ms / total > 0.9; // drawn leftwards of its line, inside the lane
+    marks.push(h("span", { class: end ? "tl-tick tl-tick-end" : "tl-tick", style: `left:${(100 * ms) / total}%` }, seconds(ms)));
   }
   return h("div", { class: "tl-ruler", "aria-hidden": "true" }, h("span", { class: "tl-name" }), h("div", { class: "tl-lane" }, ...marks));
 }
@@ -216,7 +218,8 @@ function mountExport(ctx) {
   const note = h("p", { class: "export-note", role: "status" });
   const output = h("div", { class: "export-result" });
   const form = h("form", { class: "export", "aria-labelledby": "export-title" }, heading,
-    h("div", { class: "export-controls" }, formatLabel, format, sizeLabel, size, button), bar, note, output);
+    h("div", { class: "row export-controls" }, h("div", { class: "field" }, formatLabel, format),
+      h("div", { class: "field" }, sizeLabel, size), button), bar, note, output);
   const relabel = () => {
     heading.textContent = t("export.title");
     formatLabel.textContent = t("export.format");
