@@ -11,7 +11,10 @@ from typing import TYPE_CHECKING
 
 import httpx
 import pytest
+from tests.web.conftest import OpenPage
 
+import frameloom
+from frameloom.agent.tools import TOOLS
 from frameloom.settings import Settings
 
 if TYPE_CHECKING:
@@ -197,3 +200,44 @@ def test_a_running_export_shows_in_the_queue_and_cancel_stops_it(page: Page, stu
     expect(page.get_by_role("button", name="Export", exact=True)).to_be_enabled()
     balance = httpx.get(f"{studio}/api/credits/balance/simple", headers={"Authorization": f"Bearer {token}"})
     assert balance.json()["data"]["frozen"] == 0  # the held credits came back
+
+
+# --- the strings -------------------------------------------------------------------------------
+
+STATIC = Path(frameloom.__file__).parent / "web" / "static"
+
+
+def strings(language: str) -> dict[str, str]:
+    """The ``en`` or ``zh`` table of i18n-chat.js (one ``"key": "text",`` per line)."""
+    source = (STATIC / "i18n-chat.js").read_text(encoding="utf-8")
+    block = source.split(f"export const {language} = {{", 1)[1].split("\n};", 1)[0]
+    return dict(re.findall(r'^\s*"([^"]+)": "([^"]*)",$', block, flags=re.MULTILINE))
+
+
+def test_every_string_is_in_english_and_chinese_and_every_agent_tool_has_a_friendly_step() -> None:
+    en, zh = strings("en"), strings("zh")
+    assert len(en) > 50
+    assert en.keys() == zh.keys()
+    assert [key for key in en if zh[key] == en[key]] == ["export.size.short"]  # "{p}p" is the same in both
+    for tool in TOOLS:
+        assert f"step.{tool}" in en, tool
+        assert f"step.{tool}.done" in en, tool
+    shared = (STATIC / "i18n.js").read_text(encoding="utf-8")
+    for module in ("chat.js", "timeline.js", "queue.js"):
+        for key in re.findall(r'\bt\("([\w.]+)"', (STATIC / module).read_text(encoding="utf-8")):
+            assert key in en or f'"{key}":' in shared, (module, key)
+
+
+def test_in_chinese_the_chat_and_the_timeline_speak_chinese(open_page: OpenPage) -> None:
+    page = open_page(locale="zh-CN")
+    open_studio(page)
+    zh = strings("zh")
+    for key in ("chat.message", "chat.send"):
+        expect(page.get_by_label(zh[key], exact=True).or_(page.get_by_role("button", name=zh[key], exact=True))
+               ).to_be_visible()
+    for key in ("timeline.undo", "timeline.redo", "export.button"):
+        expect(page.get_by_role("button", name=zh[key], exact=True)).to_be_visible()
+    page.get_by_label("语言").select_option("en")  # switched: the panels relabel without a reload
+    expect(page.get_by_role("button", name="Send", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Undo", exact=True)).to_be_visible()
+    expect(page.locator("#timeline h2")).to_have_text("Timeline")
