@@ -95,7 +95,8 @@ SCREEN_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), replacement) for pattern, replacement in (
         (r"(?:click|press|tap|hit)(?: on)?(?: the)? [\"'“]?(?:export|download)[\"'”]?(?: button)?", _CMD_EXPORT),
         (r"(?:click|press|tap|hit)(?: on)?(?: the)? [\"'“]?upload[\"'”]?(?: button)?", _CMD_UPLOAD),
-        (r"drag(?: and drop)? (?:your|the|a) (?:files?|photos?|images?|videos?)(?: (?:in|into|onto|here)\b[^.!?\n]*)?",
+        (r"drag(?: and drop)? (?:your|the|a) (?:files?|photos?|images?|videos?)"
+         r"(?: here| (?:in|into|onto) the (?:[\w-]+ )?(?:area|window|page|timeline|box))?",
          _CMD_UPLOAD),
         (r"drag(?:ging)? (?:the|a|your) clips?\b(?: (?:to|on|along|across)\b[^.!?\n]*)?",
          'ask for the move, e.g. `frameloom chat "move the clip to 3s"`'),

@@ -10,7 +10,8 @@ error exits with status 2 and one line that says what to do. No token, no raw JS
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import click
@@ -68,7 +69,7 @@ class TurnView:
         if event.turn_complete:
             self._end_bar()
 
-    def _progress(self, meta: dict[str, object] | None) -> None:
+    def _progress(self, meta: Mapping[str, object] | None) -> None:
         if not meta or event_error(meta):
             return
         stage, fraction = meta.get("stage"), meta.get("progress")
@@ -89,7 +90,7 @@ class TurnView:
         self.display.tick()
 
 
-def event_error(meta: dict[str, object]) -> bool:
+def event_error(meta: Mapping[str, object]) -> bool:
     """An error event's data rides in ``customMetadata`` too; it is not progress."""
     return "stage" not in meta
 
@@ -226,7 +227,7 @@ def interactive(remote: Connection) -> None:
     """Read messages until EOF or ``exit``, with history (readline) kept in the config folder.
     A failure is shown and the session goes on."""
     history = remote.settings.folder / "history"
-    readline = _readline(history)
+    saved = _load_history(history)
     remote.display.notice("frameloom chat: type a message, `exit` to leave.")
     try:
         while True:
@@ -244,22 +245,24 @@ def interactive(remote: Connection) -> None:
             except CliFailure as failure:
                 failure.show()
     finally:
-        if readline is not None:
+        if saved is not None:
             with contextlib.suppress(OSError):
                 remote.settings.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-                readline.write_history_file(str(history))
+                saved(str(history))
 
 
-def _readline(history: Path) -> object | None:
+def _load_history(history: Path) -> Callable[[str], None] | None:
+    """Line editing and history for ``input()``: the history read from ``history``; the function that
+    writes it back (None without readline, which not every platform has)."""
     try:
         import readline
-    except ImportError:  # not on every platform; input() works without it
+    except ImportError:
         return None
     with contextlib.suppress(OSError):
         if history.exists():
             readline.read_history_file(str(history))
     readline.set_history_length(1000)
-    return readline
+    return readline.write_history_file
 
 
 # --- the click commands -----------------------------------------------------------------------
@@ -336,20 +339,35 @@ def _sign_in(email: str, password: str, *, new_account: bool) -> None:
             remote.display.notice(f"Note: {current.source} is set, and is used before the kept login.")
 
 
-@click.command()
-@click.option("--email", prompt=True, help="the account's email")
-@click.option("--password", prompt=True, hide_input=True, help="prompted, hidden")
-def login(email: str, password: str) -> None:
-    """Log in to a registered account; its token is kept for FRAMELOOM_URL."""
-    _sign_in(email, password, new_account=False)
+def _ask(label: str, *, secret: bool = False, confirm: bool = False) -> str:
+    """Prompt for ``label`` (hidden when ``secret``) on a terminal; otherwise read one line of stdin, so
+    an agent or a script can pipe the answers in (and no "may be echoed" warning is printed)."""
+    if sys.stdin.isatty():
+        answer: str = click.prompt(label, hide_input=secret, confirmation_prompt=confirm)
+        return answer
+    line = sys.stdin.readline()
+    if confirm:
+        again = sys.stdin.readline()
+        if again.rstrip("\n") != line.rstrip("\n"):
+            raise CliFailure(f"{label}: the two entries differ")
+    if not line:
+        raise CliFailure(f"{label}: nothing on stdin")
+    return line.rstrip("\n")
 
 
 @click.command()
-@click.option("--email", prompt=True, help="the account's email")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="prompted, hidden")
-def register(email: str, password: str) -> None:
-    """Register; the anonymous account in use becomes it, credits and sessions kept."""
-    _sign_in(email, password, new_account=True)
+@click.option("--email", default=None, help="the account's email (prompted when not given)")
+def login(email: str | None) -> None:
+    """Log in to a registered account (the password is prompted, hidden); the token is kept for FRAMELOOM_URL."""
+    _sign_in(email or _ask("Email"), _ask("Password", secret=True), new_account=False)
+
+
+@click.command()
+@click.option("--email", default=None, help="the account's email (prompted when not given)")
+def register(email: str | None) -> None:
+    """Register (the password is prompted, hidden); the anonymous account in use becomes it, its
+    credits and sessions kept."""
+    _sign_in(email or _ask("Email"), _ask("Password", secret=True, confirm=True), new_account=True)
 
 
 COMMANDS = (chat, upload_command, credits_command, status, export_command, login, register)
