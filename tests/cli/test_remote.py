@@ -534,3 +534,21 @@ def test_skill_front_matter_and_platforms(tmp_path: Path) -> None:
     assert platform_of(Path("/home/a/.cursor/frameloom/SKILL.md")) == "unknown"
     assert attribution({}).platform == "unknown"  # the checkout's own copy
     assert attribution({"FRAMELOOM_SKILL_DIR": str(tmp_path)}).source == "frameloom"  # none there: the package's
+
+
+# --- the local `generate` shows its progress too ------------------------------------------------
+
+
+def test_generate_shows_plain_progress_for_videos_and_several_images(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from frameloom.cli.main import cli
+
+    video = CliRunner().invoke(cli, ["generate", "a fox", "-o", "f.mp4", "--seconds", "1", "--size", "256x144",
+                                     "--seed", "1"])
+    assert video.exit_code == 0, video.output
+    assert video.stderr.splitlines() == [f"  rendering 1 s {p}%" for p in (25, 50, 75, 100)]
+    images = CliRunner().invoke(cli, ["generate", "a fox", "-o", "f.png", "--n", "2", "--size", "256x144",
+                                      "--seed", "1"])
+    assert images.exit_code == 0, images.output
+    assert images.stderr.splitlines() == ["  drawing 2 images 50%", "  drawing 2 images 100%"]

@@ -17,6 +17,7 @@ import click
 
 from frameloom import __version__
 from frameloom.cli.admin import admin
+from frameloom.cli.display import progress_bar
 from frameloom.cli.remote import COMMANDS as REMOTE_COMMANDS
 from frameloom.domain.errors import FrameloomError, InvalidRequest
 from frameloom.domain.images import ImageRequest, random_seed
@@ -103,6 +104,7 @@ def generate(
     Prints one line per file written.
     """
     from frameloom.engines import default_registry
+    from frameloom.engines.base import Hooks
     from frameloom.render import check_writable, format_for_path, image_metadata, save_image
 
     chosen_seed = seed if seed is not None else random_seed()
@@ -127,7 +129,14 @@ def generate(
     )
     paths = [check_writable(path) for path in _output_paths(target, n)]  # fail before drawing
     engine = default_registry(settings).get(engine_name)
-    results = engine.generate(request)
+    if n > 1:  # several images take a while: a bar with the time left (stderr)
+        bar = progress_bar(sys.stderr, f"drawing {n} images")
+        try:
+            results = engine.generate(request, Hooks(progress=bar.update))
+        finally:
+            bar.close()
+    else:
+        results = engine.generate(request)
     if seed is None:
         _announce_random(chosen_seed)
     unknown = results[0].info.get("unknown") if results else None
@@ -225,7 +234,8 @@ class VideoOptions:
 
 def _video(prompt: str, target: Path, aspect: str | None, size: str | None, n: int, seed: int,
            style: str | None, options: VideoOptions) -> None:
-    """Text to video through a draft and the compositor; a progress line on stderr.
+    """Text to video through a draft and the compositor; a progress bar with the time left on stderr
+    (plain lines at each quarter when stderr is not a terminal).
 
     Raises ``InvalidRequest`` (``n``, and every field :class:`VideoRequest` checks, ``engine`` included).
     """
@@ -241,18 +251,13 @@ def _video(prompt: str, target: Path, aspect: str | None, size: str | None, n: i
                            style=style, music=options.music, title=options.title, title_seconds=title_seconds,
                            engine=options.engine)
     check_writable(target)
-    interactive = sys.stderr.isatty()
-    result = text_to_video(request, target, target.suffix.lower().lstrip("."),
-                           progress=_progress_line if interactive else None)
-    if interactive:
-        click.echo("\r" + " " * 30 + "\r", nl=False, err=True)
+    bar = progress_bar(sys.stderr, f"rendering {seconds:g} s")
+    try:
+        result = text_to_video(request, target, target.suffix.lower().lstrip("."), progress=bar.update)
+    finally:
+        bar.close()
     click.echo(f"{target}  {result.width}x{result.height}  {result.duration_ms / 1000:g} s  {result.fps} fps  "
                f"seed {seed}")
-
-
-def _progress_line(fraction: float) -> None:
-    """A progress line rewritten in place (only on a terminal)."""
-    click.echo(f"\rrendering {fraction * 100:3.0f} %", nl=False, err=True)
 
 
 def _announce_random(seed: int) -> None:
