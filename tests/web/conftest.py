@@ -29,7 +29,7 @@ from frameloom.api import create_app
 from frameloom.settings import Settings
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page
+    from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -37,13 +37,13 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 SCREENS = Path(__file__).parent / "screens"
-DESKTOP = {"width": 1280, "height": 860}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 860}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 TIMEOUT_MS = 20_000  # a generation on a loaded 2-core machine takes a few seconds
 
 
 class OpenPage(Protocol):
-    def __call__(self, *, viewport: dict[str, int] = ..., locale: str = ..., phone: bool = ...) -> Page: ...
+    def __call__(self, *, viewport: ViewportSize = ..., locale: str = ..., phone: bool = ...) -> Page: ...
 
 
 @dataclass
@@ -89,7 +89,7 @@ def open_page(browser: Browser, studio: str) -> Iterator[OpenPage]:
     """``open_page(viewport=..., locale=..., phone=...)``: a new page on its own context, at ``studio``."""
     opened: list[tuple[BrowserContext, _Watch]] = []
 
-    def open_(*, viewport: dict[str, int] = DESKTOP, locale: str = "en-US", phone: bool = False) -> Page:
+    def open_(*, viewport: ViewportSize = DESKTOP, locale: str = "en-US", phone: bool = False) -> Page:
         context = browser.new_context(
             base_url=studio, viewport=viewport, locale=locale, is_mobile=phone, has_touch=phone,
             device_scale_factor=2 if phone else 1)

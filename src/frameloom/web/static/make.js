@@ -148,8 +148,9 @@ export function mountMake(root, ctx) {
       h("p", { class: "job-prompt" }, prompt), h("div", { class: "job-line" }, bar, stage), thumbs);
     c.jobs.prepend(li);
     return {
-      id, prompt, li,
+      id, prompt, li, job: null, heard: 0,
       update(job) {
+        this.job = job;
         li.dataset.status = job.status;
         bar.value = job.status === "completed" ? 1 : job.progress;
         stage.textContent = job.status === "running" ? t("stage.running", { percent: Math.round(job.progress * 100) })
@@ -177,26 +178,28 @@ export function mountMake(root, ctx) {
     saveJson(madeKey(session.id), made);
   }
 
+  // The queue (queue.js, in the timeline panel) polls every job it is told of ("job") and
+  // announces each poll ("job-update"); this loop polls only when no announcement came lately,
+  // so a job still finishes here when the queue is not on the page.
   async function follow(entry, meta) {
     running.set(entry.id, entry);
     c.cancel.hidden = false;
-    let job = null;
-    for (let delay = 150; !job || !FINAL.includes(job.status); delay = Math.min(delay * 1.5, 1000)) {
+    bus.dispatchEvent(new CustomEvent("job", { detail: { id: entry.id, kind: meta.kind, label: entry.prompt } }));
+    for (let delay = 150; !FINAL.includes(entry.job?.status); delay = Math.min(delay * 1.5, 1000)) {
       await sleep(delay);
+      if (Date.now() - entry.heard < 1500 || FINAL.includes(entry.job?.status)) continue;
       try {
-        job = await api.get(`/api/jobs/${entry.id}`);
+        entry.update(await api.get(`/api/jobs/${entry.id}`));
       } catch (error) {
         entry.update({ status: "failed", progress: 0, error: errorText(error, t) });
-        break;
       }
-      entry.update(job);
     }
     running.delete(entry.id);
     c.cancel.hidden = running.size === 0;
-    if (job?.status === "completed") {
-      if (meta.kind === "video") recordVideo(job, meta);
+    if (entry.job.status === "completed") {
+      if (meta.kind === "video") recordVideo(entry.job, meta);
       notifyDone(entry.prompt);
-      bus.dispatchEvent(new CustomEvent("generated", { detail: job }));
+      bus.dispatchEvent(new CustomEvent("generated", { detail: entry.job }));
       await session.refresh();
     } else {
       ctx.refreshBalance();
@@ -265,6 +268,13 @@ export function mountMake(root, ctx) {
   c.cancel.addEventListener("click", cancel);
   bus.addEventListener("state", (event) => showHistory(event.detail));
   bus.addEventListener("remix", (event) => fill(event.detail));
+  bus.addEventListener("job-update", (event) => {
+    const entry = running.get(event.detail?.id);
+    if (entry && event.detail.view) {
+      entry.heard = Date.now();
+      entry.update(event.detail.view);
+    }
+  });
   bus.addEventListener("lang", () => showHistory()); // a job's stage follows at its next poll
   showHistory();
   loadEngines();
