@@ -77,7 +77,14 @@ def test_the_seed_chat_builds_a_three_track_timeline_undo_redo_export_and_reload
     expect(page.locator("#chat img.thumb")).to_have_attribute("alt", SEED[0].removeprefix("generate an image of "))
     screenshot(page, "chat-1-image")
 
-    say(page, SEED[1])
+    page.get_by_label("Message", exact=True).fill(SEED[1])
+    page.keyboard.press("Enter")  # Enter sends
+    running = page.locator("#chat .step.running")
+    expect(running).to_contain_text("Making a video…")
+    expect(running.get_by_role("progressbar", name=re.compile(r"^Rendering \d+%$"))).to_be_visible()
+    screenshot(page, "chat-2-rendering")
+    expect(page.locator('#chat .msg.agent[aria-busy="false"]')).to_have_count(2, timeout=TURN_MS)
+    expect(page.locator("#chat .step.done").nth(1)).to_contain_text("Made a video")
     expect(page.locator("#timeline .tl-preview video")).to_have_count(1)
     screenshot(page, "chat-2-video")
     say(page, SEED[2])

@@ -37,16 +37,31 @@ class TurnView {
   /** Show one ADK event; ``live`` events also move progress bars. Returns the re-attach hint of a
    * capped stream, if the event is one. */
   event(event, live = true) {
-    if (event.errorCode) return this.error(event.errorCode, event.errorMessage, event.customMetadata || {}, live);
-    for (const part of partsOf(event)) {
-      if (typeof part.text === "string") this.text(part.text, Boolean(event.partial));
-      else if (part.functionCall) this.call(part.functionCall);
-      else if (part.functionResponse) this.response(part.functionResponse);
+    const follow = this.atBottom();
+    let reattach = null;
+    if (event.errorCode) {
+      this.error(event.errorCode, event.errorMessage, event.customMetadata || {}, live);
+    } else {
+      for (const part of partsOf(event)) {
+        if (typeof part.text === "string") this.text(part.text, Boolean(event.partial));
+        else if (part.functionCall) this.call(part.functionCall);
+        else if (part.functionResponse) this.response(part.functionResponse);
+      }
+      const meta = event.customMetadata || {};
+      if (live && typeof meta.stage === "string") this.progress(meta.stage, Number(meta.progress) || 0);
+      if (meta.stream === "capped" && meta.reattach) reattach = meta.reattach;
     }
-    const meta = event.customMetadata || {};
-    if (live && typeof meta.stage === "string") this.progress(meta.stage, Number(meta.progress) || 0);
-    if (meta.stream === "capped" && meta.reattach) return meta.reattach;
-    return null;
+    if (follow) this.scroll();
+    return reattach;
+  }
+
+  /** Whether the log shows its end (then new lines keep it there; someone reading above is left be). */
+  atBottom() {
+    return this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 48;
+  }
+
+  scroll() {
+    this.log.scrollTop = this.log.scrollHeight;
   }
 
   text(text, partial) {
@@ -60,7 +75,6 @@ class TurnView {
     } else {
       this.body.append(h("p", { class: "text" }, text));
     }
-    this.log.scrollTop = this.log.scrollHeight;
   }
 
   call({ id, name, args }) {
@@ -114,7 +128,8 @@ class TurnView {
     if (name === "generate_video") {
       return h("a", { class: "result", href: url, target: "_blank", rel: "noopener" }, this.t("chat.open"));
     }
-    return h("img", { class: "result thumb", src: url, alt: prompt, loading: "lazy" });
+    const follow = this.atBottom();
+    return h("img", { class: "result thumb", src: url, alt: prompt, onload: () => { if (follow) this.scroll(); } });
   }
 
   /** An error event or answer in plain words (the page's one phrasing of each code): 2001 with the
@@ -123,7 +138,7 @@ class TurnView {
   error(code, message, data, live = true) {
     const t = this.t;
     const number = Number(code);
-    const line = h("p", { class: "text error", role: "alert" },
+    const line = h("p", { class: "text error", role: live ? "alert" : null },
       number === 0 ? message : number === 402 ? t("chat.error.402") : errorText({ code: number, message, data }, t));
     if (number === 2001 && data.register_url) {
       line.append(" ", h("a", { href: data.register_url, class: "register" }, t("error.2001.register")));
@@ -131,7 +146,6 @@ class TurnView {
     }
     this.finishSteps();
     this.body.append(line);
-    return null;
   }
 
   /** The turn has ended: steps still running stop showing progress. */
