@@ -20,7 +20,7 @@ help:
 	@echo "make serve   start the API on http://$(HOST):$(PORT) (docs at /docs)"
 	@echo "make test    ruff + mypy + pytest"
 	@echo "make lint    ruff + mypy only"
-	@echo "make bench   compose images, the API against bare FastAPI, the video compositor, text to video, the diffusers engine against its bare pipeline"
+	@echo "make bench   compose images, the API against bare FastAPI, the video compositor, text to video, the diffusers engine against its bare pipeline, the web studio in Chromium"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,7 @@ bench: $(STAMP) $(MODELS)
 	$(BIN)/python bench/engines.py
 	$(BIN)/python bench/agent.py
 	$(BIN)/python bench/chat.py
+	$(BIN)/python bench/web.py
 
 clean:
 	rm -rf $(VENV) $(ADK1_VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
