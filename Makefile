@@ -17,7 +17,7 @@ PORT   ?= 8000
 .PHONY: help install serve test lint bench clean
 
 help:
-	@echo "make serve   start the API on http://$(HOST):$(PORT) (docs at /docs)"
+	@echo "make serve   start the studio and the API on http://$(HOST):$(PORT) (docs at /docs)"
 	@echo "make test    ruff + mypy + pytest"
 	@echo "make lint    ruff + mypy only"
 	@echo "make bench   compose images, the API against bare FastAPI, the video compositor, text to video, the diffusers engine against its bare pipeline, the web studio in Chromium"

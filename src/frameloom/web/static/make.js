@@ -75,6 +75,7 @@ export function mountMake(root, ctx) {
 
   let engines = [];
   const running = new Map(); // job id -> entry, while polled
+  const entries = []; // every job shown, to re-label them when the language changes
   const mode = () => (c.video.checked ? "video" : "image");
 
   // --- engines and styles ----------------------------------------------------------------------
@@ -147,7 +148,7 @@ export function mountMake(root, ctx) {
     const li = h("li", { class: "job", dataset: { job: id } },
       h("p", { class: "job-prompt" }, prompt), h("div", { class: "job-line" }, bar, stage), thumbs);
     c.jobs.prepend(li);
-    return {
+    const entry = {
       id, prompt, li, job: null, heard: 0,
       update(job) {
         this.job = job;
@@ -161,7 +162,13 @@ export function mountMake(root, ctx) {
             : h("video", { src: f.url, controls: true, preload: "metadata", "aria-label": prompt })));
         }
       },
+      relabel() {
+        bar.setAttribute("aria-label", t("make.progress", { prompt }));
+        if (this.job) this.update(this.job);
+      },
     };
+    entries.push(entry);
+    return entry;
   }
 
   function notifyDone(prompt) {
@@ -275,7 +282,7 @@ export function mountMake(root, ctx) {
       entry.update(event.detail.view);
     }
   });
-  bus.addEventListener("lang", () => showHistory()); // a job's stage follows at its next poll
+  bus.addEventListener("lang", () => { showHistory(); for (const entry of entries) entry.relabel(); });
   showHistory();
   loadEngines();
   return { generate, cancel, fill };
