@@ -107,7 +107,17 @@ class Settings(BaseSettings):
     link_ttl_s: int = Field(default=86_400, ge=1)
     url_import_allowed_networks: Annotated[list[str], NoDecode] = Field(default_factory=list)
     url_import_timeout_s: float = Field(default=60.0, gt=0)
-    max_json_bytes: int = Field(default=1024 * 1024, ge=1)
+    max_json_bytes: int = Field(default=1024 * 1024, ge=1)  # every request body but an upload's (any type)
+
+    # hostile clients (docs/reliability.md): slow senders, hash floods, password guessing
+    body_timeout_s: float = Field(default=3600.0, gt=0)  # a request body arrives whole within this, uploads too
+    body_min_rate: int = Field(default=4096, ge=0)  # bytes/s, averaged over the body so far, after the grace
+    body_rate_grace_s: float = Field(default=10.0, ge=0)
+    url_import_concurrency: int = Field(default=8, ge=1, le=64)  # imports at once per process; others wait
+    password_hash_concurrency: int = Field(default=2, ge=1, le=64)  # Argon2 hashes at once (64 MiB each)
+    login_failures_per_account: int = Field(default=10, ge=1)  # wrong passwords per email in the window
+    login_failures_per_address: int = Field(default=30, ge=1)  # wrong passwords per client address
+    login_window_s: int = Field(default=900, ge=1)
 
     @field_validator("engine")
     @classmethod

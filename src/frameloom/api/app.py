@@ -11,9 +11,10 @@ from fastapi.routing import APIRoute
 
 from frameloom import __version__
 from frameloom.agent.turns import TurnRunner
+from frameloom.api.bodies import MAX_FILES
 from frameloom.api.docs import install_docs
 from frameloom.api.errors import install_error_handlers
-from frameloom.api.middleware import JsonBodyLimitMiddleware, RequestContextMiddleware
+from frameloom.api.middleware import BodyLimitMiddleware, BodyLimits, RequestContextMiddleware
 from frameloom.api.observability import Metrics
 from frameloom.api.routes import (
     auth,
@@ -72,7 +73,9 @@ def create_app(
     state.metrics = Metrics()
 
     install_error_handlers(app)
-    app.add_middleware(JsonBodyLimitMiddleware, max_bytes=settings.max_json_bytes)
+    app.add_middleware(BodyLimitMiddleware, limits=BodyLimits(
+        max_bytes=settings.max_json_bytes, upload_max_bytes=MAX_FILES * settings.upload_max_bytes + 1024 * 1024,
+        timeout_s=settings.body_timeout_s, min_rate=settings.body_min_rate, grace_s=settings.body_rate_grace_s))
     app.add_middleware(RequestContextMiddleware, metrics=state.metrics, access_log=settings.access_log)
     # Routes are matched in this order: the ones agents call most come first.
     mounted = [(module.router, "/api")

@@ -8,11 +8,13 @@ with 4002 as soon as one part passes the limit. Other fields are ignored
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
 from fastapi import Request
+from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from frameloom.domain.errors import InvalidRequest, TooLarge
@@ -20,6 +22,7 @@ from frameloom.services.uploads import Staged
 
 MAX_FIELD_BYTES = 64 * 1024
 MAX_FILES = 20
+_BOUNDARY = re.compile(rb"^[0-9A-Za-z'()+_,./:=? -]{1,70}$")  # RFC 2046's characters and length
 
 
 class _PartWriter:
@@ -34,13 +37,14 @@ class _PartWriter:
         self._headers: dict[bytes, bytes] = {}
         self._out: IO[bytes] | None = None
         self._written = 0
+        self.closed = False  # the closing boundary was seen
 
     def callbacks(self) -> dict[str, Any]:
         return {
             "on_part_begin": self.on_part_begin, "on_header_field": self.on_header_field,
             "on_header_value": self.on_header_value, "on_header_end": self.on_header_end,
             "on_headers_finished": self.on_headers_finished, "on_part_data": self.on_part_data,
-            "on_part_end": self.on_part_end,
+            "on_part_end": self.on_part_end, "on_end": self.on_end,
         }
 
     def on_part_begin(self) -> None:
@@ -83,6 +87,9 @@ class _PartWriter:
             self._out.close()
             self._out = None
 
+    def on_end(self) -> None:
+        self.closed = True
+
     def discard(self) -> None:
         self.on_part_end()
         for item in self.files:
@@ -90,18 +97,29 @@ class _PartWriter:
 
 
 async def receive_files(request: Request, new_path: Callable[[], Path], max_bytes: int) -> list[Staged]:
-    """Stream a ``multipart/form-data`` body's ``file`` parts to staging files; ``TooLarge`` past ``max_bytes``."""
+    """Stream a ``multipart/form-data`` body's ``file`` parts to staging files; ``TooLarge`` past ``max_bytes``.
+
+    A body that is not well-formed multipart (a bad boundary, a broken or endless header,
+    no closing boundary) is ``InvalidRequest`` on ``body``; every staged file is removed then.
+    """
     _, options = parse_options_header(request.headers.get("content-type", ""))
     boundary = options.get(b"boundary")
     if not boundary:
         raise InvalidRequest.of("body", "multipart/form-data without a boundary")
+    if not _BOUNDARY.match(boundary):
+        raise InvalidRequest.of("Content-Type", "the boundary must be 1 to 70 of RFC 2046's characters")
     writer = _PartWriter(new_path, max_bytes)
     parser = MultipartParser(boundary, writer.callbacks())  # type: ignore[arg-type]
     try:
         async for chunk in request.stream():
             parser.write(chunk)
         parser.finalize()
+        if not writer.closed:
+            raise InvalidRequest.of("body", "malformed multipart body: it ends before its closing boundary")
         writer.on_part_end()
+    except MultipartParseError as exc:
+        writer.discard()
+        raise InvalidRequest.of("body", f"malformed multipart body: {exc}"[:200]) from None
     except BaseException:
         writer.discard()
         raise

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
 import uuid
+from dataclasses import dataclass
 
 from starlette.datastructures import MutableHeaders
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from frameloom.api.errors import ErrorContext, internal_error_response, render_error, rule_for
 from frameloom.api.observability import Metrics, current_request_id
-from frameloom.domain.errors import InvalidRequest, TooLarge
+from frameloom.domain.errors import FrameloomError, InvalidRequest, TooLarge
 
 log = logging.getLogger("frameloom.api")
 access_log = logging.getLogger("frameloom.access")
@@ -24,6 +27,7 @@ _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 MAX_JSON_DEPTH = 64
 UPLOAD_PREFIX = "/api/upload-video/"  # streamed with its own limits (api/bodies.py)
 _NO_BODY = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
+CLIENT_GONE = 499  # the status the access log and metrics record for a client that went away (nginx's)
 
 
 class RequestContextMiddleware:
@@ -34,7 +38,8 @@ class RequestContextMiddleware:
     access-log line (method, path without query, route, status, time, skill
     headers; unless ``FRAMELOOM_ACCESS_LOG=false``) and one metrics observation.
     An exception no handler took is logged with the id and answered with a 500
-    carrying ``request_id``: never a stack trace.
+    carrying ``request_id``: never a stack trace. A client that went away mid-request
+    is logged as a disconnect and recorded as 499, not as a failure.
     """
 
     def __init__(self, app: ASGIApp, metrics: Metrics | None = None, access_log: bool = True) -> None:
@@ -63,6 +68,9 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except ClientDisconnect:  # not our failure: nobody is there to answer
+            status = CLIENT_GONE
+            log.info("request %s: the client disconnected before its body was read", request_id)
         except Exception:
             log.exception("request %s failed", request_id)
             if started:  # headers already sent: nothing better to do than drop the connection
@@ -115,34 +123,108 @@ def _skill_headers(scope: Scope) -> dict[str, str]:
     return found
 
 
-class JsonBodyLimitMiddleware:
-    """Bound JSON request bodies (SPEC section 7): at most ``max_bytes`` (4002) and ``max_depth``
-    levels of nesting (400), checked before any route parses them. Uploads are exempt (streamed)."""
+@dataclass(frozen=True)
+class BodyLimits:
+    """What every request body is held to (SPEC section 7, issue 14).
 
-    def __init__(self, app: ASGIApp, max_bytes: int, max_depth: int = MAX_JSON_DEPTH) -> None:
+    ``max_bytes``: any body but an upload's, whatever its type; ``upload_max_bytes``: a
+    whole upload request (its files are bounded one by one in ``api/bodies.py``);
+    ``timeout_s``: the whole body arrives within this; ``min_rate`` bytes/s on average
+    once ``grace_s`` has passed (0: no minimum); ``max_depth``: JSON nesting.
+    """
+
+    max_bytes: int
+    upload_max_bytes: int
+    timeout_s: float
+    min_rate: int = 0
+    grace_s: float = 10.0
+    max_depth: int = MAX_JSON_DEPTH
+
+
+class BodyMeter:
+    """A ``receive`` that counts the body as it arrives: ``TooLarge`` past ``bound`` bytes,
+    ``InvalidRequest`` (on ``body``) when the sender misses the deadline or the minimum rate.
+
+    Every wait for the next chunk is cut at the moment the sender would fail either, so a
+    sender of nothing at all is cut off on time too. Once the body is whole, it passes
+    messages through untouched (a streamed response waits on it for the disconnect).
+    """
+
+    def __init__(self, receive: Receive, bound: int, limits: BodyLimits) -> None:
+        self.receive = receive
+        self.bound = bound
+        self.limits = limits
+        self.started = time.monotonic()
+        self.received = 0
+        self.done = False
+
+    async def __call__(self) -> Message:
+        if self.done:
+            return await self.receive()
+        try:
+            message = await asyncio.wait_for(self.receive(), self._wait_s())
+        except TimeoutError:
+            raise self._too_slow() from None
+        if message["type"] != "http.request":
+            return message
+        self.received += len(message.get("body", b""))
+        if self.received > self.bound:
+            raise TooLarge(f"body: more than {self.bound} bytes", self.bound)
+        self.done = not message.get("more_body", False)
+        return message
+
+    def _wait_s(self) -> float:
+        """Seconds the next chunk may take; ``InvalidRequest`` when the sender is already too late."""
+        elapsed = time.monotonic() - self.started
+        wait = self.limits.timeout_s - elapsed
+        if self.limits.min_rate > 0:
+            wait = min(wait, max(self.limits.grace_s, self.received / self.limits.min_rate) - elapsed)
+        if wait <= 0:
+            raise self._too_slow()
+        return wait
+
+    def _too_slow(self) -> InvalidRequest:
+        elapsed = time.monotonic() - self.started
+        if elapsed >= self.limits.timeout_s - 0.001:
+            return InvalidRequest.of("body", f"did not arrive within {self.limits.timeout_s:g} s")
+        return InvalidRequest.of("body", f"arrived slower than {self.limits.min_rate} bytes/s")
+
+
+class BodyLimitMiddleware:
+    """Bound every request body whatever its content type (4002), before any route reads it.
+
+    A declared ``Content-Length`` over the bound is refused before a byte is read; a body
+    without one is counted as it streams. Every body is held to a deadline and a minimum
+    rate (:class:`BodyMeter`). Bodies other than uploads are read here whole (at most
+    ``max_bytes``), their JSON depth checked (400), then handed to the route; an upload is
+    metered as the route streams it to disk. A client that goes away while its body is read
+    raises ``ClientDisconnect`` (logged as a disconnect by :class:`RequestContextMiddleware`).
+    """
+
+    def __init__(self, app: ASGIApp, limits: BodyLimits) -> None:
         self.app = app
-        self.max_bytes = max_bytes
-        self.max_depth = max_depth
+        self.limits = limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (scope["type"] != "http" or scope["method"] in _NO_BODY or not _is_json(scope)
-                or scope["path"].startswith(UPLOAD_PREFIX)):
+        if scope["type"] != "http" or scope["method"] in _NO_BODY:
             await self.app(scope, receive, send)
             return
-        body = bytearray()
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
-            if len(body) > self.max_bytes:
-                await _refuse(scope, receive, send, TooLarge(f"body: more than {self.max_bytes} bytes", self.max_bytes))
-                return
-        if json_depth(bytes(body)) > self.max_depth:
-            problem = InvalidRequest.of("body", f"JSON nested deeper than {self.max_depth} levels")
-            await _refuse(scope, receive, send, problem)
+        upload = scope["path"].startswith(UPLOAD_PREFIX)
+        bound = self.limits.upload_max_bytes if upload else self.limits.max_bytes
+        declared = _content_length(scope)
+        if declared is not None and declared > bound:
+            await _refuse(scope, receive, send, TooLarge(f"body: {declared} bytes; at most {bound}", bound))
+            return
+        meter = BodyMeter(receive, bound, self.limits)
+        if upload:
+            await self.app(scope, meter, send)
+            return
+        try:
+            body = await _read_all(meter)
+            if _is_json(scope) and json_depth(body) > self.limits.max_depth:
+                raise InvalidRequest.of("body", f"JSON nested deeper than {self.limits.max_depth} levels")
+        except FrameloomError as exc:
+            await _refuse(scope, receive, send, exc)
             return
         replayed = False
 
@@ -151,10 +233,28 @@ class JsonBodyLimitMiddleware:
             if replayed:
                 return await receive()
             replayed = True
-            return {"type": "http.request", "body": bytes(body), "more_body": False}
+            return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send)
 
+
+async def _read_all(receive: Receive) -> bytes:
+    """The whole body; ``ClientDisconnect`` when the client goes away first."""
+    body = bytearray()
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        body += message.get("body", b"")
+        if not message.get("more_body", False):
+            return bytes(body)
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            return int(value) if value.isdigit() else None
+    return None
 
 
 def json_depth(body: bytes) -> int:
@@ -186,7 +286,7 @@ def _is_json(scope: Scope) -> bool:
     return False
 
 
-async def _refuse(scope: Scope, receive: Receive, send: Send, exc: Exception) -> None:
+async def _refuse(scope: Scope, receive: Receive, send: Send, exc: FrameloomError) -> None:
     rule = rule_for(exc)
     assert rule is not None
     ctx = ErrorContext(scope["state"]["request_id"], "")

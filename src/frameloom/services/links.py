@@ -32,7 +32,7 @@ class LinkSigner:
 
     def verify(self, key: str, expires: str | None, signature: str | None) -> None:
         """Raise ``LinkInvalid`` unless the signature matches and the time is not over."""
-        if not expires or not signature or not expires.isdigit():
+        if not expires or not signature or not (expires.isascii() and expires.isdigit() and len(expires) <= 20):
             raise LinkInvalid("link is not signed")
         if not hmac.compare_digest(self._signature(key, int(expires)), signature):
             raise LinkInvalid("link signature does not match")
