@@ -313,3 +313,23 @@ def test_the_page_and_its_files_are_served_with_caching_headers(studio: str) -> 
         for missing in ("/static/nope.js", "/static/%2e%2e/static/app.js", "/static/%2e%2e/%2e%2e/api/app.py"):
             answer = client.get(missing)
             assert (answer.status_code, answer.json()["code"]) == (404, 1002), missing
+
+
+def test_video_mode_makes_a_video_with_its_prompt_in_the_gallery(page: Page, screenshot: Screenshot) -> None:
+    open_studio(page)
+    page.get_by_role("radio", name="Video").check()
+    expect(page.get_by_label("Count")).to_be_hidden()
+    prompt = "waves rolling onto a quiet beach"
+    page.get_by_label("Prompt").fill(prompt)
+    page.get_by_label("Seconds").fill("2")
+    page.get_by_label("Title").fill("Shore")
+    page.get_by_label("Music").select_option("ambient")
+    page.get_by_role("button", name="Generate").click()
+    item = gallery(page).get_by_role("listitem", name=prompt)
+    expect(item).to_be_visible(timeout=JOB_MS)
+    video = item.locator("video")
+    expect(video).to_have_js_property("readyState", 4, timeout=JOB_MS)  # HAVE_ENOUGH_DATA: it plays
+    assert round(video.evaluate("v => v.duration")) == 2
+    expect(item).to_contain_text("2.0 s")
+    expect(page.locator("#balance")).to_have_text("98 credits")  # 1 credit a second
+    screenshot(page, "make-video")
