@@ -125,8 +125,12 @@ class LocalStorage(Storage):
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             probe = self.root / f".probe-{secrets.token_hex(4)}"
-            probe.write_bytes(b"")
-            probe.unlink()
+            try:  # a few KiB, synced: an empty file is made even on a full disk
+                with probe.open("wb") as fh:
+                    fh.write(b"\0" * 4096)
+                    os.fsync(fh.fileno())
+            finally:
+                probe.unlink(missing_ok=True)
         except OSError as exc:
             return f"media folder not writable: {exc.strerror or type(exc).__name__}"
         return "ok"

@@ -1,19 +1,27 @@
-"""Liveness and readiness probes (plain JSON, no envelope, no authentication)."""
+"""Liveness and readiness probes (plain JSON, no envelope, no authentication).
+
+Both answer while the shared thread pool is busy (say, with slow URL imports):
+``/healthz`` runs on the event loop, and ``/readyz`` runs its checks on a small
+limiter of its own, never waiting in line behind other routes' work.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
-from fastapi import APIRouter
+import anyio
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from frameloom import __version__
-from frameloom.api.deps import DatabaseDep, QueueDep, RegistryDep, SettingsDep, StorageDep
 from frameloom.engines.registry import EngineRegistry
 from frameloom.store.db import Database
+
+PROBE_BYTES = 4096  # a write that needs a free block: an empty file is made even on a full disk
 
 log = logging.getLogger("frameloom.api")
 router = APIRouter(tags=["health"])
@@ -32,37 +40,55 @@ class Readiness(BaseModel):
 
 
 @router.get("/healthz", response_model=Health)
-def healthz() -> Health:
-    """The process is up."""
+async def healthz() -> Health:
+    """The process is up (answered on the event loop: no thread needed)."""
     return Health(status="ok", version=__version__)
 
 
 @router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
-def readyz(
-    settings: SettingsDep, registry: RegistryDep, db: DatabaseDep, storage: StorageDep, queue: QueueDep
-) -> Readiness | JSONResponse:
-    """The service can take work: data folder writable, database answers, storage writable, queue answers,
-    engine loads."""
-    checks = {
-        "data_dir": _data_dir_check(settings.data_dir),
-        "database": _database_check(db),
-        "storage": storage.check(),
-        "queue": queue.check(),
-        "engine": _engine_check(registry),
-    }
+async def readyz(request: Request) -> Readiness | JSONResponse:
+    """The service can take work: data folder and storage accept a write, database answers, queue
+    answers, engine loads."""
+    state = request.app.state
+    if getattr(state, "readiness_limiter", None) is None:
+        state.readiness_limiter = anyio.CapacityLimiter(2)
+    checks = await anyio.to_thread.run_sync(_checks, state, limiter=state.readiness_limiter)
     ready = all(value == "ok" for value in checks.values())
     body = Readiness(status="ready" if ready else "not ready", checks=checks)
     return body if ready else JSONResponse(status_code=503, content=body.model_dump())
 
 
+def _checks(state: Any) -> dict[str, str]:
+    return {
+        "data_dir": _data_dir_check(state.settings.data_dir),
+        "database": _database_check(state.db),
+        "storage": state.storage.check(),
+        "queue": state.jobs.queue.check(),
+        "engine": _engine_check(state.registry),
+    }
+
+
 def _data_dir_check(path: Path) -> str:
-    """``ok`` when ``path`` exists and is writable, or can be created."""
-    probe = path.resolve()
-    while not probe.exists():
-        probe = probe.parent
-    if not probe.is_dir():
-        return f"{probe} is not a folder"
-    return "ok" if os.access(probe, os.W_OK | os.X_OK) else f"{probe} is not writable"
+    """``ok`` when ``path`` (made if missing) takes a small file written to disk: a full disk,
+    a read-only mount or a lost permission each say why not."""
+    found = path.resolve()
+    while not found.exists():
+        found = found.parent
+    if not found.is_dir():
+        return f"{found} is not a folder"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / f".ready-{os.getpid()}"
+        try:
+            with probe.open("wb") as fh:
+                fh.write(b"\0" * PROBE_BYTES)
+                fh.flush()
+                os.fsync(fh.fileno())
+        finally:
+            probe.unlink(missing_ok=True)
+    except OSError as exc:
+        return f"{path} does not accept a write: {exc.strerror or type(exc).__name__}"
+    return "ok"
 
 
 def _engine_check(registry: EngineRegistry) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
+import anyio
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ValidationError
@@ -50,7 +52,9 @@ async def upload(
         media = await run_in_threadpool(uploads.add_files, who, session_id, staged, base_url)
     elif content_type.startswith("application/json"):
         urls = _urls(await read_small_body(request, settings.max_json_bytes))
-        media = await run_in_threadpool(uploads.import_urls, who, session_id, urls, base_url)
+        # on a limiter of their own: slow imports never fill the thread pool every other route needs
+        media = await anyio.to_thread.run_sync(partial(uploads.import_urls, who, session_id, urls, base_url),
+                                               limiter=_import_limiter(request, settings.url_import_concurrency))
     else:
         raise InvalidRequest.of("Content-Type", "send multipart/form-data with file fields, or JSON {\"urls\": [...]}")
     return ok(UploadOut(media=media))
@@ -67,3 +71,10 @@ def _urls(body: bytes) -> list[str]:
         ]) from None
 
 
+def _import_limiter(request: Request, size: int) -> anyio.CapacityLimiter:
+    """The app's limiter for URL imports (``url_import_concurrency`` at once; the others wait unthreaded)."""
+    state = request.app.state
+    if getattr(state, "import_limiter", None) is None:
+        state.import_limiter = anyio.CapacityLimiter(size)
+    limiter: anyio.CapacityLimiter = state.import_limiter
+    return limiter
