@@ -1,10 +1,12 @@
-"""Token and password primitives. Tokens are random and stored as SHA-256; passwords as Argon2id."""
+"""Token and password primitives. Tokens are random and stored as SHA-256; passwords as Argon2id,
+hashed through a :class:`PasswordPool` that bounds how many hashes (64 MiB each) run at once."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import secrets as _random
+import threading
 from functools import lru_cache
 
 from argon2 import PasswordHasher
@@ -45,3 +47,47 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return _hasher().verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+class PasswordPool:
+    """Argon2 hashing and checking, at most ``concurrency`` at once in this process.
+
+    Each hash takes its 64 MiB at once; a flood of logins waits here for a slot
+    instead of taking memory without bound. :attr:`peak` is the most that ran at once.
+    """
+
+    def __init__(self, concurrency: int) -> None:
+        self._slots = threading.BoundedSemaphore(concurrency)
+        self._lock = threading.Lock()
+        self._running = 0
+        self.peak = 0
+
+    def hash(self, password: str) -> str:
+        with self._slot():
+            return hash_password(password)
+
+    def verify(self, password_hash: str | None, password: str) -> bool:
+        """As :func:`verify_password`, in a slot."""
+        with self._slot():
+            return verify_password(password_hash, password)
+
+    def _slot(self) -> _Slot:
+        return _Slot(self)
+
+
+class _Slot:
+    def __init__(self, pool: PasswordPool) -> None:
+        self.pool = pool
+
+    def __enter__(self) -> None:
+        pool = self.pool
+        pool._slots.acquire()
+        with pool._lock:
+            pool._running += 1
+            pool.peak = max(pool.peak, pool._running)
+
+    def __exit__(self, *exc: object) -> None:
+        pool = self.pool
+        with pool._lock:
+            pool._running -= 1
+        pool._slots.release()

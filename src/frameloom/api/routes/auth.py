@@ -51,6 +51,7 @@ def register(body: CredentialsIn, auth: AuthDep) -> Envelope[TokenOut]:
 
 
 @router.post("/login", response_model=Envelope[TokenOut])
-def login(body: CredentialsIn, auth: AuthDep) -> Envelope[TokenOut]:
-    """A new token; with ``bind_id`` the anonymous account's credits, sessions and media move in."""
-    return ok(_out(auth.login(body.email, body.password, body.bind_id)))
+def login(body: CredentialsIn, auth: AuthDep, ip: ClientIp) -> Envelope[TokenOut]:
+    """A new token; with ``bind_id`` the anonymous account's credits, sessions and media move in.
+    Too many wrong passwords for the account or from the address lately: 429 with ``Retry-After``."""
+    return ok(_out(auth.login(body.email, body.password, body.bind_id, ip)))
