@@ -13,13 +13,17 @@ open forever:
 - a ``running`` job past its time limit (plus ``job_stale_s``) fails;
 - a ``queued`` job whose message may be lost (sent ``job_requeue_s`` ago) is
   sent again (a job is claimed once, so a doubled message is harmless); one
-  queued longer than ``job_max_queued_s`` fails.
+  queued longer than ``job_max_queued_s`` fails;
+- the scratch folders (``job-<id>-<attempt>`` in the staging folder) of jobs that
+  are no longer open are removed: those of a process killed mid-job, and those of
+  a job recovery gives up on.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
 import socket
 import threading
 from dataclasses import dataclass
@@ -106,8 +110,10 @@ class JobHost:
     def recover(self) -> Recovered:
         """One recovery pass (see the module docstring)."""
         now = self.clock()
+        scratch = self._scratch_folders()  # listed before the jobs are read: a newer folder is never taken
         with self.db.read() as session:
             jobs = repo.open_jobs(session)
+        self._sweep_scratch(scratch, {job.id for job in jobs})
         done = Recovered([], [], [])
         for job in jobs:
             if job.status == JobStatus.RUNNING.value:
@@ -154,3 +160,20 @@ class JobHost:
             ended = repo.end_open(session, job.id, JobStatus.FAILED, error, self.clock(), only=only)
         if ended:
             done.failed.append(job.id)
+            self._sweep_scratch(self._scratch_folders(job.id), set())
+
+    def _scratch_folders(self, job_id: str = "*") -> dict[str, list[str]]:
+        """Scratch folder names by job id (``job-<id>-<attempt>``, the runner's naming)."""
+        root = self.settings.staging_dir
+        found: dict[str, list[str]] = {}
+        if root.is_dir():
+            for folder in root.glob(f"job-{job_id}-*"):
+                owner = folder.name.removeprefix("job-").rpartition("-")[0]
+                found.setdefault(owner, []).append(folder.name)
+        return found
+
+    def _sweep_scratch(self, folders: dict[str, list[str]], open_ids: set[str]) -> None:
+        for job_id, names in folders.items():
+            if job_id not in open_ids:
+                for name in names:
+                    shutil.rmtree(self.settings.staging_dir / name, ignore_errors=True)

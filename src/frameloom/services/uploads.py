@@ -8,6 +8,7 @@ stored file of the request is removed, so nothing half-written stays behind.
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import time
@@ -44,6 +45,27 @@ class Staged:
     filename: str
 
 
+def new_staging_file(folder: Path) -> Path:
+    """A fresh path in ``folder`` (made on first use), named after this process: ``<pid>-<random>.part``,
+    so that a sweep can tell the files of a process that died from those of one still at work."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{os.getpid()}-{secrets.token_hex(12)}.part"
+
+
+def _writer_gone(path: Path) -> bool:
+    """True when the process named in ``path`` (``<pid>-...``) no longer exists on this machine."""
+    pid = path.name.partition("-")[0]
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError):  # someone else's process, or no pid at all
+        return False
+    return False
+
+
 def sanitize_filename(name: str, fmt: str) -> str:
     """A safe display name: no folders, no control characters, the extension of the *content*."""
     base = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
@@ -75,21 +97,27 @@ class UploadService:
     def sweep_staging(self, older_than_s: float = 3600.0) -> int:
         """Remove staging files left by a process that died mid-upload; how many were removed.
 
-        Only files older than ``older_than_s`` go, so uploads under way in
-        another process sharing the data folder are left alone.
+        A file goes when the process named in it is gone (killed mid-upload), or when it
+        is older than ``older_than_s`` (a pid reused since); uploads under way in another
+        live process sharing the data folder are left alone.
         """
         if not self.staging_dir.is_dir():
             return 0
         cutoff = time.time() - older_than_s
-        stale = [p for p in self.staging_dir.glob("*.part") if p.stat().st_mtime < cutoff]
-        for path in stale:
-            path.unlink(missing_ok=True)
-        return len(stale)
+        removed = 0
+        for path in self.staging_dir.glob("*.part"):
+            try:
+                stale = _writer_gone(path) or path.stat().st_mtime < cutoff
+            except FileNotFoundError:  # its upload ended meanwhile
+                continue
+            if stale:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
 
     def staging_path(self) -> Path:
-        """A fresh path in the staging folder (created on first use)."""
-        self.staging_dir.mkdir(parents=True, exist_ok=True)
-        return self.staging_dir / f"{secrets.token_hex(12)}.part"
+        """A fresh path in the staging folder (see :func:`new_staging_file`)."""
+        return new_staging_file(self.staging_dir)
 
     def check_session(self, who: Principal, session_id: str) -> None:
         """``NotFound`` unless the session exists and is the caller's (checked before any byte is read)."""
