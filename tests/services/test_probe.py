@@ -31,8 +31,10 @@ with av.open(sys.argv[1], "w", format="mp4") as out:
         out.mux(packet)
 """
 
+# VmHWM, not ru_maxrss: Linux keeps ru_maxrss across fork and exec, so a child of a big pytest
+# process would report its parent's peak; VmHWM belongs to the child's own address space.
 _PROBE_AND_MEASURE = """
-import resource, sys
+import sys
 from pathlib import Path
 from frameloom.services.probe import ProbeLimits, probe_file
 try:
@@ -40,7 +42,8 @@ try:
     print("accepted")
 except Exception as exc:
     print(type(exc).__name__)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+hwm = next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmHWM:"))
+print(int(hwm.split()[1]) // 1024)
 """
 
 
