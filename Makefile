@@ -56,6 +56,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: lint $(MODELS) $(ADK2) $(ADK1)
+	@scripts/test-tools.sh
 	$(BIN)/python -m pytest
 
 bench: $(STAMP) $(MODELS)
