@@ -7,6 +7,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.frameloom-installed
 MODELS := $(VENV)/.frameloom-diffusers-installed
 ADK2   := $(VENV)/.frameloom-adk-installed
+FUZZ   := $(VENV)/.frameloom-fuzz-installed
+FUZZ_TARGETS := draft upload_type url_guard chat_planner
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 3
 ADK1_VENV := .venv-adk1
 ADK1   := $(ADK1_VENV)/.frameloom-adk1-installed
 ADK1_PIN := google-adk==1.39.1
@@ -14,12 +18,13 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install serve test lint bench clean
+.PHONY: help install serve test lint bench fuzz fuzz-smoke clean
 
 help:
 	@echo "make serve   start the studio and the API on http://$(HOST):$(PORT) (docs at /docs)"
 	@echo "make test    ruff + mypy + pytest"
 	@echo "make lint    ruff + mypy only"
+	@echo "make fuzz    each fuzz target for $(FUZZ_SECONDS) s with atheris (tests/fuzz; crashes kept in tests/fuzz/crashes)"
 	@echo "make bench   compose images, the API against bare FastAPI, the video compositor, text to video, the diffusers engine against its bare pipeline, the web studio in Chromium"
 
 $(BIN)/python:
@@ -41,6 +46,11 @@ $(ADK2): pyproject.toml | $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,adk]'
 	@touch $@
 
+# atheris for the fuzz targets (a prebuilt wheel): `make fuzz`, and the smoke in `make test`
+$(FUZZ): pyproject.toml | $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,fuzz]'
+	@touch $@
+
 $(ADK1): Makefile
 	$(PYTHON) -m venv $(ADK1_VENV)
 	$(ADK1_VENV)/bin/python -m pip install --quiet '$(ADK1_PIN)'
@@ -55,9 +65,17 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-test: lint $(MODELS) $(ADK2) $(ADK1)
+test: lint $(MODELS) $(ADK2) $(ADK1) fuzz-smoke
 	@scripts/test-tools.sh
 	$(BIN)/python -m pytest
+
+fuzz: $(FUZZ)
+	@for target in $(FUZZ_TARGETS); do $(BIN)/python tests/fuzz/run.py $$target $(FUZZ_SECONDS) || exit 1; done
+
+# a few seconds per target; a crash stops `make test` and names the command that finds it again
+fuzz-smoke: $(FUZZ)
+	@for target in $(FUZZ_TARGETS); do $(BIN)/python tests/fuzz/run.py $$target $(FUZZ_SMOKE_SECONDS) >/dev/null 2>&1 \
+		|| { echo "fuzz target $$target crashed: make fuzz FUZZ_TARGETS=$$target"; exit 1; }; done; echo "fuzz smoke: ok"
 
 bench: $(STAMP) $(MODELS)
 	$(BIN)/python bench/run.py

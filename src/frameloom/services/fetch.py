@@ -164,9 +164,7 @@ class Fetcher:
             raise InvalidRequest.of(field, f"could not fetch {_short(url)}: {type(exc).__name__}: {exc}") from None
 
     def _follow(self, client: httpx.Client, url: str, dest: Path, deadline: float, field: str) -> Fetched:
-        if len(url) > MAX_URL_CHARS:
-            raise InvalidRequest.of(field, f"a URL of at most {MAX_URL_CHARS} characters")
-        current = _check_scheme(httpx.URL(url), field)
+        current = parse_import_url(url, field)
         for _hop in range(MAX_REDIRECTS + 1):
             # Content as sent (no decoding: a gzip bomb stays small and then fails the type check).
             headers = {"Accept": "*/*", "Accept-Encoding": "identity"}
@@ -204,6 +202,18 @@ class Fetcher:
         if left <= 0:
             raise InvalidRequest.of(field, f"download took longer than {self.timeout_s:g} s")
         return httpx.Timeout(min(left, STALL_S))
+
+
+def parse_import_url(url: str, field: str = "url") -> httpx.URL:
+    """``url`` parsed, when it is an http or https URL with a host, of at most :data:`MAX_URL_CHARS`;
+    ``InvalidRequest`` on ``field`` for anything else (never another exception)."""
+    if len(url) > MAX_URL_CHARS:
+        raise InvalidRequest.of(field, f"a URL of at most {MAX_URL_CHARS} characters")
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
+        raise InvalidRequest.of(field, f"{_short(url)}: not a URL that can be imported ({exc})"[:500]) from None
+    return _check_scheme(parsed, field)
 
 
 def _check_scheme(url: httpx.URL, field: str) -> httpx.URL:
