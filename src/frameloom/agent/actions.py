@@ -82,7 +82,12 @@ def _placement_ops(run: TurnRun, media_id: str, placement: Placement) -> list[Ed
 def _place(run: TurnRun, media_id: str, placement: Placement) -> DraftChange | None:
     run.refresh()  # the new media is the session's now
     ops = _placement_ops(run, media_id, placement)
-    return run.edit(ops) if ops else None
+    if not ops:
+        return None
+    # The history says what the user sees ("add a fox at sunset"), not the ops' ids ("remove s1").
+    placed = f"add {placement.name}" if placement.name else "add media"
+    label = "; ".join([placed, *(op.label for op in placement.then)]) if len(ops) > len(placement.then) else None
+    return run.edit(ops, label)
 
 
 def _generated(run: TurnRun, queued: JobView, placement: Placement) -> tuple[JobView, JobResult, DraftChange | None]:

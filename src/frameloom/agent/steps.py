@@ -80,10 +80,12 @@ class TurnRun:
         """Read the session again (after a generation, an edit, an export)."""
         self.facts = read_session(self.services, self.who, self.turn.session_id, self.turn.message, self.base_url)
 
-    def edit(self, ops: list[EditOp]) -> DraftChange:
+    def edit(self, ops: list[EditOp], label: str | None = None) -> DraftChange:
         """Apply ``ops`` to the draft as one version of this turn's group: however many edits the
-        turn makes, one undo takes the draft back to before the turn."""
-        change = self.services.drafts.edit(self.who, self.turn.session_id, ops, None, group=self.turn.invocation_id)
+        turn makes, one undo takes the draft back to before the turn. ``label``: the history's
+        words for it (the ops' own labels by default)."""
+        change = self.services.drafts.edit(self.who, self.turn.session_id, ops, None, label=label,
+                                           group=self.turn.invocation_id)
         self.versions.append(change.version)
         return change
 
