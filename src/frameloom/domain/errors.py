@@ -92,6 +92,11 @@ class JobFailed(FrameloomError):
     error, its time limit); the message is for logs, not shown as is."""
 
 
+class StoreUnavailable(FrameloomError):
+    """The database cannot be reached or cannot take the work for now (connection refused or
+    lost, locked, out of space); nothing was committed, and the same call may succeed later."""
+
+
 class OutputError(FrameloomError):
     """A file could not be written. ``path`` is the target, ``reason`` a short cause.
 

@@ -29,6 +29,7 @@ from frameloom.domain.errors import (
     PlanForbids,
     RateLimited,
     StaleVersion,
+    StoreUnavailable,
     TooLarge,
     UnsupportedMedia,
 )
@@ -113,6 +114,10 @@ def _engine_retry_header(exc: Exception) -> dict[str, str]:
     return {"Retry-After": str(_engine_retry_s(exc))}
 
 
+def _store_retry_header(exc: Exception) -> dict[str, str]:
+    return {"Retry-After": "1"}
+
+
 def _temporary(exc: Exception) -> bool:
     return isinstance(exc, EngineFailed) and exc.retry_after is not None
 
@@ -150,6 +155,7 @@ ERROR_TABLE: tuple[ErrorRule, ...] = (
     ErrorRule(EngineFailed, 503, 503, _engine_retry, headers=_engine_retry_header, openai_type="server_error",
               when=_temporary),
     ErrorRule(EngineFailed, 500, 500, _request_id, openai_type="server_error"),
+    ErrorRule(StoreUnavailable, 503, 503, _request_id, headers=_store_retry_header, openai_type="server_error"),
     ErrorRule(OutputError, 500, 500, _request_id, show_message=False, openai_type="server_error"),
     ErrorRule(FrameloomError, 500, 500, _request_id, show_message=False, openai_type="server_error"),
 )

@@ -18,7 +18,10 @@ from typing import Any
 
 from sqlalchemy import Engine, Select, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from frameloom.domain.errors import StoreUnavailable
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _WRITE_OPTION = "frameloom_write"
@@ -40,6 +43,19 @@ class _Prepared:
     processors: list[Callable[[Any], Any] | None]
 
 
+@contextmanager
+def _reachable(driver_error: type[Exception]) -> Iterator[None]:
+    """``OperationalError`` (refused, lost, locked, full: the driver's "try later") as ``StoreUnavailable``.
+
+    SQLAlchemy's wrapper, and the driver's own class (raw connections from the pool raise
+    that unwrapped). The driver's text goes to the cause only: it may name hosts and users.
+    """
+    try:
+        yield
+    except (OperationalError, driver_error) as exc:
+        raise StoreUnavailable("the database is unavailable for now; try again shortly") from exc
+
+
 class Database:
     """Sessions on ``url`` (a SQLAlchemy URL). Nothing connects until first use.
 
@@ -59,6 +75,7 @@ class Database:
         self._local = threading.local()
         self._readers: list[Any] = []
         self._readers_lock = threading.Lock()
+        self._driver_error: type[Exception] = self.engine.dialect.loaded_dbapi.OperationalError
 
     def _create_engine(self, pool_size: int) -> Engine:
         if not self.is_sqlite:
@@ -77,15 +94,19 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for queries; whatever it wrote is rolled back."""
-        with self._reads() as session:
+        """A session for queries; whatever it wrote is rolled back. Raises ``StoreUnavailable``
+        when the database cannot be reached."""
+        with _reachable(self._driver_error), self._reads() as session:
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A session whose work is committed at the end of the block (rolled back on error)."""
+        """A session whose work is committed at the end of the block (rolled back on error).
+
+        Raises ``StoreUnavailable`` when the database cannot be reached or take the write.
+        """
         lock: AbstractContextManager[Any] = self._write_lock if self._write_lock is not None else nullcontext()
-        with lock, self._writes() as session, session.begin():
+        with _reachable(self._driver_error), lock, self._writes() as session, session.begin():
             yield session
 
     def read_one(self, statement: AnySelect, params: dict[str, Any]) -> dict[str, Any] | None:
@@ -96,6 +117,10 @@ class Database:
         none), with each parameter's and column's type applied as SQLAlchemy would.
         Every bind must be a named ``bindparam`` given in ``params``.
         """
+        with _reachable(self._driver_error):
+            return self._read_one(statement, params)
+
+    def _read_one(self, statement: AnySelect, params: dict[str, Any]) -> dict[str, Any] | None:
         prepared = self._prepared.get(statement) or self._prepare(statement)
         values = {name: process(params[name]) if process else params[name]
                   for name, process in prepared.binds.items()}
