@@ -11,6 +11,8 @@ FUZZ   := $(VENV)/.frameloom-fuzz-installed
 FUZZ_TARGETS := draft upload_type url_guard chat_planner
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 3
+FAULT_RUNS ?= 20
+SOAK_S ?= 600
 ADK1_VENV := .venv-adk1
 ADK1   := $(ADK1_VENV)/.frameloom-adk1-installed
 ADK1_PIN := google-adk==1.39.1
@@ -18,13 +20,16 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install serve test lint bench fuzz fuzz-smoke clean
+.PHONY: help install serve test lint bench fuzz fuzz-smoke faults load soak clean
 
 help:
 	@echo "make serve   start the studio and the API on http://$(HOST):$(PORT) (docs at /docs)"
 	@echo "make test    ruff + mypy + pytest"
 	@echo "make lint    ruff + mypy only"
 	@echo "make fuzz    each fuzz target for $(FUZZ_SECONDS) s with atheris (tests/fuzz; crashes kept in tests/fuzz/crashes)"
+	@echo "make faults  SIGKILL of the server or the worker in $(FAULT_RUNS) runs of a mixed workload, then the outages (tests/faults; FAULT_SEED replays)"
+	@echo "make load    50 concurrent clients on loopback: req/s, p50 and p99 (bench/load.py)"
+	@echo "make soak    the mixed load for $(SOAK_S) s, the server's RSS growth printed"
 	@echo "make bench   compose images, the API against bare FastAPI, the video compositor, text to video, the diffusers engine against its bare pipeline, the web studio in Chromium"
 
 $(BIN)/python:
@@ -86,6 +91,16 @@ bench: $(STAMP) $(MODELS)
 	$(BIN)/python bench/agent.py
 	$(BIN)/python bench/chat.py
 	$(BIN)/python bench/web.py
+
+# make test runs tests/faults too, with 2 SIGKILL runs (FAULT_RUNS defaults to 2 there)
+faults: $(STAMP)
+	FAULT_RUNS=$(FAULT_RUNS) $(BIN)/python -m pytest tests/faults -q -s
+
+load: $(STAMP)
+	$(BIN)/python bench/load.py
+
+soak: $(STAMP)
+	$(BIN)/python bench/load.py --soak $(SOAK_S)
 
 clean:
 	rm -rf $(VENV) $(ADK1_VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
