@@ -200,6 +200,8 @@ async def soak(server: Server, clients: int, seconds: float) -> None:
           f"{(end - base) / 1024:+.1f} MiB ({(end - base) / base * 100:+.1f} %); "
           f"min/median/max over the soak {min(after) / 1024:.1f}/{statistics.median(after) / 1024:.1f}/"
           f"{max(after) / 1024:.1f} MiB")
+    step = max(1, len(after) // 10)
+    print("RSS over the soak (MiB, every tenth):", " ".join(f"{r / 1024:.0f}" for r in after[::step]))
 
 
 def main() -> None:

@@ -43,7 +43,7 @@ def submit_workload(url: str, headers: dict[str, str], sid: str, media_id: str, 
                    json={"prompt": "a lighthouse at dawn", "seconds": 3, "size": "320x176", "fps": 10,
                          "seed": run, "session_id": sid}),
         httpx.post(url + EXPORT, headers=headers, timeout=30,
-                   json={"render_id": f"run-{run}", "session_id": sid, "draft": draft(media_id, seconds=10)}),
+                   json={"render_id": f"run-{run}", "session_id": sid, "draft": draft(media_id, seconds=20)}),
     ]
     assert [r.status_code for r in posted] == [200, 200, 200], [r.text for r in posted]
 
@@ -100,7 +100,7 @@ def check_books(db: Database, data: Path) -> None:
 def test_sigkill_at_a_random_moment_loses_nothing(tmp_path: Path, run: int) -> None:
     seed = BASE_SEED + run
     rng = random.Random(seed)
-    victim, delay = rng.choice(["server", "worker"]), rng.uniform(0.0, 2.0)
+    victim, delay = rng.choice(["server", "worker"]), rng.uniform(0.0, 1.2)
     print(f"fault run {run}: seed {seed} (FAULT_SEED={BASE_SEED}), SIGKILL the {victim} after {delay:.2f} s")
     procs = Processes(tmp_path / "data")
     db = Database(f"sqlite:///{procs.data / 'frameloom.db'}")
