@@ -9,6 +9,7 @@
     │                               with retry_after (s): a temporary failure                 -> 503
     ├── Cancelled                   the caller cancelled the work between two steps           -> 409
     ├── JobFailed                   a background job failed for a reason not the caller's     -> 500
+    ├── StoreUnavailable            the database cannot be reached or take the work for now   -> 503
     ├── OutputError                 a result could not be written to its path; carries path, reason
     ├── AuthError                   token missing, malformed, unknown or expired; bad login   -> 1001
     ├── NotFound                    session, media or render missing or not the caller's      -> 1002
