@@ -4,7 +4,6 @@ every worker thread, and a full disk says not ready until space returns."""
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -17,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.responses import StreamingResponse
 from fastapi.testclient import TestClient
 from tests.api.conftest import FakeClock
+from tests.conftest import fill, tmpfs
 
 from frameloom.api import create_app
 from frameloom.settings import Settings
@@ -75,29 +75,9 @@ def test_the_probes_answer_while_45_slow_imports_run(
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A real 2 MiB file system (tmpfs), so that a full disk is a full disk; skipped where mounting
-    is not allowed."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()[:200]}")
-    try:
+    """A real 2 MiB file system (tmpfs), so that a full disk is a full disk."""
+    with tmpfs(tmp_path / "disk", "2m") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
-def _fill(folder: Path) -> Path:
-    filler = folder / "filler"
-    with filler.open("wb") as fh:
-        try:
-            while True:
-                fh.write(b"\0" * 65536)
-                fh.flush()
-        except OSError:
-            pass
-    return filler
 
 
 def test_a_full_disk_is_not_ready_until_space_returns(small_disk: Path, tmp_path: Path) -> None:
@@ -105,7 +85,7 @@ def test_a_full_disk_is_not_ready_until_space_returns(small_disk: Path, tmp_path
                         database_url=f"sqlite:///{tmp_path / 'db.sqlite'}")
     client = TestClient(create_app(settings))
     assert client.get("/readyz").status_code == 200
-    filler = _fill(small_disk)
+    filler = fill(small_disk)
     response = client.get("/readyz")
     assert response.status_code == 503
     checks = response.json()["checks"]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ import psycopg
 import pytest
 from sqlalchemy import make_url
 from tests.api.conftest import still
-from tests.conftest import POSTGRES_ADMIN_URL, _empty_postgres
+from tests.conftest import POSTGRES_ADMIN_URL, _empty_postgres, fill, tmpfs
 from tests.jobs.test_durability import Processes, studio
 
 IMAGE = {"prompt": "a red fox", "n": 1, "size": "128x72"}
@@ -94,28 +93,9 @@ def test_the_database_gone_for_a_moment_is_503_then_everything_works(procs: Proc
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A real 16 MiB file system (tmpfs) for the whole data folder; skipped where mounting is not allowed."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()[:200]}")
-    try:
+    """A real 16 MiB file system (tmpfs) for the whole data folder."""
+    with tmpfs(tmp_path / "disk", "16m") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
-def fill(folder: Path) -> Path:
-    filler = folder / "filler"
-    with filler.open("wb") as fh:
-        try:
-            while True:
-                fh.write(b"\0" * 65536)
-                fh.flush()
-        except OSError:
-            pass
-    return filler
 
 
 def test_a_full_disk_gives_clear_errors_and_works_once_space_returns(small_disk: Path) -> None:
