@@ -119,6 +119,21 @@ class Settings(BaseSettings):
     login_failures_per_address: int = Field(default=30, ge=1)  # wrong passwords per client address
     login_window_s: int = Field(default=900, ge=1)
 
+    # content policy (SPEC sections 1 and 2; docs/operating.md): refused before any credit moves
+    blocklist: Path | None = None  # a UTF-8 file of refused words and phrases, one a line
+    moderation_url: str | None = None  # OpenAI's moderation shape: POST {"input"} -> {"results": [{"flagged"}]}
+    moderation_key: SecretStr | None = None  # sent as a bearer token when set
+    moderation_model: str | None = None  # sent as "model" when set
+    moderation_timeout_s: float = Field(default=5.0, gt=0)
+    moderation_fail_open: bool = False  # unreachable hook: False refuses with 503, True lets the prompt through
+
+    # webhooks (docs/operating.md): job ends POSTed, signed, from a durable outbox
+    webhook_timeout_s: float = Field(default=10.0, gt=0)  # one delivery attempt, connect to last byte
+    webhook_retry_first_s: float = Field(default=30.0, gt=0)  # wait before the 2nd attempt; doubles each time
+    webhook_retry_max_s: float = Field(default=3600.0, gt=0)  # the longest wait between two attempts
+    webhook_retry_for_s: float = Field(default=86_400.0, gt=0)  # no attempt starts later than this after the end
+    webhook_poll_s: float = Field(default=1.0, gt=0)  # how often the sender looks for due deliveries
+
     @field_validator("engine")
     @classmethod
     def _engine_name(cls, value: str) -> str:
