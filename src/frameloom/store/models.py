@@ -71,6 +71,9 @@ class Account(Base):
     merged_into: Mapped[str | None] = mapped_column(String(32))
     created_ip: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
+    # the default webhook for this account's jobs, and the secret its deliveries are signed with
+    webhook_url: Mapped[str | None] = mapped_column(String(2048))
+    webhook_secret: Mapped[str | None] = mapped_column(String(80))
 
 
 class Token(Base):
@@ -282,3 +285,49 @@ class ChatEvent(Base):
     body: Mapped[str] = mapped_column(Text)
     ends_turn: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
+
+
+class WebhookDelivery(Base):
+    """The outbox: one job's end to tell its webhook about, until it answers 2xx or retries run out.
+
+    One row per job (``uq_webhook_deliveries_job``), so a receiver hears of a
+    job's end once. ``status``: ``waiting`` (the job is open), ``pending`` (it
+    ended: ``event`` is its final status, ``ended_at`` when), ``delivered`` or
+    ``given_up``. ``next_attempt_at`` is when a sender may try (again); a sender
+    claims a row by moving it forward. The body is not stored: it is the job's
+    poll body, made at each attempt with fresh signed links from ``base_url``.
+    """
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("job_id", name="uq_webhook_deliveries_job"),
+        Index("ix_webhook_deliveries_status_next", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"))
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    base_url: Mapped[str] = mapped_column(String(2048))
+    status: Mapped[str] = mapped_column(String(16))
+    event: Mapped[str | None] = mapped_column(String(32))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+
+
+class WebhookAttempt(Base):
+    """One try at a delivery: the receiver's status code, or the error that kept it from answering."""
+
+    __tablename__ = "webhook_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    delivery_id: Mapped[str] = mapped_column(ForeignKey("webhook_deliveries.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    attempted_at: Mapped[datetime]

@@ -1,9 +1,11 @@
-"""Webhooks: a URL per job and a default and secret per account, an outbox of deliveries and their attempts.
+"""Webhooks: a default URL and a signing secret per account, the outbox of deliveries and their attempts.
 
-``webhook_deliveries`` is the durable outbox: one row per job end (unique per
-job, so a receiver is told once), written when the job ends and sent by the
-job host's sender until the receiver answers 2xx or a day has passed.
-``webhook_attempts`` records each try (status code or error, and when).
+``webhook_deliveries`` is the durable outbox: one row per job that names a
+webhook (unique per job, so a receiver hears of each job end once), written
+``waiting`` with the job, turned ``pending`` in the transaction that ends the
+job, and sent by a sender thread until the receiver answers 2xx (``delivered``)
+or the retry window closes (``given_up``). ``webhook_attempts`` records each
+try: the status code or the error, how long it took, when.
 
 Revision ID: 0006
 Revises: 0005
@@ -24,7 +26,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.add_column("jobs", sa.Column("webhook_url", sa.String(length=2048), nullable=True))
     op.add_column("accounts", sa.Column("webhook_url", sa.String(length=2048), nullable=True))
     op.add_column("accounts", sa.Column("webhook_secret", sa.String(length=80), nullable=True))
     op.create_table(
@@ -33,12 +34,14 @@ def upgrade() -> None:
         sa.Column("job_id", sa.String(length=32), nullable=False),
         sa.Column("account_id", sa.String(length=32), nullable=False),
         sa.Column("url", sa.String(length=2048), nullable=False),
-        sa.Column("event", sa.String(length=32), nullable=False),
+        sa.Column("base_url", sa.String(length=2048), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("event", sa.String(length=32), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("next_attempt_at", sa.DateTime(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("ended_at", sa.DateTime(), nullable=True),
         sa.Column("delivered_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(["account_id"], ["accounts.id"]),
         sa.ForeignKeyConstraint(["job_id"], ["jobs.id"]),
@@ -70,6 +73,4 @@ def downgrade() -> None:
     op.drop_table("webhook_deliveries")
     with op.batch_alter_table("accounts") as batch:
         batch.drop_column("webhook_secret")
-        batch.drop_column("webhook_url")
-    with op.batch_alter_table("jobs") as batch:
         batch.drop_column("webhook_url")
