@@ -71,6 +71,7 @@ class Account(Base):
     merged_into: Mapped[str | None] = mapped_column(String(32))
     created_ip: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
+    suspended_at: Mapped[datetime | None] = mapped_column(default=None)  # set: its tokens answer 1001
     # the default webhook for this account's jobs, and the secret its deliveries are signed with
     webhook_url: Mapped[str | None] = mapped_column(String(2048))
     webhook_secret: Mapped[str | None] = mapped_column(String(80))
@@ -138,6 +139,31 @@ class CreditEntry(Base):
     hold_id: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime]
+
+
+class Usage(Base):
+    """One paid action, as the operator sees it: one row per hold, written by the ledger.
+
+    ``outcome`` is ``open`` while the hold is frozen, then ``settled`` (``credits``
+    = ``price`` spent), ``refunded`` (cancelled) or ``failed`` (``credits`` 0).
+    ``source``/``version``/``platform`` are the ``X-Skill-*`` headers of the request
+    that asked for the work; ``duration_ms`` runs from the freeze to the close.
+    """
+
+    __tablename__ = "usage"
+
+    hold_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str | None] = mapped_column(String(64))
+    version: Mapped[str | None] = mapped_column(String(64))
+    platform: Mapped[str | None] = mapped_column(String(64))
+    price: Mapped[int] = mapped_column(BigInteger)
+    credits: Mapped[int] = mapped_column(BigInteger)
+    outcome: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    finished_at: Mapped[datetime | None]
+    duration_ms: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class StudioSession(Base):
