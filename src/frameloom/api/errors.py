@@ -50,14 +50,14 @@ def is_openai_route(path: str) -> bool:
 
 def render_error(
     path: str, status: int, code: int, message: str, data: dict[str, Any], headers: dict[str, str] | None = None,
-    openai_type: str = "invalid_request_error",
+    openai_type: str = "invalid_request_error", openai_code: str | None = None,
 ) -> JSONResponse:
     """The error in the shape the route speaks: the envelope, or OpenAI's on ``/v1/``."""
     if not is_openai_route(path):
         return error_response(status, code, message, data, headers=headers)
     errors = data.get("errors") or [{}]
     body: dict[str, Any] = {
-        "message": message, "type": openai_type, "code": str(code), "param": errors[0].get("field"),
+        "message": message, "type": openai_type, "code": openai_code or str(code), "param": errors[0].get("field"),
     }
     if data:
         body["data"] = data
@@ -79,7 +79,7 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     message = str(exc) if rule.show_message else INTERNAL_MESSAGE
     headers = rule.headers(exc) if rule.headers else None
     return render_error(request.url.path, rule.status, rule.code, message, rule.data(exc, ctx), headers,
-                        rule.openai_type)
+                        rule.openai_type, rule.openai_code)
 
 
 def _field(loc: tuple[Any, ...]) -> str:

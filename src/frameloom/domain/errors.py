@@ -15,6 +15,8 @@
     ├── NotFound                    session, media or render missing or not the caller's      -> 1002
     ├── InsufficientCredits         carries required, available, bind_id                      -> 2001
     ├── PlanForbids                 the account's plan does not allow the action; reason      -> 402
+    ├── ContentRefused              the operator's content policy refuses the text; reason    -> 4003
+    ├── PolicyUnavailable           the moderation hook cannot answer (and fails closed)      -> 503
     ├── UnsupportedMedia            a file type frameloom does not take; carries supported    -> 4001
     ├── TooLarge                    a file or body over its limit; carries max_bytes          -> 4002
     ├── RateLimited                 try again later; carries retry_after (seconds)            -> 429
@@ -143,6 +145,28 @@ class PlanForbids(FrameloomError):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(reason)
+
+
+class ContentRefused(FrameloomError):
+    """The operator's content policy refuses a prompt or on-screen text; nothing was charged.
+
+    ``reason`` is shown to the caller; ``field`` names the text refused
+    (``prompt``, ``title``, ``message``...); ``source`` is ``blocklist`` or
+    ``moderation``; ``categories`` the moderation hook's flagged categories.
+    """
+
+    def __init__(self, reason: str, field: str = "prompt", source: str = "blocklist",
+                 categories: tuple[str, ...] = ()) -> None:
+        self.reason = reason
+        self.field = field
+        self.source = source
+        self.categories = categories
+        super().__init__(reason)
+
+
+class PolicyUnavailable(FrameloomError):
+    """The moderation hook did not answer in time or answered nonsense, and the operator chose to
+    refuse rather than let text through unchecked; the same request may pass later."""
 
 
 class UnsupportedMedia(FrameloomError):

@@ -17,6 +17,7 @@ from frameloom.domain.errors import (
     AuthError,
     Cancelled,
     Conflict,
+    ContentRefused,
     EngineFailed,
     EngineUnavailable,
     FrameloomError,
@@ -27,6 +28,7 @@ from frameloom.domain.errors import (
     NothingToUndo,
     OutputError,
     PlanForbids,
+    PolicyUnavailable,
     RateLimited,
     StaleVersion,
     StoreUnavailable,
@@ -74,6 +76,14 @@ def _credits(exc: Exception, ctx: ErrorContext) -> dict[str, Any]:
 def _reason(exc: Exception, ctx: ErrorContext) -> dict[str, Any]:
     assert isinstance(exc, PlanForbids)
     return {"reason": exc.reason}
+
+
+def _refusal(exc: Exception, ctx: ErrorContext) -> dict[str, Any]:
+    assert isinstance(exc, ContentRefused)
+    data: dict[str, Any] = {"reason": exc.reason, "field": exc.field, "source": exc.source}
+    if exc.categories:
+        data["categories"] = list(exc.categories)
+    return data
 
 
 def _supported(exc: Exception, ctx: ErrorContext) -> dict[str, Any]:
@@ -134,6 +144,7 @@ class ErrorRule:
     headers: Callable[[Exception], dict[str, str]] | None = None
     openai_type: str = "invalid_request_error"
     when: Callable[[Exception], bool] | None = None  # a further condition on the exception
+    openai_code: str | None = None  # OpenAI's own code on /v1 when it has one; else the SPEC code
 
 
 # Most specific first: the first rule whose type matches wins.
@@ -144,6 +155,8 @@ ERROR_TABLE: tuple[ErrorRule, ...] = (
     ErrorRule(NotFound, 404, 1002, _nothing, openai_type="not_found_error"),
     ErrorRule(InsufficientCredits, 402, 2001, _credits, openai_type="insufficient_quota"),
     ErrorRule(PlanForbids, 402, 402, _reason, openai_type="insufficient_quota"),
+    ErrorRule(ContentRefused, 400, 4003, _refusal, openai_code="content_policy_violation"),
+    ErrorRule(PolicyUnavailable, 503, 503, _request_id, headers=_store_retry_header, openai_type="server_error"),
     ErrorRule(UnsupportedMedia, 415, 4001, _supported),
     ErrorRule(TooLarge, 413, 4002, _max_bytes),
     ErrorRule(RateLimited, 429, 429, _retry_after, headers=_retry_header, openai_type="rate_limit_error"),
