@@ -235,7 +235,8 @@ class Job(Base):
     """
 
     __tablename__ = "jobs"
-    __table_args__ = (UniqueConstraint("account_id", "key", name="uq_jobs_account_key"),)
+    __table_args__ = (UniqueConstraint("account_id", "key", name="uq_jobs_account_key"),
+                      Index("ix_jobs_kind_status", "kind", "status"))
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     key: Mapped[str] = mapped_column(String(128))
@@ -357,3 +358,26 @@ class WebhookAttempt(Base):
     error: Mapped[str | None] = mapped_column(Text)
     duration_ms: Mapped[int] = mapped_column(Integer)
     attempted_at: Mapped[datetime]
+
+
+class NodeSecret(Base):
+    """A secret every node of one deployment shares (the link-signing key), made once by the first."""
+
+    __tablename__ = "node_secrets"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class LoginFailure(Base):
+    """One wrong password, counted per ``scope`` (``account``: the email, ``address``: the client's)
+    by every API node's login throttle."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_scope_subject_at", "scope", "subject", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str] = mapped_column(String(320))
+    at: Mapped[datetime]
