@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Annotated, Any
@@ -108,6 +109,9 @@ class Settings(BaseSettings):
     url_import_allowed_networks: Annotated[list[str], NoDecode] = Field(default_factory=list)
     url_import_timeout_s: float = Field(default=60.0, gt=0)
     max_json_bytes: int = Field(default=1024 * 1024, ge=1)  # every request body but an upload's (any type)
+    # media in S3-compatible object storage instead of media_dir (docs/storage.md); AWS_* credentials
+    s3_url: str | None = None  # s3://bucket/prefix
+    s3_endpoint: str | None = None  # any S3-compatible server; unset: AWS's own
 
     # hostile clients (docs/reliability.md): slow senders, hash floods, password guessing
     body_timeout_s: float = Field(default=3600.0, gt=0)  # a request body arrives whole within this, uploads too
@@ -188,6 +192,13 @@ class Settings(BaseSettings):
         if value not in {"json", "text"}:
             raise ValueError("must be json or text")
         return value
+
+    @field_validator("s3_url")
+    @classmethod
+    def _s3_url(cls, value: str | None) -> str | None:
+        if value and not re.match(r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9._/-]*)?$", value):
+            raise ValueError("must be s3://bucket or s3://bucket/prefix (a lower-case bucket name)")
+        return value or None
 
     @field_validator("public_url")
     @classmethod
