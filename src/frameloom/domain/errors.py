@@ -140,10 +140,16 @@ class InsufficientCredits(FrameloomError):
 
 
 class PlanForbids(FrameloomError):
-    """The account's plan does not allow this action; ``reason`` is shown to the caller."""
+    """The account's plan does not allow this action; ``reason`` is shown to the caller.
 
-    def __init__(self, reason: str) -> None:
+    ``limit`` names the plan limit for programs (``export``, ``resolution``,
+    ``video_length``; None for the attribution rule) and ``allowed`` its value.
+    """
+
+    def __init__(self, reason: str, limit: str | None = None, allowed: float | None = None) -> None:
         self.reason = reason
+        self.limit = limit
+        self.allowed = allowed
         super().__init__(reason)
 
 

@@ -75,7 +75,12 @@ def _credits(exc: Exception, ctx: ErrorContext) -> dict[str, Any]:
 
 def _reason(exc: Exception, ctx: ErrorContext) -> dict[str, Any]:
     assert isinstance(exc, PlanForbids)
-    return {"reason": exc.reason}
+    data: dict[str, Any] = {"reason": exc.reason}
+    if exc.limit is not None:
+        data["limit"] = exc.limit
+    if exc.allowed is not None:
+        data["allowed"] = exc.allowed
+    return data
 
 
 def _refusal(exc: Exception, ctx: ErrorContext) -> dict[str, Any]:
