@@ -12,6 +12,7 @@ import skia
 
 from frameloom.domain.errors import EngineFailed
 from frameloom.engines.compose.canvas import RGB, Array, luma, new_layer, surface
+from frameloom.engines.compose.scenery_nouns import DRAWN, is_drawn
 
 
 @lru_cache(maxsize=1024)
@@ -30,7 +31,12 @@ def _svg_bytes(emoji: str) -> bytes:
 
 
 def rasterise(emoji: str, size: int) -> Array:
-    """The emoji drawn into a ``(size, size, 4)`` premultiplied RGBA array."""
+    """The emoji drawn into a ``(size, size, 4)`` premultiplied RGBA array
+    (a procedural structure: ``size`` px tall at its own width)."""
+    if is_drawn(emoji):
+        from frameloom.engines.compose.painters.structures import draw_structure
+
+        return draw_structure(emoji[len(DRAWN):], size)
     pixels = new_layer(size, size)
     dom = skia.SVGDOM.MakeFromStream(skia.MemoryStream(_svg_bytes(emoji), True))
     dom.setContainerSize(skia.Size(size, size))
@@ -56,18 +62,23 @@ class Sprite:
 @lru_cache(maxsize=256)
 def sprite(emoji: str, height: int) -> Sprite:
     """The emoji scaled so that its opaque part is ``height`` px tall."""
+    if is_drawn(emoji):
+        return Sprite(_cropped(rasterise(emoji, height), emoji))
     probe = rasterise(emoji, 128)
     rows = np.nonzero(probe[..., 3].max(axis=1) > 8)[0]
     fill = (rows[-1] - rows[0] + 1) / 128 if rows.size else 1.0
     size = max(8, int(round(height / fill)))
-    pixels = rasterise(emoji, size)
+    return Sprite(_cropped(rasterise(emoji, size), emoji))
+
+
+def _cropped(pixels: Array, emoji: str) -> Array:
     alpha = pixels[..., 3] > 4
     ys, xs = np.nonzero(alpha)
     if ys.size == 0:
         raise EngineFailed(f"artwork for {emoji!r} is empty")
     crop = pixels[ys.min(): ys.max() + 1, xs.min(): xs.max() + 1]
     crop.setflags(write=False)
-    return Sprite(crop)
+    return crop
 
 
 @lru_cache(maxsize=512)
