@@ -17,6 +17,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from frameloom.domain.errors import InvalidRequest, Problem
+from frameloom.domain.jobs import JobKind, parse_worker_kinds
 
 ENV_PREFIX = "FRAMELOOM_"
 SECRET_KEY_FILE = "secret_key"
@@ -88,6 +89,7 @@ class Settings(BaseSettings):
 
     # jobs (SPEC sections 1 and 7): huey on SQLite in the data folder, or on Redis when redis_url is set
     queue_name: str = "frameloom"
+    worker_kinds: str = "all"  # what `frameloom worker` takes: kinds or classes (gpu, cpu), comma-separated
     workers: int = Field(default=1, ge=0, le=64)  # consumer threads inside `serve`; 0: `frameloom worker` only
     job_attempts: int = Field(default=3, ge=1, le=10)
     job_heartbeat_s: float = Field(default=1.0, gt=0)
@@ -177,6 +179,17 @@ class Settings(BaseSettings):
         if device.split(":")[0] not in {"auto", "cpu", "cuda", "mps"}:
             raise ValueError("must be auto, cpu, cuda, cuda:N or mps")
         return device
+
+    @field_validator("worker_kinds")
+    @classmethod
+    def _worker_kinds(cls, value: str) -> str:
+        parse_worker_kinds(value)  # ValueError names the bad word
+        return value
+
+    @property
+    def job_kinds(self) -> frozenset[JobKind]:
+        """The job kinds ``worker_kinds`` names."""
+        return parse_worker_kinds(self.worker_kinds)
 
     @field_validator("log_level")
     @classmethod

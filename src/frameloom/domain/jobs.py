@@ -18,6 +18,44 @@ class JobKind(StrEnum):
     CHAT = "chat"
 
 
+class WorkerClass(StrEnum):
+    """The queues jobs are split into, one per kind of machine that drains it."""
+
+    GPU = "gpu"
+    CPU = "cpu"
+
+
+# Which queue each kind goes to (and which workers take it): a new kind is one line here.
+KIND_CLASSES: dict[JobKind, WorkerClass] = {
+    JobKind.IMAGE: WorkerClass.GPU,
+    JobKind.VIDEO: WorkerClass.GPU,
+    JobKind.EXPORT: WorkerClass.CPU,
+    JobKind.CHAT: WorkerClass.CPU,
+}
+
+
+def parse_worker_kinds(text: str) -> frozenset[JobKind]:
+    """``FRAMELOOM_WORKER_KINDS``: comma-separated kinds (``export``) or classes (``gpu``), or ``all``.
+
+    Raises ``ValueError`` naming the first unknown word and what is allowed.
+    """
+    words = [word.strip().lower() for word in text.split(",") if word.strip()]
+    if not words:
+        raise ValueError("name at least one job kind or class, or all")
+    kinds: set[JobKind] = set()
+    for word in words:
+        if word == "all":
+            kinds.update(KIND_CLASSES)
+        elif word in WorkerClass.__members__.values():
+            kinds.update(kind for kind, cls in KIND_CLASSES.items() if cls == word)
+        elif word in JobKind.__members__.values():
+            kinds.add(JobKind(word))
+        else:
+            allowed = ["all", *WorkerClass, *JobKind]
+            raise ValueError(f"{word!r} is not a job kind or class; use {', '.join(allowed)}")
+    return frozenset(kinds)
+
+
 class JobStatus(StrEnum):
     """``queued`` → ``running`` → ``completed`` | ``failed`` | ``cancelled``.
 
