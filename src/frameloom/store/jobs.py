@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from frameloom.domain.errors import NotFound
 from frameloom.domain.jobs import JobKind, JobStatus
-from frameloom.store import ledger
+from frameloom.store import ledger, webhooks
 from frameloom.store.models import Job
 
 QUEUED, RUNNING = JobStatus.QUEUED.value, JobStatus.RUNNING.value
@@ -96,6 +96,7 @@ def finish(
     ).first()
     if row is None:
         return False
+    webhooks.job_ended(session, job_id, status, now)  # its webhook is due, in the same transaction
     if row.hold_id is not None:
         if status is JobStatus.COMPLETED:
             ledger.settle(session, row.hold_id, now)
@@ -114,6 +115,7 @@ def end_open(session: Session, job_id: str, status: JobStatus, error: str | None
     ).first()
     if row is None:
         return False
+    webhooks.job_ended(session, job_id, status, now)
     if row.hold_id is not None:
         ledger.refund(session, row.hold_id, now)
     return True
