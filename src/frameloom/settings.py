@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from frameloom.domain.errors import InvalidRequest, Problem
 from frameloom.domain.jobs import JobKind, parse_worker_kinds
+from frameloom.domain.plans import PlanLimits, PlanSettings, build_plans, check_plan_names, read_plans
 
 ENV_PREFIX = "FRAMELOOM_"
 SECRET_KEY_FILE = "secret_key"
@@ -85,7 +86,10 @@ class Settings(BaseSettings):
     video_price_per_second: int = Field(default=1, ge=0)
     export_price: int = Field(default=1, ge=0)  # credits per started export_price_seconds of output
     export_price_seconds: int = Field(default=10, ge=1)
-    free_plan_export: bool = True
+    free_plan_export: bool = True  # the anonymous plan's export flag (FRAMELOOM_PLANS may set it too)
+    # plans and quotas (docs/operating.md): FRAMELOOM_PLANS is JSON, or the path of a .json or .toml file
+    plans: Annotated[dict[str, PlanSettings], NoDecode] = Field(default_factory=dict)
+    admin_token: SecretStr | None = None  # the operator's routes (/api/admin/...); unset: they answer 404
 
     # jobs (SPEC sections 1 and 7): huey on SQLite in the data folder, or on Redis when redis_url is set
     queue_name: str = "frameloom"
@@ -139,6 +143,19 @@ class Settings(BaseSettings):
     webhook_retry_max_s: float = Field(default=3600.0, gt=0)  # the longest wait between two attempts
     webhook_retry_for_s: float = Field(default=86_400.0, gt=0)  # no attempt starts later than this after the end
     webhook_poll_s: float = Field(default=1.0, gt=0)  # how often the sender looks for due deliveries
+
+    @field_validator("plans", mode="before")
+    @classmethod
+    def _plans(cls, value: object) -> object:
+        value = read_plans(value)
+        if isinstance(value, dict):
+            check_plan_names(value)
+        return value
+
+    def plan_table(self) -> dict[str, PlanLimits]:
+        """Every plan in force by name: the built-in two, changed by ``plans``, then the operator's."""
+        return build_plans(self.plans, anonymous_credits=self.anonymous_credits,
+                           signup_credits=self.signup_credits, free_plan_export=self.free_plan_export)
 
     @field_validator("engine")
     @classmethod
