@@ -91,18 +91,28 @@ class GuardedBackend(httpcore.SyncBackend):
         self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (OSError, UnicodeError, ValueError) as exc:  # ValueError: a NUL in the name
-            raise httpcore.ConnectError(f"cannot resolve {host[:100]}: {exc}") from None
-        addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
-        refused = [a for a in addresses if not address_allowed(a, self.allowed)]
-        if refused or not addresses:
-            raise AddressRefused(
-                f"{host} resolves to {refused[0] if refused else 'nothing'}, which imports may not reach "
-                "(private, loopback, link-local or multicast)"
-            )
+        addresses = resolve_allowed(host, port, self.allowed)
         return super().connect_tcp(str(addresses[0]), port, timeout, local_address, socket_options)
+
+
+def resolve_allowed(host: str, port: int, allowed: list[IpNetwork]) -> list[IpAddress]:
+    """Every address ``host`` resolves to, when each passes :func:`address_allowed`.
+
+    ``AddressRefused`` when one does not (or there are none); ``httpcore.ConnectError``
+    when the name does not resolve. Webhook URLs are checked with it at submission too.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError, ValueError) as exc:  # ValueError: a NUL in the name
+        raise httpcore.ConnectError(f"cannot resolve {host[:100]}: {exc}") from None
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+    refused = [a for a in addresses if not address_allowed(a, allowed)]
+    if refused or not addresses:
+        raise AddressRefused(
+            f"{host} resolves to {refused[0] if refused else 'nothing'}, which imports may not reach "
+            "(private, loopback, link-local or multicast)"
+        )
+    return addresses
 
 
 class GuardedTransport(httpx.HTTPTransport):

@@ -29,6 +29,7 @@ through: an operator who configured moderation expects it enforced.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import unicodedata
@@ -128,7 +129,7 @@ class Blocklist:
     @staticmethod
     def _joined(folded: str, spans: Sequence[tuple[str, int, int]]) -> bool:
         """True when only spaces and punctuation lie between the words (no text of a no-space script)."""
-        return not any(_NO_SPACE_CHAR.search(folded, a[2], b[1]) for a, b in zip(spans, spans[1:], strict=False))
+        return not any(_NO_SPACE_CHAR.search(folded, a[2], b[1]) for a, b in itertools.pairwise(spans))
 
     def _find_substring(self, folded: str) -> str | None:
         if not self.substrings:
