@@ -90,8 +90,8 @@ TABLE = [
         "setting": "space", "lights": ("moonlight",),
     }, id="sitting on the moon draws the moon and puts the scene in space"),
     pytest.param("a wolf howling at the full moon", {
-        "subjects": (S("wolf"), S("moon")), "lights": ("moonlight",),
-    }, id="an unknown verb is skipped; the moon with an article is drawn and lights the scene"),
+        "subjects": (S("wolf", action="howling"), S("moon")), "lights": ("moonlight",),
+    }, id="howling is a verb with a pose; the moon with an article is drawn and lights the scene"),
     pytest.param("a castle under the moonlight", {
         "subjects": (S("castle"),), "lights": ("moonlight",),
     }, id="moonlight alone is only a light"),

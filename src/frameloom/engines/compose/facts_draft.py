@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from frameloom.engines.compose.facts import Mention, PromptFacts
+from frameloom.engines.compose.facts import Mention, PromptFacts, Word
 from frameloom.engines.compose.lexer import SETTING, Lex
 from frameloom.engines.compose.lexicon import NOUNS, Form
 from frameloom.engines.compose.relations import CELESTIAL
@@ -22,6 +22,11 @@ class DraftSubject:
     action: str | None = None
     target: int | None = None
     relation: str | None = None
+    word: str = ""
+    size: str | None = None
+    arrangement: str = "single"
+    container: str | None = None
+    on: str | None = None
 
 
 @dataclass
@@ -34,13 +39,27 @@ class FactsDraft:
     lights: list[str] = field(default_factory=list)
     colours: list[str] = field(default_factory=list)
     extras: dict[str, str] = field(default_factory=dict)
+    settings: list[str] = field(default_factory=list)
+    features: list[str] = field(default_factory=list)
+    cues: list[str] = field(default_factory=list)
+    words: list[Word] = field(default_factory=list)
 
-    def add_scenes(self, scenes: tuple[tuple[str, str], ...]) -> None:
+    def add_scenes(self, scenes: tuple[tuple[str, str], ...], text: str = "") -> None:
+        """Record scene facts; several settings, features, cues and lights are kept in order."""
+        lists = {"light": self.lights, SETTING: self.settings, "feature": self.features, "cue": self.cues}
         for name, value in scenes:
-            if name == "light":
-                append_new(self.lights, value)
-            else:
+            if name in lists:
+                append_new(lists[name], value)
+            if name != "light" and name not in ("feature", "cue"):
                 self.scene.setdefault(name, value)
+            if text:
+                self.add_word(text, name, value)
+
+    def add_word(self, text: str, kind: str, value: str | None = None) -> None:
+        """Note one content word for the report; a word read twice the same way is noted once."""
+        word = Word(text, kind, value)
+        if word not in self.words:
+            self.words.append(word)
 
     def add_subject(self, form: Form, count: int | None, colour: str | None, crowd: bool) -> int:
         """Append a subject; without a number, a plural (or a "cherry blossom garden") means a few."""
@@ -52,12 +71,15 @@ class FactsDraft:
 
     def add_modifier(self, lex: Lex) -> None:
         if lex.size:
-            self.extras.setdefault("size", lex.size)
+            self.extras.setdefault("size", "small" if lex.size in ("tiny", "small") else "big")
+            self.add_word(lex.text, "size", lex.size)
         if lex.mood:
             self.extras.setdefault("mood", lex.mood)
+            self.add_word(lex.text, "mood", lex.mood)
 
     def add_unknown(self, word: str) -> None:
         append_new(self.unknown, word)
+        self.add_word(word, "unknown")
 
     def link(self, source: int | None, target: int, action: str | None, relation: str | None) -> None:
         """Record that ``source`` does ``action`` to ``target``; the first link of a subject wins."""
@@ -78,14 +100,17 @@ class FactsDraft:
         where = {old: new for new, old in enumerate(order)}
         mentions = tuple(
             Mention(s.noun, s.count, s.colour, s.action,
-                    where[s.target] if s.target is not None else None, s.relation)
+                    where[s.target] if s.target is not None else None, s.relation,
+                    word=s.word, size=s.size, arrangement=s.arrangement, container=s.container, on=s.on)
             for s in (self.subjects[i] for i in order)
         )
         return PromptFacts(
             text=text, language=language, subjects=mentions, unknown=tuple(self.unknown),
             setting=self.scene.get(SETTING), time_of_day=self.scene.get("time"),
             weather=self.scene.get("weather"), lights=tuple(self.lights), colours=tuple(self.colours),
-            style=self.scene.get("style"), extras=dict(self.extras),
+            style=self.scene.get("style"), extras=dict(self.extras), settings=tuple(self.settings),
+            season=self.scene.get("season"), features=tuple(self.features), cues=tuple(self.cues),
+            studio=self.scene.get("studio"), mood=self.extras.get("mood"), words=tuple(self.words),
         )
 
     def _infer_space(self) -> None:

@@ -3,6 +3,29 @@
 The plan is pure data (JSON-ready through :func:`plan_to_dict`), so that
 rendering is a pure function of it, ``frameloom plan`` can print it, and video
 can move its layers at different speeds for parallax (``Layer.depth``).
+
+Fields for the drawing side (PLAN_VERSION 2; all have defaults):
+
+- ``settings``: every setting, main first, then a backdrop ("a beach with a city behind":
+  beach, city); ``setting`` is ``settings[0]``. ``season`` spring/summer/autumn/winter or None.
+- ``indoor``: indoor cues named (kitchen, cafe, bedroom, library, office, desk, table,
+  windowsill, shelf, fireplace...): which room to draw, and what is in it; empty means draw no
+  furniture the prompt did not ask for. ``studio``: "product" or "portrait" for a plain backdrop
+  with a floor and soft light (``setting`` is then "room").
+- ``mood``: cozy, peaceful, dreamy, magical, whimsical, mysterious, spooky, dark, dramatic,
+  epic, lonely, cheerful, romantic, futuristic, retro, festive, cute (vocabulary.MOOD_WORDS).
+- ``features``: scenery things named that no glyph draws, for scenery painters (lighthouse,
+  bridge, road, path, wall, fence, table, desk, shelf, windowsill, branch, cliff, cave,
+  waterfall, river bank, iceberg, aurora, pedestal, campfire ring, pier...). The report counts
+  a feature drawn when a layer holds an element whose ``kind`` is its name (spaces as "_").
+- ``cast``: one :class:`~.cast.Cast` per mention: role, target/relation, ``pose`` (sleeping,
+  running, eating, swimming, sitting, jumping, fishing, surfing, watering, reading, holding,
+  riding, flying, waving, climbing, dancing, walking), ``props`` the verb implies, ``colour``
+  (a COLOURS key to tint the art), ``scale`` (real size, person = 1.0), ``size_word`` (tiny,
+  small, big, giant), ``count`` and ``arrangement`` (single, pair, few, group, many, row, crowd),
+  ``perch`` (what a resting flyer sits on), ``plane`` (fore, mid, back), ``container``.
+- ``report``: every content word and its fate (:class:`~.report.WordFate`: drawn, substitute
+  with what stands in, scene, not_drawn), checked against ``subjects`` and ``layers``.
 """
 
 from __future__ import annotations
@@ -14,6 +37,7 @@ from typing import TypedDict
 
 from frameloom.engines.compose import scenery_recipes
 from frameloom.engines.compose.canvas import RGB
+from frameloom.engines.compose.cast import Cast, cast_of
 from frameloom.engines.compose.facts import PromptFacts
 from frameloom.engines.compose.layers import Layer, LayerJSON, layer_to_json
 from frameloom.engines.compose.palette import Palette, apply_colours, apply_weather, neon_night, time_look
@@ -24,8 +48,10 @@ from frameloom.engines.compose.placement import (
     is_still_life,
     place_subjects,
 )
+from frameloom.engines.compose.report import WordFate, report_of
+from frameloom.engines.compose.scene_rules import decide_time, decide_where
 
-PLAN_VERSION = 1
+PLAN_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -60,10 +86,14 @@ class ScenePlan:
     subjects: tuple[SubjectPlan, ...]
     unknown: tuple[str, ...]
     notes: tuple[str, ...]
-
-
-_OUTDOOR_TIMES = ("day", "golden_hour", "sunset", "dusk", "night", "dawn")
-_TIME_WEIGHTS = (4, 3, 3, 1, 2, 1)
+    settings: tuple[str, ...] = ()
+    season: str | None = None
+    indoor: tuple[str, ...] = ()
+    studio: str | None = None
+    mood: str | None = None
+    features: tuple[str, ...] = ()
+    cast: tuple[Cast, ...] = ()
+    report: tuple[WordFate, ...] = ()
 
 
 def make_plan(facts: PromptFacts, width: int, height: int, seed: int, style: str,
@@ -71,10 +101,13 @@ def make_plan(facts: PromptFacts, width: int, height: int, seed: int, style: str
     """Decide the scene: setting, time, light, palette, layers and where subjects stand."""
     rng = random.Random(seed * 7919 + 17)
     notes: list[str] = []
-    setting = facts.setting or scenery_recipes.guess_setting(facts, rng)
-    if not facts.setting:
-        notes.append(f"setting not given; chose {setting}")
-    time_of_day = _time_of_day(facts, setting, rng)
+    where = decide_where(facts)
+    setting = where.setting
+    if where.reason != "named":
+        notes.append(f"setting not given; chose {setting} ({where.reason})")
+    time_of_day, why = decide_time(facts, setting)
+    if why != "named":
+        notes.append(f"time not given; chose {time_of_day} ({why})")
     weather = facts.weather or ("clear" if rng.random() < 0.6 or setting in ("space", "room", "underwater")
                                 else "clouds")
     lights = facts.lights or (("neon",) if style == "neon" else ())
@@ -91,24 +124,17 @@ def make_plan(facts: PromptFacts, width: int, height: int, seed: int, style: str
         # a fire or a candle in the dark is the key light: rims and shadows turn to face it
         light = Light(kind="flame", x=flame.x, y=flame.base_y - flame.height * 0.6, colour=EMISSIVE[flame.noun],
                       strength=1.1, visible=False)
+    cast = cast_of(facts, setting)
     layers = scenery_recipes.layers_for(setting, time_of_day, weather, lights, width, height, horizon, rng,
                                         table=is_still_life(facts, setting))
     return ScenePlan(
         version=PLAN_VERSION, prompt=facts.text, seed=seed, width=width, height=height, style=style,
         setting=setting, time_of_day=time_of_day, weather=weather, lights=tuple(lights), horizon=horizon,
         light=light, palette=palette, layers=tuple(layers), subjects=tuple(subjects),
-        unknown=facts.unknown, notes=tuple(notes),
+        unknown=facts.unknown, notes=tuple(notes), settings=where.settings, season=facts.season,
+        indoor=facts.cues, studio=where.studio, mood=facts.mood, features=facts.features, cast=cast,
+        report=report_of(facts, cast, subjects, layers, where.settings),
     )
-
-
-def _time_of_day(facts: PromptFacts, setting: str, rng: random.Random) -> str:
-    if facts.time_of_day:
-        return facts.time_of_day
-    if setting == "space" or any(x in facts.lights for x in ("neon", "moonlight", "lantern")):
-        return "night"
-    if "candle" in facts.lights or "fire" in facts.lights:
-        return "dusk" if rng.random() < 0.4 else "night"
-    return rng.choices(_OUTDOOR_TIMES, _TIME_WEIGHTS)[0]
 
 
 def _light(kind: str, light_height: float, strength: float, colour: RGB, width: int, horizon: float,
@@ -161,6 +187,33 @@ class SubjectJSON(TypedDict):
     kind: str
 
 
+class CastJSON(TypedDict):
+    noun: str
+    word: str
+    count: int
+    role: str
+    target: int | None
+    relation: str | None
+    pose: str | None
+    action: str | None
+    props: list[str]
+    colour: str | None
+    scale: float
+    size_word: str | None
+    arrangement: str
+    perch: str | None
+    plane: str
+    container: str | None
+    on: str | None
+
+
+class WordFateJSON(TypedDict):
+    word: str
+    kind: str
+    fate: str
+    drawn_as: str | None
+
+
 class PlanJSON(TypedDict):
     """:class:`ScenePlan` as ``frameloom plan`` prints it: the same fields, colours as
     ``[r, g, b]`` lists, elements as :class:`~.elements.ElementJSON`."""
@@ -182,6 +235,14 @@ class PlanJSON(TypedDict):
     subjects: list[SubjectJSON]
     unknown: list[str]
     notes: list[str]
+    settings: list[str]
+    season: str | None
+    indoor: list[str]
+    studio: str | None
+    mood: str | None
+    features: list[str]
+    cast: list[CastJSON]
+    report: list[WordFateJSON]
 
 
 def plan_to_dict(plan: ScenePlan) -> PlanJSON:

@@ -214,11 +214,11 @@ COLOUR_WORDS: dict[str, str] = {
 }
 
 ACTION_WORDS: dict[str, str] = {
-    "read": "reading", "reads": "reading", "reading": "reading", "studying": "reading",
+    "read": "reading", "reads": "reading", "reading": "reading",
     "读": "reading", "读书": "reading", "看书": "reading", "看报纸": "reading", "读报": "reading", "阅读": "reading", "读着": "reading",
     "hold": "holding", "holds": "holding", "holding": "holding", "held": "holding", "carry": "holding",
     "carries": "holding", "carrying": "holding", "clutching": "holding", "wielding": "holding",
-    "grasping": "holding", "hugging": "holding", "cuddling": "holding", "waving": "holding",
+    "grasping": "holding",
     "拿": "holding", "拿着": "holding", "抱着": "holding", "抱": "holding", "举着": "holding",
     "手持": "holding", "握着": "holding", "带着": "holding", "提着": "holding", "撑着": "holding",
     "撑": "holding", "打着": "holding", "捧着": "holding",
@@ -264,6 +264,39 @@ ACTION_WORDS: dict[str, str] = {
     "跳舞": "dancing", "舞蹈": "dancing", "起舞": "dancing",
     "jump": "jumping", "jumps": "jumping", "jumping": "jumping", "leaping": "jumping", "hopping": "jumping",
     "bouncing": "jumping", "跳": "jumping", "跳跃": "jumping", "跳过": "jumping",
+    "fish": "fishing", "fishing": "fishing", "fishes": "fishing", "angling": "fishing",
+    "钓鱼": "fishing", "垂钓": "fishing",
+    "surf": "surfing", "surfing": "surfing", "surfs": "surfing", "冲浪": "surfing",
+    "watering": "watering", "waters": "watering", "浇水": "watering", "浇花": "watering",
+    "cook": "cooking", "cooking": "cooking", "cooks": "cooking", "baking": "cooking", "bakes": "cooking",
+    "frying": "cooking", "grilling": "cooking", "做饭": "cooking", "烹饪": "cooking", "烤": "cooking",
+    "painting": "painting", "paints": "painting", "sketching": "painting", "画画": "painting", "绘画": "painting",
+    "sing": "singing", "singing": "singing", "sings": "singing", "chirping": "singing", "唱歌": "singing", "唱": "singing",
+    "building": "building", "builds": "building", "build": "building", "making": "building",
+    "crafting": "building", "constructing": "building", "堆": "building", "堆雪人": "building",
+    "搭": "building", "建造": "building",
+    "climb": "climbing", "climbing": "climbing", "climbs": "climbing", "scaling": "climbing",
+    "爬": "climbing", "攀登": "climbing", "爬山": "climbing", "攀岩": "climbing",
+    "skating": "skating", "skateboarding": "skating", "ice skating": "skating", "rollerblading": "skating",
+    "滑冰": "skating", "溜冰": "skating", "滑滑板": "skating",
+    "skiing": "skiing", "snowboarding": "skiing", "sledding": "skiing", "滑雪": "skiing",
+    "waving": "waving", "waves at": "waving", "waving at": "waving", "挥手": "waving", "招手": "waving",
+    "hug": "hugging", "hugs": "hugging", "hugging": "hugging", "cuddling": "hugging", "embracing": "hugging",
+    "拥抱": "hugging",
+    "writing": "writing", "writes": "writing", "typing": "writing", "写": "writing", "写字": "writing",
+    "写作": "writing",
+    "working": "working", "works": "working", "studying": "working", "coding": "working",
+    "programming": "working", "工作": "working", "学习": "working", "办公": "working",
+    "photographing": "photographing", "taking photos": "photographing", "taking pictures": "photographing",
+    "taking a photo": "photographing", "taking a picture": "photographing", "拍照": "photographing",
+    "camping": "camping", "露营": "camping",
+    "gardening": "gardening", "planting": "gardening", "digging": "gardening", "种花": "gardening",
+    "园艺": "gardening",
+    "howling": "howling", "howls": "howling", "barking": "howling", "roaring": "howling", "嚎叫": "howling",
+    "meditating": "meditating", "meditates": "meditating", "praying": "meditating", "doing yoga": "meditating",
+    "冥想": "meditating", "打坐": "meditating",
+    "kicking": "kicking", "kicks": "kicking", "踢": "kicking", "踢球": "kicking", "踢足球": "kicking",
+    "throwing": "throwing", "throws": "throwing", "tossing": "throwing", "catching": "throwing", "扔": "throwing",
 }
 
 # How an action's object sits relative to the subject when no preposition says otherwise.
@@ -271,7 +304,11 @@ ACTION_RELATIONS: dict[str, str] = {
     "reading": "holds", "holding": "holds", "riding": "rides", "sitting": "on", "standing": "on",
     "flying": "above", "swimming": "beside", "running": "beside", "walking": "beside", "sleeping": "on",
     "playing": "holds", "eating": "holds", "drinking": "holds", "looking": "beside", "dancing": "beside",
-    "jumping": "above",
+    "jumping": "above", "fishing": "beside", "surfing": "rides", "watering": "beside", "cooking": "holds",
+    "painting": "beside", "singing": "holds", "building": "beside", "climbing": "on", "skating": "rides",
+    "skiing": "on", "waving": "beside", "hugging": "holds", "writing": "holds", "working": "beside",
+    "photographing": "beside", "camping": "beside", "gardening": "beside", "howling": "beside",
+    "meditating": "on", "kicking": "beside", "throwing": "holds",
 }
 
 # Verb forms that put the subject inside what it moves ("sailing a boat", "driving a car").
@@ -355,16 +392,16 @@ MOOD_WORDS: dict[str, str] = {
     "scary": "spooky", "gloomy": "gloomy", "moody": "gloomy", "melancholic": "gloomy", "melancholy": "gloomy",
     "sad": "gloomy", "lonely": "lonely", "cheerful": "cheerful", "happy": "cheerful", "joyful": "cheerful",
     "bright": "cheerful", "vibrant": "cheerful", "colorful": "cheerful", "colourful": "cheerful",
-    "romantic": "romantic", "epic": "epic", "dramatic": "epic", "majestic": "epic", "heroic": "epic",
+    "romantic": "romantic", "epic": "epic", "dramatic": "dramatic", "majestic": "epic", "heroic": "epic",
     "futuristic": "futuristic", "sci fi": "futuristic", "scifi": "futuristic", "high tech": "futuristic",
     "retro": "retro", "vintage": "retro", "nostalgic": "retro", "old fashioned": "retro",
-    "festive": "festive", "cute": "cute", "adorable": "cute", "kawaii": "cute", "dark": "gloomy",
+    "festive": "festive", "cute": "cute", "adorable": "cute", "kawaii": "cute", "dark": "dark",
     "温馨": "cozy", "舒适": "cozy", "温暖": "cozy", "宁静": "peaceful", "安静": "peaceful", "平静": "peaceful",
     "梦幻": "dreamy", "魔幻": "magical", "奇幻": "magical", "神秘": "mysterious", "恐怖": "spooky",
     "阴森": "spooky", "忧郁": "gloomy", "孤独": "lonely", "快乐": "cheerful", "欢乐": "cheerful",
     "浪漫": "romantic", "史诗": "epic", "壮丽": "epic", "未来": "futuristic", "未来感": "futuristic",
     "未来主义": "futuristic", "科幻": "futuristic", "复古": "retro", "怀旧": "retro", "可爱": "cute",
-    "节日": "festive", "黑暗": "gloomy",
+    "节日": "festive", "黑暗": "dark",
 }
 
 # Grammar and prompt boilerplate: they end a noun phrase and never become ``unknown``.
@@ -416,3 +453,40 @@ CHINESE_IGNORED = _words("""
 特别 正在 这 那 一起 一边 一 个 古老 古代 现代 新 旧 老 年轻 小巧 天空 地面 地上 草 水 光 光线 灯光
 氛围 气氛 世界 远处 远方 近处 周围 四周 前景 中间 之间 正 被 让 为 想象 抽象 印象 形象 一片
 """)
+
+# --- poses, props and perches: what the planner makes of a verb ------------------------------
+
+# Action -> the pose the drawing side draws (a small set of pose transforms, not per-prompt drawings).
+POSES: dict[str, str] = {
+    "reading": "reading", "holding": "holding", "riding": "riding", "sitting": "sitting",
+    "standing": "standing", "flying": "flying", "swimming": "swimming", "running": "running",
+    "walking": "walking", "sleeping": "sleeping", "playing": "holding", "eating": "eating",
+    "drinking": "eating", "looking": "standing", "dancing": "dancing", "jumping": "jumping",
+    "fishing": "fishing", "surfing": "surfing", "watering": "watering", "cooking": "holding",
+    "painting": "holding", "singing": "holding", "building": "sitting", "climbing": "climbing",
+    "skating": "running", "skiing": "running", "waving": "waving", "hugging": "holding",
+    "writing": "sitting", "working": "sitting", "photographing": "holding", "camping": "sitting",
+    "gardening": "watering", "howling": "sitting", "meditating": "sitting", "kicking": "running",
+    "throwing": "waving",
+}
+
+# Props an action implies when the prompt names no object: noun keys where a glyph exists,
+# otherwise the name of a procedural prop ("surfboard", "watering can").
+ACTION_PROPS: dict[str, tuple[str, ...]] = {
+    "fishing": ("fishing rod",), "surfing": ("surfboard",), "watering": ("watering can",),
+    "gardening": ("watering can",), "cooking": ("fried egg",), "painting": ("paintbrush",),
+    "singing": ("microphone",), "photographing": ("camera",), "skiing": ("skis",), "skating": ("ice skate",),
+    "reading": ("book",), "writing": ("pen",), "working": ("laptop",), "camping": ("tent",),
+    "eating": ("apple",), "drinking": ("coffee",), "kicking": ("soccer ball",), "throwing": ("soccer ball",),
+}
+
+# Actions of a flyer at rest: it perches instead of flying.
+RESTING_ACTIONS = frozenset({"sitting", "sleeping", "standing", "eating", "looking", "reading", "singing",
+                             "howling", "holding", "drinking"})
+# Scenery a resting flyer may sit on when the prompt names it; otherwise the setting's usual perch.
+PERCH_FEATURES = ("branch", "fence", "windowsill", "wall", "shelf", "table", "desk", "cliff", "bridge")
+PERCHES: dict[str, str] = {
+    "forest": "branch", "jungle": "branch", "garden": "branch", "field": "fence", "city": "ledge",
+    "beach": "post", "ocean": "post", "lake": "post", "room": "windowsill", "snowfield": "branch",
+    "mountains": "rock", "desert": "rock", "space": "rock", "underwater": "rock",
+}
