@@ -178,24 +178,26 @@ async def load(server: Server, clients: int, requests: int, seconds: float) -> N
           f"peak sampled {max((r for _, r in server.rss_kib), default=0) / 1024:.0f} MiB")
 
 
-async def soak(server: Server, clients: int, seconds: float) -> None:
+async def soak(server: Server, clients: int, seconds: float, only: list[str]) -> None:
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
         accounts = [await account(http, n) for n in range(clients)]
     warmup = min(60.0, seconds / 10)
-    calls = list(SCENARIOS.values())
+    names = [name for name in SCENARIOS if not only or any(word in name for word in only)]
+    calls = [SCENARIOS[name] for name in names]
     answered = [0]
 
     async def mixed(c: httpx.AsyncClient, a: Account) -> httpx.Response:
         answered[0] += 1
         return await calls[answered[0] % len(calls)](c, a)
 
-    print(f"soak: {clients} clients, the four scenarios in turn, {seconds:.0f} s (warm-up {warmup:.0f} s)", flush=True)
+    print(f"soak: {clients} clients, {len(calls)} scenario(s) in turn ({'; '.join(names)}), {seconds:.0f} s "
+          f"(warm-up {warmup:.0f} s)", flush=True)
     await drive(server.url, accounts, mixed, 10**9, warmup)
     base = server.rss_now()
     result = await drive(server.url, accounts, mixed, 10**9, seconds - warmup)
     end = server.rss_now()
     after = [r for t, r in server.rss_kib if t >= warmup] or [end]
-    print(result.line("mixed (balance, image, help, edit)"))
+    print(result.line("mixed" if len(calls) > 1 else names[0]))
     print(f"RSS after warm-up {base / 1024:.1f} MiB, at the end {end / 1024:.1f} MiB, growth "
           f"{(end - base) / 1024:+.1f} MiB ({(end - base) / base * 100:+.1f} %); "
           f"min/median/max over the soak {min(after) / 1024:.1f}/{statistics.median(after) / 1024:.1f}/"
@@ -210,12 +212,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="per scenario, at most")
     parser.add_argument("--requests", type=int, default=2000, help="per scenario, at most")
     parser.add_argument("--soak", type=float, default=0.0, help="seconds of mixed load, RSS sampled")
+    parser.add_argument("--only", action="append", default=[],
+                        help="soak only the scenarios whose name holds this word (repeatable): balance, v1, run...")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         server = Server(Path(tmp) / "data")
         try:
             if args.soak:
-                asyncio.run(soak(server, args.clients, args.soak))
+                asyncio.run(soak(server, args.clients, args.soak, args.only))
             else:
                 asyncio.run(load(server, args.clients, args.requests, args.seconds))
         finally:

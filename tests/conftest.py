@@ -34,17 +34,41 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(_env_file=None, data_dir=tmp_path / "data")  # type: ignore[call-arg]
 
 
+@contextlib.contextmanager
+def read_only(folder: Path) -> Iterator[Path]:
+    """``folder`` and everything under it read-only until the block ends: a read-only bind mount where
+    we may mount (root, for whom permission bits are not enforced), else permission bits; skipped when
+    neither holds."""
+    if os.geteuid() == 0:
+        bound = subprocess.run(["mount", "--bind", str(folder), str(folder)], capture_output=True)
+        if bound.returncode == 0:
+            remounted = subprocess.run(["mount", "-o", "remount,bind,ro", str(folder)], capture_output=True)
+            try:
+                if remounted.returncode != 0:
+                    pytest.skip(f"cannot remount read-only: {remounted.stderr.decode().strip()[:200]}")
+                yield folder
+            finally:
+                subprocess.run(["umount", "-l", str(folder)], check=False)
+            return
+    modes = {path: path.stat().st_mode & 0o777 for path in [folder, *folder.rglob("*")] if path.is_dir()}
+    for path in modes:
+        path.chmod(0o555)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("permissions are not enforced for this user, and mounting is not allowed")
+        yield folder
+    finally:
+        for path, mode in modes.items():
+            path.chmod(mode)
+
+
 @pytest.fixture
 def readonly_dir(tmp_path: Path) -> Iterator[Path]:
-    """A folder nobody may write into; skipped where permissions are not enforced (root)."""
+    """A folder nobody may write into (see :func:`read_only`)."""
     folder = tmp_path / "readonly"
     folder.mkdir()
-    folder.chmod(0o555)
-    if os.access(folder, os.W_OK):
-        folder.chmod(0o755)
-        pytest.skip("permissions are not enforced for this user (root)")
-    yield folder
-    folder.chmod(0o755)
+    with read_only(folder):
+        yield folder
 
 
 # --- databases: every store test runs on SQLite and on PostgreSQL -----------------------------
