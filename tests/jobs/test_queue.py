@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from frameloom.domain.jobs import JobKind, WorkerClass
 from frameloom.jobs.queue import JobQueue, make_huey
 from frameloom.settings import Settings
 
@@ -30,7 +31,8 @@ def queue_settings(request: pytest.FixtureRequest, settings: Settings) -> Iterat
         pytest.skip(f"no Redis server at {REDIS_URL}: {exc}")
     name = f"test_{uuid.uuid4().hex[:12]}"
     yield settings.model_copy(update={"redis_url": REDIS_URL, "queue_name": name})
-    redis.Redis.from_url(REDIS_URL).delete(f"huey.redis.{name}", f"huey.schedule.{name}")
+    redis.Redis.from_url(REDIS_URL).delete(*[f"huey.{what}.{name}-{cls}" for what in ("redis", "schedule")
+                                             for cls in WorkerClass])
 
 
 class Recorder:
@@ -53,15 +55,15 @@ def wait(predicate: Callable[[], bool], timeout: float = 10) -> None:
 
 def test_every_message_is_delivered_once_to_one_of_several_consumers(queue_settings: Settings) -> None:
     first, second = Recorder(), Recorder()
-    sender = JobQueue(lambda: make_huey(queue_settings), first)
-    other = JobQueue(lambda: make_huey(queue_settings), second)  # as if in another process
+    sender = JobQueue(lambda cls: make_huey(queue_settings, cls), first)
+    other = JobQueue(lambda cls: make_huey(queue_settings, cls), second)  # as if in another process
     consumers = [sender.consumer(2), other.consumer(2)]
     for consumer in consumers:
         consumer.start()
     try:
         ids = [f"job_{i}" for i in range(40)]
         for job_id in ids:
-            sender.enqueue(job_id)
+            sender.enqueue(job_id, JobKind.EXPORT)
         wait(lambda: sum(first.runs.values()) + sum(second.runs.values()) == len(ids))
     finally:
         for consumer in consumers:
@@ -74,9 +76,9 @@ def test_every_message_is_delivered_once_to_one_of_several_consumers(queue_setti
 
 def test_messages_wait_in_the_queue_until_a_consumer_starts(queue_settings: Settings) -> None:
     runs = Recorder()
-    queue = JobQueue(lambda: make_huey(queue_settings), runs)
-    queue.enqueue("job_a")
-    queue.enqueue("job_b")
+    queue = JobQueue(lambda cls: make_huey(queue_settings, cls), runs)
+    queue.enqueue("job_a", JobKind.EXPORT)
+    queue.enqueue("job_b", JobKind.EXPORT)
     assert queue.pending() == 2
     assert queue.check() == "ok"
     consumer = queue.consumer(1)
@@ -90,13 +92,13 @@ def test_messages_wait_in_the_queue_until_a_consumer_starts(queue_settings: Sett
 
 def test_a_local_enqueue_is_picked_up_at_once(queue_settings: Settings) -> None:
     runs = Recorder()
-    queue = JobQueue(lambda: make_huey(queue_settings), runs)
+    queue = JobQueue(lambda cls: make_huey(queue_settings, cls), runs)
     consumer = queue.consumer(1)
     consumer.start()
     try:
         time.sleep(1.0)  # let the worker back off to its longest wait
         sent = time.monotonic()
-        queue.enqueue("job_now")
+        queue.enqueue("job_now", JobKind.EXPORT)
         wait(lambda: "job_now" in runs.when)
     finally:
         consumer.stop(graceful=True)
@@ -104,20 +106,20 @@ def test_a_local_enqueue_is_picked_up_at_once(queue_settings: Settings) -> None:
 
 
 def test_the_embedded_queue_lives_in_the_data_folder(settings: Settings) -> None:
-    queue = JobQueue(lambda: make_huey(settings), Recorder())
-    queue.enqueue("job_x")
+    queue = JobQueue(lambda cls: make_huey(settings, cls), Recorder())
+    queue.enqueue("job_x", JobKind.EXPORT)
     assert Path(settings.data_dir / "queue.db").is_file()
-    assert JobQueue(lambda: make_huey(settings), Recorder()).pending() == 1  # another process sees it
+    assert JobQueue(lambda cls: make_huey(settings, cls), Recorder()).pending() == 1  # another process sees it
 
 
 def test_an_unreachable_redis_is_reported(settings: Settings) -> None:
-    queue = JobQueue(lambda: make_huey(settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"})),
+    queue = JobQueue(lambda cls: make_huey(settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"}), cls),
                      Recorder())
     assert queue.check().startswith("queue unreachable")
 
 
 def test_every_process_names_the_task_the_same(settings: Settings) -> None:
-    queue = JobQueue(lambda: make_huey(settings), Recorder())
-    queue.enqueue("job_y")
-    message = queue.huey.storage.enqueued_items()[0]
+    queue = JobQueue(lambda cls: make_huey(settings, cls), Recorder())
+    queue.enqueue("job_y", JobKind.EXPORT)
+    message = queue.huey(WorkerClass.CPU).storage.enqueued_items()[0]
     assert b"frameloom.jobs.queue.run_job" in bytes(message)

@@ -5,7 +5,8 @@
 - :mod:`~frameloom.jobs.host`: consumer threads, heartbeats, recovery after a crash;
 - :mod:`~frameloom.jobs.exports`, :mod:`~frameloom.jobs.generation`, :mod:`~frameloom.jobs.chat`: the work of
   each kind (a chat turn's events stored and relayed by its ``EventLog``);
-- :mod:`~frameloom.jobs.verify`: the finished file's facts, checked before completion.
+- :mod:`~frameloom.jobs.verify`: the finished file's facts, checked before completion;
+- :mod:`~frameloom.jobs.metrics`: jobs by kind and status, queue depths, durations, chunk counts.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from frameloom.jobs.chat import ChatHub, EventLog, TurnCall, chat_work
 from frameloom.jobs.exports import export_work
 from frameloom.jobs.generation import image_work, video_work
 from frameloom.jobs.host import JobHost
+from frameloom.jobs.metrics import JobMetrics
 from frameloom.jobs.queue import JobQueue, make_huey
 from frameloom.jobs.runner import Clock, JobRunner
 from frameloom.settings import Settings
@@ -33,6 +35,7 @@ class Jobs:
     runner: JobRunner
     host: JobHost
     events: EventLog
+    metrics: JobMetrics
 
 
 def build_jobs(settings: Settings, db: Database, storage: Storage, registry: EngineRegistry, clock: Clock,
@@ -50,7 +53,10 @@ def build_jobs(settings: Settings, db: Database, storage: Storage, registry: Eng
         JobKind.VIDEO: video_work(storage, clock),
         JobKind.CHAT: chat_work(run_turn, events, clock),
     }
-    runner = JobRunner(db, storage, settings.staging_dir, clock, work, requeue=lambda job_id: holder[0].enqueue(job_id))
-    queue = JobQueue(lambda: make_huey(settings), runner.run)
+    runner = JobRunner(db, storage, settings.staging_dir, clock, work,
+                       requeue=lambda job_id, kind: holder[0].enqueue(job_id, kind))
+    queue = JobQueue(lambda worker_class: make_huey(settings, worker_class), runner.run)
     holder.append(queue)
-    return Jobs(queue, runner, JobHost(settings, db, queue, runner, clock), events)
+    metrics = JobMetrics(db, queue.depths)
+    runner.ended = metrics.ended
+    return Jobs(queue, runner, JobHost(settings, db, queue, runner, clock), events, metrics)

@@ -1,8 +1,10 @@
 """Where jobs run: huey consumer threads plus one keeper thread (heartbeats and recovery).
 
 ``frameloom serve`` starts a host inside the API process (with the app's
-lifespan); ``frameloom worker`` runs one alone. Several hosts may share one
-queue and one database.
+lifespan) that takes every kind; ``frameloom worker`` runs one alone, taking
+the kinds of ``FRAMELOOM_WORKER_KINDS``: it reads only their queues, and its
+runner claims only their jobs. Several hosts may share one queue and one
+database; any of them recovers any job, re-sending it on its kind's queue.
 
 Recovery (at start and every ``job_heartbeat_s`` x 5) makes sure no job stays
 open forever:
@@ -31,8 +33,8 @@ from datetime import datetime, timedelta
 
 from huey.consumer import Consumer
 
-from frameloom.domain.jobs import JobStatus
-from frameloom.jobs.queue import JobQueue
+from frameloom.domain.jobs import JobKind, JobStatus
+from frameloom.jobs.queue import ALL_KINDS, JobQueue
 from frameloom.jobs.runner import Clock, JobRunner
 from frameloom.settings import Settings
 from frameloom.store import jobs as repo
@@ -76,14 +78,17 @@ class JobHost:
         self._keeper: threading.Thread | None = None
         self._stop = threading.Event()
 
-    def start(self, workers: int) -> None:
-        """Recover what dead processes left, then start ``workers`` consumer threads and the keeper."""
+    def start(self, workers: int, kinds: frozenset[JobKind] = ALL_KINDS) -> None:
+        """Recover what dead processes left, then start ``workers`` consumer threads taking ``kinds``
+        and the keeper."""
+        self.runner.kinds = None if kinds >= ALL_KINDS else kinds
         self.recover()
-        self._consumer = self.queue.consumer(workers)
+        self._consumer = self.queue.consumer(workers, kinds)
         self._consumer.start()
         self._keeper = threading.Thread(target=self._keep, name="frameloom-jobs-keeper", daemon=True)
         self._keeper.start()
-        log.info("job host %s started with %d worker(s)", self.runner.name, workers)
+        log.info("job host %s started with %d worker(s) for %s", self.runner.name, workers,
+                 ", ".join(sorted(kinds)))
 
     def stop(self) -> None:
         """Stop taking jobs; running ones stop at their next check and go back to the queue."""
@@ -140,7 +145,7 @@ class JobHost:
         with self.db.write() as session:
             back = repo.requeue(session, job.id, job.worker, now)
         if back:
-            self.queue.enqueue(job.id)
+            self.queue.enqueue(job.id, JobKind(job.kind))
             done.requeued.append(job.id)
 
     def _recover_queued(self, job: Job, now: datetime, done: Recovered) -> None:
@@ -152,7 +157,7 @@ class JobHost:
             with self.db.write() as session:
                 again = repo.touch_queued(session, job.id, now)
             if again:
-                self.queue.enqueue(job.id)
+                self.queue.enqueue(job.id, JobKind(job.kind))
                 done.resent.append(job.id)
 
     def _end(self, job: Job, error: str, done: Recovered, only: tuple[str, ...] = repo.OPEN) -> None:

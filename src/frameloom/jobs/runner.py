@@ -70,6 +70,7 @@ class Outcome:
 
 
 Work = Callable[[JobContext], Outcome]
+Ended = Callable[[JobKind, str, float], None]  # kind, how it ended (a status or "requeued"), seconds it ran
 
 
 class _Hooks:
@@ -103,10 +104,13 @@ class JobRunner:
     """Runs jobs by id in this process, named :attr:`name`; ``work`` maps each kind to its function."""
 
     def __init__(self, db: Database, storage: Storage, scratch_root: Path, clock: Clock,
-                 work: dict[JobKind, Work], requeue: Callable[[str], None]) -> None:
+                 work: dict[JobKind, Work], requeue: Callable[[str, JobKind], None],
+                 ended: Ended | None = None) -> None:
         self.db, self.storage, self.scratch_root, self.clock = db, storage, scratch_root, clock
         self.work = work
         self.requeue = requeue
+        self.ended = ended
+        self.kinds: frozenset[JobKind] | None = None  # what this process takes (None: every kind)
         self.name = worker_name()
         self.stopping = threading.Event()
         self.active: set[str] = set()
@@ -119,7 +123,7 @@ class JobRunner:
     def run(self, job_id: str) -> None:
         """Claim ``job_id`` and run it to an end; nothing happens when it is not queued any more."""
         with self.db.write() as session:
-            if not repo.claim(session, job_id, self.name, self.clock()):
+            if not repo.claim(session, job_id, self.name, self.clock(), kinds=self.kinds):
                 return
             job = repo.by_id(session, job_id)
             assert job is not None
@@ -133,17 +137,21 @@ class JobRunner:
             self.active.add(job_id)
         # Generation jobs are polled by their id; an export by its render_id: name both once here.
         log.info("job %s (%s%s) started, attempt %d", job_id, kind, "" if key == job_id else f" {key}", attempt)
+        began, how = time.monotonic(), "failed"
         try:
             for left in self.scratch_root.glob(f"job-{job_id}-*"):  # from attempts of a dead process
                 shutil.rmtree(left, ignore_errors=True)
             scratch.mkdir(parents=True, exist_ok=True)
-            self._run(context, kind, hooks, limit)
+            how = self._run(context, kind, hooks, limit)
         finally:
             with self._lock:
                 self.active.discard(job_id)
             shutil.rmtree(scratch, ignore_errors=True)
+            if self.ended is not None:
+                self.ended(kind, how, time.monotonic() - began)
 
-    def _run(self, context: JobContext, kind: JobKind, hooks: _Hooks, limit: int) -> None:
+    def _run(self, context: JobContext, kind: JobKind, hooks: _Hooks, limit: int) -> str:
+        """Run the work and record its end; how it ended (a status, or ``requeued``)."""
         try:
             outcome = self.work[kind](context)
         except Exception as exc:
@@ -151,14 +159,16 @@ class JobRunner:
             # own cancel error), a cancel, a time limit or a stop is the cause when one is set.
             if hooks.status != JobStatus.RUNNING.value:
                 log.info("job %s cancelled", context.job_id)
-            elif hooks.timed_out:
+                return JobStatus.CANCELLED.value
+            if hooks.timed_out:
                 self._fail(context.job_id, JobFailure("time_limit", f"time limit of {limit} s exceeded"))
             elif self.stopping.is_set():
-                self._give_back(context.job_id)
+                self._give_back(context.job_id, kind)
+                return "requeued"
             else:
                 self._failed(context.job_id, exc)
-            return
-        self._complete(context.job_id, outcome)
+            return JobStatus.FAILED.value
+        return self._complete(context.job_id, outcome)
 
     def _failed(self, job_id: str, exc: Exception) -> None:
         if isinstance(exc, FrameloomError):
@@ -168,7 +178,7 @@ class JobRunner:
             log.error("job %s failed", job_id, exc_info=exc)
             self._fail(job_id, _internal(exc))
 
-    def _complete(self, job_id: str, outcome: Outcome) -> None:
+    def _complete(self, job_id: str, outcome: Outcome) -> str:
         try:
             with self.db.write() as session:
                 if not repo.finish(session, job_id, self.name, JobStatus.COMPLETED, self.clock(),
@@ -180,13 +190,14 @@ class JobRunner:
                 self.storage.delete(key)
             if isinstance(exc, _Gone):
                 log.info("job %s ended elsewhere (cancelled or recovered); its result is dropped", job_id)
-            elif isinstance(exc, Exception):
+                return "gone"
+            if isinstance(exc, Exception):
                 log.exception("job %s could not be recorded", job_id)
                 self._fail(job_id, _internal(exc))
-            else:
-                raise
-            return
+                return JobStatus.FAILED.value
+            raise
         log.info("job %s completed", job_id)
+        return JobStatus.COMPLETED.value
 
     def _fail(self, job_id: str, failure: JobFailure) -> None:
         """The job ends ``failed``: ``error`` is the message shown, the failure's data is kept in ``result``."""
@@ -195,12 +206,12 @@ class JobRunner:
                         result={"failure": to_payload(failure)}, error=failure.message)
         log.warning("job %s failed: %s", job_id, failure.message)
 
-    def _give_back(self, job_id: str) -> None:
+    def _give_back(self, job_id: str, kind: JobKind) -> None:
         """This process is stopping: the job goes back to the queue for another (or the next) worker."""
         with self.db.write() as session:
             back = repo.requeue(session, job_id, self.name, self.clock())
         if back:
-            self.requeue(job_id)
+            self.requeue(job_id, kind)
             log.info("job %s put back in the queue (worker stopping)", job_id)
 
 

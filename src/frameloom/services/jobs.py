@@ -265,7 +265,7 @@ class JobService:
                 raise
             return found
         try:
-            self.queue.enqueue(job.id)
+            self.queue.enqueue(job.id, kind)
         except Exception:
             log.exception("job %s could not be queued", job.id)
             with self.db.write() as session:

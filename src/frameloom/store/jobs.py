@@ -49,10 +49,17 @@ def session_jobs(session: Session, session_id: str, kind: JobKind) -> list[Job]:
     ).scalars())
 
 
-def claim(session: Session, job_id: str, worker: str, now: datetime) -> bool:
-    """Take a queued job for ``worker``: it becomes ``running`` and one more attempt is counted."""
+def claim(session: Session, job_id: str, worker: str, now: datetime,
+          kinds: Collection[JobKind] | None = None) -> bool:
+    """Take a queued job for ``worker``: it becomes ``running`` and one more attempt is counted.
+
+    ``kinds``: the kinds ``worker`` takes (None: all); a job of another kind is left queued.
+    """
+    query = update(Job).where(Job.id == job_id, Job.status == QUEUED)
+    if kinds is not None:
+        query = query.where(Job.kind.in_([kind.value for kind in kinds]))
     return _changed(session.execute(
-        update(Job).where(Job.id == job_id, Job.status == QUEUED)
+        query
         .values(status=RUNNING, worker=worker, attempts=Job.attempts + 1, started_at=now, heartbeat_at=now,
                 progress=0.0)
         .execution_options(synchronize_session=False)
