@@ -1,14 +1,17 @@
 """Audio: sources decoded and resampled to 48 kHz stereo, and the mixer.
 
-The mix is produced in chunks that follow the video frames, so memory stays
-bounded however long the timeline is: for each chunk every playing segment
-adds its samples times its volume and fade envelope, and a soft limiter keeps
-the sum inside full scale without hard clipping.
+The mix is produced in chunks, so memory stays bounded however long the
+timeline is: for each chunk every playing segment adds its samples times its
+volume and fade envelope (``mix_raw``). Exports master that sum to a loudness
+target (``render.loudness``); ``mix`` is the sum under a soft limiter. An
+uploaded file is decoded once into an unnamed temporary file of raw samples
+and read from there chunk by chunk (a 10-minute song is 230 MB as float32).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -48,18 +51,58 @@ class BufferAudio:
         return out
 
 
-def decode_audio(path: Path) -> Array:
-    """The first audio stream of a file as ``(n, 2) float32`` at 48 kHz."""
+class FileAudio:
+    """A file's first audio stream, decoded once at 48 kHz stereo into an unnamed temporary file
+    (gone when closed or collected); ``loop`` repeats it, otherwise silence follows."""
+
+    def __init__(self, path: Path, loop: bool) -> None:
+        self.loop = loop
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115  # kept open for reads; closed by close()
+        self.length = 0  # samples
+        for part in _decoded(path):
+            self.file.write(np.ascontiguousarray(part, np.float32).tobytes())
+            self.length += len(part)
+        self.file.flush()
+
+    def read(self, start: int, count: int) -> Array:
+        out = np.zeros((count, 2), np.float32)
+        n = self.length
+        if n == 0:
+            return out
+        pos = start
+        while pos < start + count:
+            at = pos % n if self.loop else pos
+            if at >= n:
+                break
+            if at < 0:  # before the source starts: silence
+                pos = min(start + count, pos - at)
+                continue
+            take = min(start + count - pos, n - at)
+            self.file.seek(at * 8)
+            out[pos - start: pos - start + take] = np.fromfile(self.file, np.float32, take * 2).reshape(-1, 2)
+            pos += take
+        return out
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def _decoded(path: Path) -> Iterator[Array]:
+    """The first audio stream of a file in ``(n, 2) float32`` parts at 48 kHz (none without one)."""
     with av.open(str(path)) as container:
         if not container.streams.audio:
-            return np.zeros((0, 2), np.float32)
+            return
         resampler = av.AudioResampler(format="fltp", layout="stereo", rate=RATE)
-        parts: list[Array] = []
         for frame in container.decode(audio=0):
             for out in resampler.resample(frame):
-                parts.append(out.to_ndarray().T)
+                yield out.to_ndarray().T
         for out in resampler.resample(None):
-            parts.append(out.to_ndarray().T)
+            yield out.to_ndarray().T
+
+
+def decode_audio(path: Path) -> Array:
+    """The first audio stream of a file as ``(n, 2) float32`` at 48 kHz, whole in memory."""
+    parts = list(_decoded(path))
     if not parts:
         return np.zeros((0, 2), np.float32)
     return np.ascontiguousarray(np.concatenate(parts).astype(np.float32))
@@ -89,7 +132,12 @@ def envelope(clip: AudioClip, local: Array) -> Array:
 
 
 def mix(clips: Sequence[AudioClip], start: int, count: int) -> Array:
-    """The mixed ``(count, 2) float32`` chunk of output samples [start, start + count)."""
+    """The mixed ``(count, 2) float32`` chunk of output samples [start, start + count), soft-limited."""
+    return limit(mix_raw(clips, start, count))
+
+
+def mix_raw(clips: Sequence[AudioClip], start: int, count: int) -> Array:
+    """The sum of the playing clips, ``(count, 2) float32``, for output samples [start, start + count)."""
     out = np.zeros((count, 2), np.float32)
     for clip in clips:
         lo, hi = max(start, clip.start), min(start + count, clip.start + clip.length)
@@ -98,7 +146,7 @@ def mix(clips: Sequence[AudioClip], start: int, count: int) -> Array:
         local = np.arange(lo - clip.start, hi - clip.start, dtype=np.float32)
         samples = clip.source.read(lo - clip.start, hi - lo)
         out[lo - start: hi - start] += samples * envelope(clip, local)[:, None]
-    return limit(out)
+    return out
 
 
 def limit(x: Array, knee: float = 0.9) -> Array:
