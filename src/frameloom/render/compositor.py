@@ -22,9 +22,10 @@ from PIL import Image
 
 from frameloom.domain.errors import Cancelled, InvalidRequest
 from frameloom.music import music_loop
-from frameloom.render.audio import RATE, AudioClip, AudioSource, BufferAudio, decode_audio, mix
+from frameloom.render.audio import RATE, AudioClip, AudioSource, BufferAudio, FileAudio
 from frameloom.render.export import OutputSpec, check_format, open_writer
 from frameloom.render.frames import Array, Box, Overlay, black, blend, draw, overlay_from_rgba
+from frameloom.render.loudness import MasteredMix
 from frameloom.render.sources import Fitted, StillSource, VideoFileSource, VisualSource
 from frameloom.render.text import TextStyle, parse_colour, render_text
 from frameloom.timeline import (
@@ -76,7 +77,7 @@ class SourceMap:
     def open_audio(self, seg: AudioSegment) -> AudioSource:
         if seg.src.startswith("bgm:"):
             return BufferAudio(music_loop(seg.src[4:], self.music_seed), loop=True)
-        return BufferAudio(decode_audio(self._file(seg.src)), loop=seg.loop)
+        return FileAudio(self._file(seg.src), loop=seg.loop)
 
     def _file(self, src: str) -> Path:
         if src not in self.files:
@@ -256,6 +257,7 @@ def render_draft(draft: Draft, target: Path, fmt: str = "mp4", *, media: SourceM
              for s in t.segments if isinstance(s, TextSegment)}
     clips = [_clip(s, media) for t in draft.tracks if t.kind == TrackKind.AUDIO
              for s in t.segments if isinstance(s, AudioSegment)] if spec.wants_audio else []
+    audio = MasteredMix(clips, frames * RATE // rate)  # measures the whole mix first: loudness is global
     writer = open_writer(target, spec)
     canvas = Canvas(w, h)
     try:
@@ -269,7 +271,7 @@ def render_draft(draft: Draft, target: Path, fmt: str = "mp4", *, media: SourceM
                 visuals.close_finished(t_ms, grace)
             a0, a1 = i * RATE // rate, (i + 1) * RATE // rate
             if clips or spec.wants_audio:
-                writer.audio(mix(clips, a0, a1 - a0), a0)
+                writer.audio(audio.read(a0, a1 - a0), a0)
             if progress is not None and (i % max(1, rate // 10) == 0 or i == frames - 1):
                 progress((i + 1) / frames)
         writer.close()
