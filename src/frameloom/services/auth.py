@@ -6,9 +6,6 @@ No token or password is logged or returned after the call that creates it.
 from __future__ import annotations
 
 import logging
-import math
-import threading
-from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,6 +25,7 @@ from frameloom.domain.accounts import (
 from frameloom.domain.errors import AuthError, Conflict, InvalidRequest, Problem, RateLimited
 from frameloom.services.clock import Clock
 from frameloom.services.credentials import TOKEN_RE, PasswordPool, hash_token, new_token
+from frameloom.services.throttle import LoginThrottle
 from frameloom.settings import Settings
 from frameloom.store import accounts as repo
 from frameloom.store.db import Database
@@ -66,65 +64,13 @@ def check_credentials(email: str, password: str) -> Credentials:
     return Credentials(email, password)
 
 
-class LoginThrottle:
-    """Wrong passwords counted per account (email) and per client address over a sliding window.
-
-    Once either count reaches its limit, every login for that account or from that address
-    is ``RateLimited`` (even with the right password, so the answer tells a guesser nothing)
-    until the oldest failure leaves the window; a right password clears its account's count.
-    Kept in this process's memory: with several API nodes, each counts its own callers.
-    """
-
-    MAX_KEYS = 100_000  # past this many keys, those with no failure in the window are dropped
-
-    def __init__(self, per_account: int, per_address: int, window_s: int, clock: Clock) -> None:
-        self.limits = {"account": per_account, "address": per_address}
-        self.window = timedelta(seconds=window_s)
-        self.clock = clock
-        self._failures: dict[tuple[str, str], deque[datetime]] = {}
-        self._lock = threading.Lock()
-
-    def check(self, email: str, address: str) -> None:
-        """``RateLimited`` with the seconds to wait when the account or the address is at its limit."""
-        now = self.clock()
-        with self._lock:
-            for key in (("account", email), ("address", address)):
-                times = self._recent(key, now)
-                if len(times) >= self.limits[key[0]]:
-                    wait = (times[0] + self.window - now).total_seconds()
-                    raise RateLimited(f"too many wrong passwords for this {key[0]}; try again later",
-                                      max(1, math.ceil(wait)))
-
-    def failed(self, email: str, address: str) -> None:
-        now = self.clock()
-        with self._lock:
-            if len(self._failures) > self.MAX_KEYS:
-                self._prune(now)
-            for key in (("account", email), ("address", address)):
-                self._failures.setdefault(key, deque()).append(now)
-
-    def succeeded(self, email: str) -> None:
-        with self._lock:
-            self._failures.pop(("account", email), None)
-
-    def _recent(self, key: tuple[str, str], now: datetime) -> deque[datetime]:
-        times = self._failures.get(key, deque())
-        while times and times[0] + self.window <= now:
-            times.popleft()
-        return times
-
-    def _prune(self, now: datetime) -> None:
-        for key in [k for k, times in self._failures.items() if not self._recent(k, now)]:
-            del self._failures[key]
-
-
 class AuthService:
     def __init__(self, db: Database, settings: Settings, clock: Clock) -> None:
         self.db = db
         self.settings = settings
         self.clock = clock
         self.passwords = PasswordPool(settings.password_hash_concurrency)
-        self.throttle = LoginThrottle(settings.login_failures_per_account, settings.login_failures_per_address,
+        self.throttle = LoginThrottle(db, settings.login_failures_per_account, settings.login_failures_per_address,
                                       settings.login_window_s, clock)
 
     def anonymous_token(self, client_id: str | None, ip: str) -> IssuedToken:

@@ -23,6 +23,7 @@ from frameloom.services.drafts import DraftService
 from frameloom.services.generation import GenerationService
 from frameloom.services.jobs import JobService
 from frameloom.services.links import LinkSigner
+from frameloom.services.secrets import signing_key
 from frameloom.services.sessions import SessionService
 from frameloom.services.uploads import UploadService
 from frameloom.settings import Settings
@@ -74,7 +75,7 @@ def build_services(
     db = Database(settings.resolved_database_url)
     db.migrate()
     storage = storage if storage is not None else LocalStorage(settings.media_dir)
-    signer = LinkSigner(settings.ensure_secret_key(), settings.link_ttl_s, clock)
+    signer = LinkSigner(signing_key(settings, db, clock), settings.link_ttl_s, clock)  # one key for every node
     agent: list[TurnRunner] = [turns] if turns is not None else []
     jobs = build_jobs(settings, db, storage, registry, clock, run_turn=_turn_call(lambda: agent[0]))
     job_service = JobService(db, jobs.queue, signer, settings, clock)
