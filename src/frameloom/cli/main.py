@@ -193,23 +193,36 @@ def serve(host: str | None, port: int | None) -> None:
 @cli.command()
 @click.option("--threads", default=None, type=click.IntRange(1, 64),
               help="jobs run at once (default: FRAMELOOM_WORKERS, at least 1)")
-def worker(threads: int | None) -> None:
-    """Run queued jobs (exports, generations) until SIGINT or SIGTERM; several may run at once."""
+@click.option("--kinds", default=None,
+              help="job kinds or classes to take, e.g. gpu, cpu, export (default: FRAMELOOM_WORKER_KINDS or all)")
+@click.option("--metrics-port", default=None, type=click.IntRange(1, 65535),
+              help="serve this worker's job metrics for Prometheus on this port (default: none)")
+@click.option("--metrics-host", default="127.0.0.1", show_default=True, help="address the metrics port binds")
+def worker(threads: int | None, kinds: str | None, metrics_port: int | None, metrics_host: str) -> None:
+    """Run queued jobs (exports, generations, chat turns) until SIGINT or SIGTERM; several may run at once.
+
+    Only the kinds of --kinds (FRAMELOOM_WORKER_KINDS) are taken: their queues are read and no
+    other job is claimed.
+    """
     import signal
     import threading
 
     from frameloom.api.observability import configure_logging
     from frameloom.services.container import build_services
 
-    settings = load_settings()
+    settings = load_settings(**({"worker_kinds": kinds} if kinds is not None else {}))
     configure_logging(settings.log_level, settings.log_format)
     services = build_services(settings)
     jobs = services.jobs
+    if metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        start_http_server(metrics_port, addr=metrics_host, registry=jobs.metrics.registry)
     done = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: done.set())
-    jobs.host.start(threads or max(1, settings.workers))
-    click.echo(f"worker {jobs.runner.name} ready", err=True)
+    jobs.host.start(threads or max(1, settings.workers), settings.job_kinds)
+    click.echo(f"worker {jobs.runner.name} ready for {', '.join(sorted(settings.job_kinds))}", err=True)
     done.wait()
     jobs.host.stop()
     services.close()
