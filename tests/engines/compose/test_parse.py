@@ -46,8 +46,8 @@ TABLE = [
         "setting": "space",
     }, id="riding makes the subject ride its object"),
     pytest.param("a lighthouse on a rocky beach in a storm", {
-        "unknown": ("lighthouse",), "setting": "beach", "weather": "storm",
-    }, id="a thing with no art is named in unknown, ordinary adjectives are not"),
+        "features": ("lighthouse",), "setting": "beach", "weather": "storm",
+    }, id="a thing with no glyph is a scenery feature, ordinary adjectives are not"),
     pytest.param("a watercolor of a cherry blossom garden at dawn", {
         "subjects": (S("cherry blossom", 3),), "setting": "garden", "time_of_day": "dawn", "style": "watercolor",
     }, id="a noun naming a kind of setting means a few of them; watercolor is a style"),
@@ -72,7 +72,7 @@ TABLE = [
         "subjects": (S("cat", colour="orange"), S("orange")), "colours": ("orange",),
     }, id="orange before a noun is a colour, on its own a fruit"),
     pytest.param("three tiny mice eating cheese", {
-        "subjects": (S("mouse", 3, action="eating", target=1, relation="holds"), S("cheese")),
+        "subjects": (S("mouse", 3, action="eating", target=1, relation="holds", size="tiny"), S("cheese")),
         "extras": {"size": "small"},
     }, id="size words go to extras"),
     pytest.param("a sleeping fox under a tree", {
@@ -96,8 +96,8 @@ TABLE = [
         "subjects": (S("castle"),), "lights": ("moonlight",),
     }, id="moonlight alone is only a light"),
     pytest.param("a stone bridge over a river", {
-        "unknown": ("bridge",), "setting": "lake",
-    }, id="a known noun before an unknown head is a modifier of the unknown thing"),
+        "features": ("bridge", "river bank"), "setting": "lake",
+    }, id="a stone bridge is one scenery feature; a river is a lake with a bank"),
     pytest.param("a robot dog", {
         "subjects": (S("dog"),),
     }, id="of two nouns in a row the last is the head"),
@@ -121,8 +121,8 @@ TABLE = [
         "subjects": (S("grandfather", action="reading", target=1, relation="holds"), S("newspaper"), S("chair")),
     }, id="a held thing takes no preposition of its own"),
     pytest.param("a cup of coffee on a table", {
-        "subjects": (S("coffee"),), "unknown": ("table",),
-    }, id="an unknown object of a preposition is named and links nothing"),
+        "subjects": (S("coffee", on="table"),), "features": ("table",),
+    }, id="a cup of coffee is one glyph; it stands on the table feature"),
     pytest.param("a cat and a dog sleeping on a sofa", {
         "subjects": (S("cat", action="sleeping", target=1, relation="on"), S("sofa"),
                      S("dog", action="sleeping", target=1, relation="on")),
@@ -148,7 +148,7 @@ TABLE = [
         "subjects": (S("castle"),), "style": "sketch",
     }, id="pencil sketch is a style"),
     pytest.param("a pencil on a desk", {
-        "subjects": (S("pencil"),), "unknown": ("desk",),
+        "subjects": (S("pencil", on="desk"),), "features": ("desk",),
     }, id="a pencil on its own is a thing"),
     pytest.param("a bird flying above a house", {
         "subjects": (S("bird", action="flying", target=1, relation="above"), S("house")),
@@ -229,8 +229,8 @@ TABLE = [
         "subjects": (S("book"),), "unknown": ("佐布拉克",),
     }, id="zh: an unknown word in a noun's place is named"),
     pytest.param("海滩上的灯塔，暴风雨", {
-        "unknown": ("灯塔",), "setting": "beach", "weather": "storm",
-    }, id="zh: a lighthouse has no art"),
+        "features": ("lighthouse",), "setting": "beach", "weather": "storm",
+    }, id="zh: a lighthouse is a scenery feature"),
     pytest.param("三只小鸟在树上", {
         "subjects": (S("bird", 3, target=1, relation="on"), S("tree")),
     }, id="zh: 在树上 is on the tree"),

@@ -53,9 +53,9 @@ class Mention:
     action: str | None = None
     target: int | None = None
     relation: str | None = None
-    word: str = ""
+    word: str = field(default="", compare=False)
     size: str | None = None
-    arrangement: str = "single"
+    arrangement: str = field(default="single", compare=False)
     container: str | None = None
     on: str | None = None
 

@@ -43,6 +43,7 @@ class FactsDraft:
     features: list[str] = field(default_factory=list)
     cues: list[str] = field(default_factory=list)
     words: list[Word] = field(default_factory=list)
+    backdrops: list[str] = field(default_factory=list)
 
     def add_scenes(self, scenes: tuple[tuple[str, str], ...], text: str = "") -> None:
         """Record scene facts; several settings, features, cues and lights are kept in order."""
@@ -54,6 +55,17 @@ class FactsDraft:
                 self.scene.setdefault(name, value)
             if text:
                 self.add_word(text, name, value)
+
+    def backdrop(self, setting: str | None) -> None:
+        """Mark a setting as the backdrop (``None``: the last one named): it goes after the main one."""
+        chosen = setting or (self.settings[-1] if self.settings else None)
+        if chosen is not None:
+            append_new(self.backdrops, chosen)
+
+    def ordered_settings(self) -> tuple[str, ...]:
+        """The settings named, main ones first and backdrops after, each once."""
+        main = [s for s in self.settings if s not in self.backdrops]
+        return tuple(main + [s for s in self.backdrops if s in self.settings])
 
     def add_word(self, text: str, kind: str, value: str | None = None) -> None:
         """Note one content word for the report; a word read twice the same way is noted once."""
@@ -96,6 +108,7 @@ class FactsDraft:
     def facts(self, text: str, language: str) -> PromptFacts:
         """Freeze: subjects ordered so each comes before what it acts on, targets re-indexed."""
         self._infer_space()
+        settings = self.ordered_settings()
         order = _subjects_first(self.subjects)
         where = {old: new for new, old in enumerate(order)}
         mentions = tuple(
@@ -106,9 +119,9 @@ class FactsDraft:
         )
         return PromptFacts(
             text=text, language=language, subjects=mentions, unknown=tuple(self.unknown),
-            setting=self.scene.get(SETTING), time_of_day=self.scene.get("time"),
+            setting=settings[0] if settings else self.scene.get(SETTING), time_of_day=self.scene.get("time"),
             weather=self.scene.get("weather"), lights=tuple(self.lights), colours=tuple(self.colours),
-            style=self.scene.get("style"), extras=dict(self.extras), settings=tuple(self.settings),
+            style=self.scene.get("style"), extras=dict(self.extras), settings=settings,
             season=self.scene.get("season"), features=tuple(self.features), cues=tuple(self.cues),
             studio=self.scene.get("studio"), mood=self.extras.get("mood"), words=tuple(self.words),
         )

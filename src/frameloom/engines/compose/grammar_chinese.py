@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from frameloom.engines.compose import vocabulary as vocab
 from frameloom.engines.compose.facts_draft import FactsDraft, append_new
 from frameloom.engines.compose.lexer import Lex, looks_like_noun
 from frameloom.engines.compose.lexicon import NOUNS, Form, is_chinese
@@ -43,6 +44,9 @@ class ChineseGrammar:
         self.wearing = False  # 戴着/穿着 came; a garment next is worn, not drawn
         self.worn_colour: str | None = None  # 穿红裙子的女孩: red waits for the wearer
         self.next: Lex | None = None
+        self.size: str | None = None  # 巨大的: a size word waiting for its noun
+        self.arrangement: str | None = None  # 一群: how the copies of the next noun stand
+        self.on_feature: str | None = None  # 窗台上的猫: a scenery feature waiting for what sits on it
 
     def parse(self, lexemes: list[Lex]) -> None:
         for i, lex in enumerate(lexemes):
@@ -118,25 +122,38 @@ class ChineseGrammar:
     def on_men(self, lex: Lex) -> None:
         if self.last is not None and self.draft.subjects[self.last].count == 1:
             self.draft.subjects[self.last].count = 3  # 孩子们
+            self.draft.subjects[self.last].arrangement = "few"
 
     def on_quantity(self, lex: Lex) -> None:
         self.count = lex.quantity
+        self.arrangement = vocab.ARRANGEMENTS.get(lex.text)
 
     def on_colour(self, lex: Lex) -> None:
         assert lex.colour is not None
         append_new(self.draft.colours, lex.colour)
+        self.draft.add_word(lex.text, "colour", lex.colour)
         self.colour = lex.colour
 
     def on_modifier(self, lex: Lex) -> None:
         self.draft.add_modifier(lex)
+        self.size = lex.size or self.size
 
     def on_function(self, lex: Lex) -> None:
         """Particles and boilerplate carry no fact."""
 
     def on_scene(self, lex: Lex) -> None:
-        self.draft.add_scenes(lex.scenes)
-        if self.frame is not None and self.frame.located and self.frame.target is None:
-            self.frame.expect_target = False  # 在森林里: the place is a setting
+        self.draft.add_scenes(lex.scenes, lex.text)
+        feature = next((value for name, value in lex.scenes if name == "feature"), None)
+        frame = self.frame
+        if frame is not None and frame.located and frame.target is None:
+            frame.expect_target = False  # 在森林里: the place is a setting
+            if feature is not None and frame.subject is not None:  # 猫在窗台上
+                subject = self.draft.subjects[frame.subject]
+                subject.on = subject.on or feature
+                feature = None
+        nxt = self.next
+        if feature is not None and nxt is not None and nxt.prep in ("on", "in"):
+            self.on_feature = feature  # 桌子上的咖啡: the coffee stands on the table
 
     def on_prep(self, lex: Lex) -> None:
         frame = self.frame
@@ -151,6 +168,7 @@ class ChineseGrammar:
 
     def on_action(self, lex: Lex) -> None:
         assert lex.action is not None
+        self.draft.add_word(lex.text, "verb", lex.action)
         frame = self.frame
         if frame is not None and frame.action is None and not self.after_de and (
                 frame.subject is not None or frame.target is not None or frame.located):
@@ -192,6 +210,7 @@ class ChineseGrammar:
         self.worn_colour = None
         crowd = self.next is not None and self.next.is_setting and self.count is None  # 樱花花园
         index = self.draft.add_subject(lex.noun, self.count, colour, crowd)
+        self.dress(index, lex, crowd)
         self.draft.add_scenes(lex.scenes)
         frame = self.frame
         if frame is not None and frame.awaiting_subject:
@@ -208,6 +227,17 @@ class ChineseGrammar:
             self.agent, self.unknown_agent = index, False
         self.last, self.joined = index, False
         self.count, self.colour, self.after_de = None, None, False
+
+    def dress(self, index: int, lex: Lex, crowd: bool) -> None:
+        """Give a new subject what its phrase said: its word, size, arrangement and place."""
+        assert lex.noun is not None
+        subject = self.draft.subjects[index]
+        self.draft.add_word(lex.text, "noun", lex.noun.key)
+        several = "few" if subject.count > 2 else "pair" if subject.count == 2 else "single"
+        subject.word, subject.size = lex.text, self.size
+        subject.arrangement = "crowd" if crowd else self.arrangement or several
+        subject.on, self.on_feature = self.on_feature, None
+        self.size, self.arrangement = None, None
 
     def on_other(self, lex: Lex) -> None:
         """An unmatched run is unknown when it stands where a noun would: after a number, a verb,

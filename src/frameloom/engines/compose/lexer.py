@@ -66,9 +66,12 @@ def _merge_scene(index: _Meanings, form: str, scene: tuple[str, str]) -> None:
 
 def _add_scene_words(index: _Meanings) -> None:
     """Settings, times, weathers, lights and styles: one scene fact each (or more: "moonlit")."""
+    cities = dict.fromkeys(vocab.CITY_NAMES, "city")
     tables = (
-        (SETTING, vocab.SETTING_WORDS), ("time", vocab.TIME_WORDS), ("weather", vocab.WEATHER_WORDS),
-        ("light", vocab.LIGHT_WORDS), ("style", vocab.STYLE_WORDS),
+        (SETTING, vocab.SETTING_WORDS), (SETTING, cities), ("time", vocab.TIME_WORDS),
+        ("weather", vocab.WEATHER_WORDS), ("light", vocab.LIGHT_WORDS), ("style", vocab.STYLE_WORDS),
+        ("feature", vocab.FEATURE_WORDS), ("cue", vocab.CUE_WORDS), ("season", vocab.SEASON_WORDS),
+        ("studio", vocab.STUDIO_WORDS),
     )
     for name, table in tables:
         for form, value in table.items():
@@ -149,22 +152,39 @@ def _match_words(words: list[str], out: list[Lex]) -> None:
 
 
 def _match_chinese(run: str, out: list[Lex]) -> None:
-    """Longest-string-first matching of a run of CJK characters; leftovers merge into one lexeme."""
+    """Segment a run of CJK characters into known words; leftovers merge into one lexeme.
+
+    Not greedy: the segmentation covers the most characters with known words, then uses the
+    fewest words (ties go to the longer first word). Greedy longest-first reads 上海 as 上 + 海
+    ("on" + "sea") once 上海 is known as a word that also starts with a postposition; this finds
+    the reading that respects every known word. Linear in the run (at most ``longest`` lookups per
+    character).
+    """
     index, (_, longest) = _index(), _longest()
+    size = len(run)
+    best: list[tuple[int, int]] = [(0, 0)] * (size + 1)  # (known chars covered, -pieces) of run[i:]
+    step = [0] * (size + 1)  # length of the first known word at i; 0: one unknown character
+    for i in range(size - 1, -1, -1):
+        score, choice = (best[i + 1][0], best[i + 1][1] - 1), 0
+        for length in range(min(longest, size - i), 0, -1):
+            if run[i:i + length] in index:
+                rest = best[i + length]
+                candidate = (rest[0] + length, rest[1] - 1)
+                if candidate > score:
+                    score, choice = candidate, length
+        best[i], step[i] = score, choice
     i = 0
-    while i < len(run):
-        for size in range(min(longest, len(run) - i), 0, -1):
-            lex = index.get(run[i:i + size])
-            if lex is not None:
-                out.append(lex)
-                i += size
-                break
+    while i < size:
+        length = step[i]
+        if length:
+            out.append(index[run[i:i + length]])
+            i += length
+            continue
+        if out and out[-1].tag == "other" and is_chinese(out[-1].text):
+            out[-1] = replace(out[-1], text=out[-1].text + run[i])
         else:
-            if out and out[-1].tag == "other" and is_chinese(out[-1].text):
-                out[-1] = replace(out[-1], text=out[-1].text + run[i])
-            else:
-                out.append(Lex(text=run[i], tag="other"))
-            i += 1
+            out.append(Lex(text=run[i], tag="other"))
+        i += 1
 
 
 def lex_prompt(text: str) -> list[Lex]:

@@ -185,6 +185,9 @@ class SubjectJSON(TypedDict):
     colour: list[int] | None
     action: str | None
     kind: str
+    pose: str | None
+    props: list[str]
+    perch: str | None
 
 
 class CastJSON(TypedDict):

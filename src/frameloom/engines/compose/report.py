@@ -16,17 +16,12 @@ from frameloom.engines.compose.facts import PromptFacts, Word
 from frameloom.engines.compose.layers import Layer
 from frameloom.engines.compose.lexicon import is_chinese, normalise, pluralize
 from frameloom.engines.compose.placement import SubjectPlan
+from frameloom.engines.compose.vocabulary import SELF_CONTAINED
 
 FATES = ("drawn", "substitute", "scene", "not_drawn")
 # Word kinds that shape the scene rather than stand in it.
 _SCENE_KINDS = frozenset({"time", "weather", "light", "style", "colour", "mood", "size", "count", "season",
                           "cue", "studio"})
-# Glyphs that already show the dish or glass they come in: "a bowl of ramen" needs no second bowl.
-SELF_CONTAINED = frozenset({
-    "ramen", "soup", "rice", "curry", "salad", "coffee", "tea", "milk", "wine", "beer", "cocktail", "popcorn",
-    "spaghetti", "ice cream", "bento", "honey", "tropical drink", "bubble tea", "soda", "juice", "shaved ice",
-    "fries", "champagne", "bowl", "fried egg",
-})
 
 
 @dataclass(frozen=True)

@@ -37,11 +37,11 @@ SETTING_WORDS: dict[str, str] = {
     "沙漠": "desert", "荒漠": "desert", "沙丘": "desert",
     # mountains
     "mountains": "mountains", "mountain": "mountains", "peaks": "mountains", "peak": "mountains",
-    "alps": "mountains", "hills": "mountains", "hill": "mountains", "hillside": "mountains",
-    "valley": "mountains", "cliff": "mountains", "cliffs": "mountains", "canyon": "mountains",
+    "alps": "mountains", "hills": "field", "hill": "field", "hillside": "field", "rolling hills": "field",
+    "valley": "mountains", "canyon": "desert",
     "mountain range": "mountains", "mountaintop": "mountains", "summit": "mountains",
     "山": "mountains", "雪山": "mountains", "山脉": "mountains", "高山": "mountains", "群山": "mountains",
-    "山顶": "mountains", "山上": "mountains", "山谷": "mountains", "悬崖": "mountains", "峡谷": "mountains",
+    "山顶": "mountains", "山上": "mountains", "山谷": "mountains", "峡谷": "desert", "山丘": "field", "小山": "field",
     "山间": "mountains", "山坡": "mountains",
     # snowfield
     "snowfield": "snowfield", "snowfields": "snowfield", "tundra": "snowfield", "snowy plain": "snowfield",
@@ -162,7 +162,9 @@ STYLE_WORDS: dict[str, str] = {
     "neon art": "neon", "in neon": "neon", "霓虹风格": "neon", "蒸汽波": "neon", "合成器浪潮": "neon",
     "illustration": "illustration", "cartoon": "illustration", "cartoony": "illustration",
     "flat illustration": "illustration", "vector art": "illustration", "comic": "illustration",
-    "anime": "illustration", "storybook illustration": "illustration", "children s book": "illustration",
+    "anime": "illustration", "storybook illustration": "illustration", "children book": "illustration",
+    "childrens book": "illustration", "kids book": "illustration", "picture book": "illustration",
+    "children book illustration": "illustration", "childrens book illustration": "illustration",
     "插画": "illustration", "卡通": "illustration", "动漫": "illustration", "漫画": "illustration",
     "绘本": "illustration",
 }
@@ -334,6 +336,7 @@ PREPOSITIONS: dict[str, str] = {
     "with": "with", "together with": "with", "along with": "with", "holding onto": "with",
     "wearing": "wear", "wears": "wear", "dressed in": "wear", "clad in": "wear", "in a pair of": "wear",
     "under": "under", "below": "under", "beneath": "under", "underneath": "under",
+    "in the background": "beside", "in the distance": "beside", "beyond": "beside",
 }
 
 # Chinese locative words follow their noun: 沙发上 "on the sofa", 树下 "under the tree".
@@ -374,12 +377,13 @@ DETERMINERS = frozenset({
 PLURAL_DETERMINERS = frozenset({"these", "those"})
 
 SIZE_WORDS: dict[str, str] = {
-    "tiny": "small", "little": "small", "small": "small", "mini": "small", "miniature": "small",
-    "teeny": "small", "baby": "small", "petite": "small", "big": "big", "large": "big", "huge": "big",
-    "giant": "big", "gigantic": "big", "enormous": "big", "massive": "big", "colossal": "big",
-    "towering": "big", "vast": "big", "immense": "big", "mighty": "big",
-    "小": "small", "小小": "small", "迷你": "small", "微型": "small", "大": "big", "巨大": "big",
-    "巨型": "big", "庞大": "big", "高大": "big", "大大": "big",
+    "tiny": "tiny", "teeny": "tiny", "mini": "tiny", "miniature": "tiny", "itsy bitsy": "tiny", "wee": "tiny",
+    "little": "small", "small": "small", "baby": "small", "petite": "small",
+    "big": "big", "large": "big", "tall": "big", "towering": "big",
+    "giant": "giant", "huge": "giant", "gigantic": "giant", "enormous": "giant", "massive": "giant",
+    "colossal": "giant", "vast": "giant", "immense": "giant", "mighty": "giant", "humongous": "giant",
+    "小": "small", "小小": "tiny", "迷你": "tiny", "微型": "tiny", "袖珍": "tiny", "大": "big", "大大": "big",
+    "高大": "big", "巨大": "giant", "巨型": "giant", "庞大": "giant", "超大": "giant",
 }
 
 MOOD_WORDS: dict[str, str] = {
@@ -403,6 +407,29 @@ MOOD_WORDS: dict[str, str] = {
     "未来主义": "futuristic", "科幻": "futuristic", "复古": "retro", "怀旧": "retro", "可爱": "cute",
     "节日": "festive", "黑暗": "dark",
 }
+
+# Words that put what follows them (or, at the end, what precedes them) behind the main scene.
+BACKDROP_WORDS = frozenset({"behind", "in the background", "in the distance", "beyond"})
+
+# Quantity phrases -> how the copies stand (Mention.arrangement).
+ARRANGEMENTS: dict[str, str] = {
+    **dict.fromkeys(("a pair of", "pair of", "a couple of", "couple of", "both", "twin", "twins", "一对", "一双",
+                     "两", "俩"), "pair"),
+    **dict.fromkeys(("many", "lots of", "a lot of", "dozens of", "countless", "hundreds of", "thousands of",
+                     "numerous", "a dozen", "dozen", "许多", "很多", "好多", "无数"), "many"),
+    **dict.fromkeys(("a herd of", "a flock of", "a pack of", "a school of", "a swarm of", "a group of",
+                     "group of", "a family of", "a team of", "a pride of", "a colony of", "a bunch of", "一群",
+                     "成群的"), "group"),
+    **dict.fromkeys(("a row of", "rows of"), "row"),
+    **dict.fromkeys(("a crowd of",), "crowd"),
+}
+
+# Prompt words about image quality: neither drawn nor worth reporting as missing.
+QUALITY_WORDS = _words("""
+beautiful pretty lovely gorgeous stunning nice cool awesome amazing wonderful fantastic great good hd 4k 8k
+hdr ultra highly quality resolution masterpiece trending realistic photorealistic hyperrealistic cinematic
+detailed intricate simple minimal minimalist elegant fancy
+""")
 
 # Grammar and prompt boilerplate: they end a noun phrase and never become ``unknown``.
 # Every other table takes precedence over these sets.
@@ -490,3 +517,115 @@ PERCHES: dict[str, str] = {
     "beach": "post", "ocean": "post", "lake": "post", "room": "windowsill", "snowfield": "branch",
     "mountains": "rock", "desert": "rock", "space": "rock", "underwater": "rock",
 }
+
+# --- scenery, rooms, seasons and backdrops --------------------------------------------------
+
+# Things users ask for that no glyph draws: scenery painters draw them (plan.features).
+FEATURE_WORDS: dict[str, str] = {
+    **dict.fromkeys(("lighthouse", "lighthouses", "灯塔"), "lighthouse"),
+    **dict.fromkeys(("bridge", "bridges", "stone bridge", "wooden bridge", "footbridge", "桥", "大桥", "小桥",
+                     "石桥", "木桥"), "bridge"),
+    **dict.fromkeys(("road", "roads", "highway", "country road", "dirt road", "公路", "马路", "道路", "路"), "road"),
+    **dict.fromkeys(("path", "paths", "trail", "pathway", "footpath", "forest path", "小路", "小径", "山路"),
+                    "path"),
+    **dict.fromkeys(("wall", "walls", "brick wall", "stone wall", "墙", "墙壁", "城墙"), "wall"),
+    **dict.fromkeys(("fence", "fences", "picket fence", "栅栏", "篱笆", "围栏"), "fence"),
+    **dict.fromkeys(("table", "tables", "kitchen table", "dining table", "coffee table", "picnic table",
+                     "tabletop", "桌子", "桌", "桌上", "餐桌", "桌面"), "table"),
+    **dict.fromkeys(("desk", "desks", "writing desk", "office desk", "书桌", "办公桌"), "desk"),
+    **dict.fromkeys(("shelf", "shelves", "bookshelf", "bookshelves", "bookcase", "架子", "书架", "货架"), "shelf"),
+    **dict.fromkeys(("windowsill", "window sill", "window ledge", "窗台"), "windowsill"),
+    **dict.fromkeys(("branch", "branches", "tree branch", "bough", "树枝", "枝头", "树杈"), "branch"),
+    **dict.fromkeys(("cliff", "cliffs", "cliffside", "cliff edge", "悬崖", "峭壁"), "cliff"),
+    **dict.fromkeys(("cave", "caves", "cavern", "grotto", "洞穴", "山洞", "洞"), "cave"),
+    **dict.fromkeys(("waterfall", "waterfalls", "falls", "瀑布"), "waterfall"),
+    **dict.fromkeys(("river bank", "riverbank", "river", "stream", "creek", "河岸", "河", "小河", "溪", "小溪"),
+                    "river bank"),
+    **dict.fromkeys(("iceberg", "icebergs", "ice floe", "冰山"), "iceberg"),
+    **dict.fromkeys(("aurora", "northern lights", "aurora borealis", "southern lights", "极光", "北极光"),
+                    "aurora"),
+    **dict.fromkeys(("pedestal", "podium", "plinth", "display stand", "展台", "底座", "基座"), "pedestal"),
+    **dict.fromkeys(("campfire ring", "fire pit", "firepit", "火堆"), "campfire ring"),
+    **dict.fromkeys(("pier", "dock", "jetty", "boardwalk", "码头", "栈桥"), "pier"),
+    **dict.fromkeys(("stairs", "staircase", "steps", "楼梯", "台阶"), "stairs"),
+    **dict.fromkeys(("street lamp", "streetlight", "street light", "lamppost", "lamp post", "路灯"),
+                    "street lamp"),
+}
+
+# Indoor cues: the room they name, or furniture in it (plan.indoor).
+CUE_WORDS: dict[str, str] = {
+    **dict.fromkeys(("kitchen", "kitchens", "厨房"), "kitchen"),
+    **dict.fromkeys(("cafe", "café", "coffee shop", "coffeehouse", "bakery", "restaurant", "diner", "bar",
+                     "咖啡馆", "咖啡店", "餐厅", "面包店"), "cafe"),
+    **dict.fromkeys(("bedroom", "bed room", "卧室"), "bedroom"),
+    **dict.fromkeys(("living room", "lounge", "客厅"), "living room"),
+    **dict.fromkeys(("library", "bookstore", "图书馆", "书店"), "library"),
+    **dict.fromkeys(("office", "home office", "办公室"), "office"),
+    **dict.fromkeys(("classroom", "教室"), "classroom"),
+    **dict.fromkeys(("bathroom", "浴室", "卫生间"), "bathroom"),
+    **dict.fromkeys(("attic", "阁楼"), "attic"),
+    **dict.fromkeys(("workshop", "studio apartment", "工作室"), "workshop"),
+    **dict.fromkeys(("study", "书房"), "study"),
+    **dict.fromkeys(("room", "indoors", "interior", "房间", "室内", "屋里", "屋内"), "room"),
+    **dict.fromkeys(("fireplace", "hearth", "壁炉"), "fireplace"),
+}
+# Cues that are also furniture features: a table is both a cue and a thing to draw.
+INDOOR_FEATURES = frozenset({"table", "desk", "shelf", "windowsill", "stairs"})
+
+SEASON_WORDS: dict[str, str] = {
+    "spring": "spring", "springtime": "spring", "spring blossom": "spring", "春天": "spring", "春": "spring",
+    "春季": "spring",
+    "summer": "summer", "summertime": "summer", "midsummer": "summer", "夏天": "summer", "夏": "summer",
+    "夏日": "summer", "夏季": "summer",
+    "autumn": "autumn", "fall": "autumn", "autumnal": "autumn", "autumn leaves": "autumn", "fall leaves": "autumn",
+    "fall foliage": "autumn", "autumn foliage": "autumn", "秋天": "autumn", "秋": "autumn", "秋季": "autumn",
+    "秋日": "autumn", "落叶": "autumn",
+    "winter": "winter", "wintertime": "winter", "wintry": "winter", "冬天": "winter", "冬": "winter",
+    "冬季": "winter", "冬日": "winter",
+}
+
+# A plain backdrop: a product shot or a portrait (plan.studio).
+STUDIO_WORDS: dict[str, str] = {
+    **dict.fromkeys(("product shot", "product photo", "product photography", "product render", "packshot",
+                     "studio shot", "studio photo", "studio lighting", "white background", "on a white background",
+                     "plain background", "isolated", "isolated on white", "simple background",
+                     "black background", "grey background", "gray background", "产品图", "产品照",
+                     "白色背景", "白底", "纯色背景", "棚拍"), "product"),
+    **dict.fromkeys(("portrait", "headshot", "head shot", "profile picture", "avatar", "passport photo",
+                     "肖像", "头像", "人像", "证件照"), "portrait"),
+}
+
+# Place names: a city ("上海" is Shanghai, not "on" + "sea").
+CITY_NAMES = _words("""
+shanghai beijing tokyo paris london rome venice berlin seoul hong kong singapore dubai moscow istanbul
+manhattan chicago sydney bangkok taipei osaka kyoto amsterdam barcelona madrid vienna prague
+上海 北京 东京 巴黎 伦敦 纽约 香港 罗马 威尼斯 首尔 新加坡 迪拜 台北 大阪 京都 广州 深圳 成都 重庆 杭州
+南京 西安 武汉 苏州 天津 曼谷 悉尼 柏林 莫斯科 洛杉矶 旧金山
+""") | {"new york", "los angeles", "san francisco", "las vegas", "hong kong", "new york city", "rio de janeiro"}
+
+# Words that hold or serve something: "a bowl of ramen" draws ramen (in its bowl), not a bowl beside it.
+CONTAINERS = frozenset({
+    "bowl", "bowls", "cup", "cups", "mug", "mugs", "glass", "glasses", "plate", "plates", "platter", "platters",
+    "tray", "box", "boxes", "basket", "baskets", "jar", "jars", "bottle", "bottles", "bucket", "pot", "pan",
+    "bag", "bags", "crate", "can", "cans", "dish", "dishes", "pitcher", "jug", "vase", "carton", "sack", "pile",
+    "stack", "heap", "slice", "piece", "bunch", "handful", "loaf", "barrel", "tub", "cone", "bouquet",
+    "碗", "杯", "盘", "盘子", "一碗", "一杯", "一盘", "一篮", "一袋", "一瓶", "一盒",
+})
+# Glyphs that already show the dish or glass they come in: "a bowl of ramen" needs no second bowl.
+SELF_CONTAINED = frozenset({
+    "ramen", "soup", "rice", "curry", "salad", "coffee", "tea", "milk", "wine", "beer", "cocktail", "popcorn",
+    "spaghetti", "ice cream", "bento", "honey", "tropical drink", "bubble tea", "soda", "juice", "shaved ice",
+    "fries", "champagne", "bowl", "fried egg",
+})
+# Head words after a known noun that do not replace it: "sushi platter" is sushi, "balloon festival"
+# is balloons, "kitten portrait" is a kitten.
+COLLECTIONS = frozenset({
+    "festival", "festivals", "parade", "market", "party", "fair", "show", "race", "collection", "display",
+    "family", "herd", "flock", "swarm", "squad", "team", "army", "field", "garden", "bouquet", "arrangement",
+    "set", "pattern", "print", "costume", "toy", "toys", "figurine", "sculpture", "illustration", "drawing",
+    "emoji", "icon", "logo", "mascot", "character", "sticker", "plush", "cartoon",
+})
+# Words that are verbs after a subject and nouns after an article ("kids building a snowman",
+# "a tall building"): the grammar picks the sense by its place; this lists the noun senses.
+NOUN_SENSES: dict[str, str] = {"building": "skyscraper", "buildings": "skyscraper", "wave": "wave",
+                               "waves": "wave", "fish": "fish", "painting": "", "drawing": "", "fall": ""}
