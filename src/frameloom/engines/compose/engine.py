@@ -7,6 +7,7 @@ from frameloom.engines.base import NO_HOOKS, Capabilities, Engine, GeneratedImag
 from frameloom.engines.compose.parse import parse_prompt
 from frameloom.engines.compose.plan import PlanJSON, ScenePlan, make_plan, plan_to_dict
 from frameloom.engines.compose.render import render_plan
+from frameloom.engines.compose.report import not_drawn
 from frameloom.engines.compose.vocabulary import COLOURS
 from frameloom.engines.prompt_styles import style_key
 
@@ -58,6 +59,9 @@ class ComposeEngine(Engine):
             info = {"style": plan.style, "setting": plan.setting, "time_of_day": plan.time_of_day}
             if plan.unknown:
                 info["unknown"] = ", ".join(plan.unknown)
+            missing = not_drawn(plan.report)
+            if missing:
+                info["not_drawn"] = ", ".join(missing)
             out.append(GeneratedImage(image=render_plan(plan), seed=seed, engine=self.name, info=info))
             hooks.report(len(out) / request.n)
         return out
