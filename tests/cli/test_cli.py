@@ -122,10 +122,14 @@ def test_generate_a_video_with_a_title_drawn_by_the_compose_engine(tmp_path: Pat
     assert letters.sum() > 100, "white letters over the centre of the picture"
 
 
-def test_a_noun_without_artwork_is_named_on_stderr(tmp_path: Path) -> None:
-    result = run("generate", "a lighthouse on a beach", "-o", str(tmp_path / "l.png"), "--seed", "1", *SMALL)
+def test_what_is_not_drawn_is_named_on_stderr(tmp_path: Path) -> None:
+    result = run("generate", "a zorblax juggling on a beach", "-o", str(tmp_path / "l.png"), "--seed", "1", *SMALL)
     assert result.exit_code == 0
-    assert "note: no artwork for: lighthouse" in result.stderr
+    assert "note: not drawn: zorblax, juggling" in result.stderr
+    planned = run("plan", "a zorblax juggling on a beach", "--seed", "1", *SMALL)
+    assert "note: not drawn: zorblax, juggling" in planned.stderr
+    fates = {f["word"]: f["fate"] for f in json.loads(planned.stdout)["report"]}
+    assert fates == {"zorblax": "not_drawn", "juggling": "not_drawn", "beach": "scene"}
 
 
 def test_plan_prints_json() -> None:

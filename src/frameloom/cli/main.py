@@ -139,9 +139,9 @@ def generate(
         results = engine.generate(request)
     if seed is None:
         _announce_random(chosen_seed)
-    unknown = results[0].info.get("unknown") if results else None
-    if unknown:
-        click.echo(f"note: no artwork for: {unknown} (left out of the picture)", err=True)
+    missing = (results[0].info.get("not_drawn") or results[0].info.get("unknown")) if results else None
+    if missing:
+        click.echo(f"note: not drawn: {missing}", err=True)
     for path, result in zip(paths, results, strict=True):
         meta = image_metadata(
             prompt, result.seed, result.engine, result.image.width, result.image.height, style=style
@@ -164,6 +164,9 @@ def plan(prompt: str, aspect: str | None, size: str | None, seed: int | None, st
     result = engine.plan(prompt, width=dims.width, height=dims.height, seed=chosen_seed, style=style)
     if seed is None:
         _announce_random(chosen_seed)
+    missing = [f["word"] for f in result["report"] if f["fate"] == "not_drawn"]
+    if missing:
+        click.echo(f"note: not drawn: {', '.join(dict.fromkeys(missing))}", err=True)
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
 
 

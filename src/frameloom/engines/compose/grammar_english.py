@@ -83,6 +83,7 @@ class EnglishGrammar:
         return {"function": "function", "adjective": "adjective"}.get(lex.tag, "other")
 
     def noun_role(self, lex: Lex, nxt: Lex | None) -> str:
+        assert lex.noun is not None
         expected = self.opened or self.link is not None
         if lex.action and not expected and self.agent is not None:
             return "action"  # "a boy watch..." vs "a gold watch"

@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from frameloom.engines.compose import vocabulary as vocab
 from frameloom.engines.compose.cast import Cast
 from frameloom.engines.compose.facts import PromptFacts, Word
 from frameloom.engines.compose.layers import Layer
 from frameloom.engines.compose.lexicon import is_chinese, normalise, pluralize
 from frameloom.engines.compose.placement import SubjectPlan
+from frameloom.engines.compose.scenery_nouns import BACKDROPS
 from frameloom.engines.compose.vocabulary import SELF_CONTAINED
 
 FATES = ("drawn", "substitute", "scene", "not_drawn")
@@ -41,7 +43,7 @@ def report_of(facts: PromptFacts, cast: Sequence[Cast], subjects: Sequence[Subje
     """One :class:`WordFate` per content word of ``facts``, in prompt order."""
     drawn_nouns = {s.noun for s in subjects}
     kinds = {e.kind for layer in layers for e in layer.elements}
-    drawn_features = {k.replace("_", " ") for k in kinds} | drawn_nouns
+    drawn_features = {f for f in vocab.FEATURE_WORDS.values() if _element_kind(f) in kinds} | drawn_nouns
     posed = {c.action for c in cast if c.pose is not None and c.noun in drawn_nouns}
     out = []
     for word in facts.words:
@@ -70,6 +72,12 @@ def _fate(word: Word, drawn: set[str], features: set[str], posed: set[str | None
     if kind in _SCENE_KINDS:
         return WordFate(word.text, kind, "scene", value)
     return WordFate(word.text, kind, "not_drawn")
+
+
+def _element_kind(feature: str) -> str:
+    """The layer element kind that draws a feature: the painters' own name for it when they have
+    one ("windowsill" -> "sill"), else the feature's name with "_" for spaces."""
+    return BACKDROPS.get(feature, feature.replace(" ", "_"))
 
 
 def _names(text: str, key: str) -> bool:
