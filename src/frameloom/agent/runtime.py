@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from frameloom.agent.actions import GENERATION_ACTIONS
@@ -39,6 +40,7 @@ from frameloom.agent.replies import closing, help_text, say
 from frameloom.agent.steps import Actions, Done, TurnRun, UserMistake, json_args
 from frameloom.agent.tools import ToolCall
 from frameloom.agent.turns import Emit, Turn, TurnRunner
+from frameloom.domain.accounts import Attribution
 from frameloom.domain.errors import Cancelled, InsufficientCredits, InvalidRequest, UnknownStyle
 from frameloom.timeline import summary
 
@@ -79,7 +81,8 @@ class Agent:
         return asked if asked is not None and (asked.calls or asked.reply_hint) else ruled
 
     def _run(self, turn: Turn, events: TurnEvents, cancelled: Callable[[], bool]) -> None:
-        who = self.services.auth.principal(turn.account_id)
+        # the turn's paid actions are counted under the attribution of the request that asked for it
+        who = replace(self.services.auth.principal(turn.account_id), attribution=Attribution.of(turn.attribution))
         facts = read_session(self.services, who, turn.session_id, turn.message, turn.base_url)
         run = TurnRun(self.services, who, turn, events, cancelled, facts)
         planned = self.plan(turn.message, facts.plan_context())

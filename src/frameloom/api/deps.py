@@ -7,6 +7,7 @@ Everything is built once by :func:`frameloom.api.app.create_app` and kept on
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Security
@@ -14,7 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from frameloom.api.errors import base_url_of, request_id_of
-from frameloom.domain.accounts import Principal
+from frameloom.domain.accounts import Attribution, Principal
 from frameloom.engines.registry import EngineRegistry
 from frameloom.jobs.queue import JobQueue
 from frameloom.services.auth import AuthService
@@ -23,6 +24,7 @@ from frameloom.services.drafts import DraftService
 from frameloom.services.generation import GenerationService
 from frameloom.services.jobs import JobService
 from frameloom.services.links import LinkSigner
+from frameloom.services.plans import PlanService
 from frameloom.services.sessions import SessionService
 from frameloom.services.uploads import UploadService
 from frameloom.settings import Settings
@@ -59,7 +61,9 @@ BEARER = HTTPBearer(scheme_name="bearerAuth", auto_error=False,
 async def current_account(
     request: Request, _scheme: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)]
 ) -> Principal:
-    """The caller behind the Bearer token; 1001 when missing, malformed, unknown or expired.
+    """The caller behind the Bearer token; 1001 when missing, malformed, unknown, expired or
+    suspended; 429 when over its plan's requests per minute. The request's ``X-Skill-*``
+    headers ride along (``Principal.attribution``) into the jobs it orders.
 
     On SQLite the lookup (one indexed query, about 0.1 ms) runs right on the event
     loop: a hop to the thread pool costs more than the query. On a networked
@@ -68,8 +72,12 @@ async def current_account(
     auth: AuthService = request.app.state.auth
     header = request.headers.get("authorization")
     if auth.db.is_sqlite:
-        return auth.authenticate(header)
-    return await run_in_threadpool(auth.authenticate, header)
+        who = auth.authenticate(header)
+    else:
+        who = await run_in_threadpool(auth.authenticate, header)
+    plans: PlanService = request.app.state.plans
+    plans.check_rate(who)
+    return replace(who, attribution=Attribution.of(request.headers))
 
 
 def client_ip(request: Request) -> str:

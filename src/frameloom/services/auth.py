@@ -69,6 +69,7 @@ class AuthService:
         self.db = db
         self.settings = settings
         self.clock = clock
+        self.plans = settings.plan_table()  # what a new account of each plan starts with
         self.passwords = PasswordPool(settings.password_hash_concurrency)
         self.throttle = LoginThrottle(db, settings.login_failures_per_account, settings.login_failures_per_address,
                                       settings.login_window_s, clock)
@@ -92,7 +93,7 @@ class AuthService:
             if wait is not None:
                 raise RateLimited("too many anonymous tokens from this address", round(wait + 0.5))
             account = repo.create_account(
-                session, Plan.ANONYMOUS, self.settings.anonymous_credits, now, account_id=account_id, ip=ip
+                session, Plan.ANONYMOUS, self.plans[Plan.ANONYMOUS].signup_credits, now, account_id=account_id, ip=ip
             )
             expires = repo.add_token(session, account.id, hash_token(token), "anonymous", now, ANONYMOUS_TOKEN_TTL)
         log.info("anonymous account %s created", account.id)
@@ -121,7 +122,7 @@ class AuthService:
                 account.password_hash = password_hash
             else:
                 account = repo.create_account(
-                    session, Plan.REGISTERED, self.settings.signup_credits, now,
+                    session, Plan.REGISTERED, self.plans[Plan.REGISTERED].signup_credits, now,
                     email=creds.email, password_hash=password_hash,
                 )
             return self._login_token(session, account, now)
@@ -165,7 +166,7 @@ class AuthService:
         expires = repo.add_token(session, account.id, hash_token(token), "login", now, ttl)
         session.flush()
         log.info("login token issued for account %s", account.id)
-        return IssuedToken(token, expires, account.id, Plan(account.plan), account.bind_id, account.available)
+        return IssuedToken(token, expires, account.id, account.plan, account.bind_id, account.available)
 
     def authenticate(self, authorization: str | None) -> Principal:
         """The caller behind ``Authorization: Bearer <token>``; ``AuthError`` says what is wrong."""
@@ -188,4 +189,6 @@ class AuthService:
             account = session.get(Account, account_id)
             if account is None or account.merged_into is not None:
                 raise AuthError(f"account {account_id[:64]} is unknown or was merged into another")
-            return Principal(account.id, Plan(account.plan), account.bind_id, account.available, account.frozen)
+            if account.suspended_at is not None:
+                raise AuthError(repo.SUSPENDED)
+            return Principal(account.id, account.plan, account.bind_id, account.available, account.frozen)

@@ -47,6 +47,9 @@ from frameloom.render.compositor import output_size
 from frameloom.render.export import check_format
 from frameloom.services.clock import Clock
 from frameloom.services.links import LinkSigner
+from frameloom.services.plans import Demand, PlanService, demand_of
+from frameloom.services.policy import Checked, PolicyService
+from frameloom.services.webhooks import WebhookService
 from frameloom.settings import Settings
 from frameloom.store import jobs as repo
 from frameloom.store import ledger
@@ -71,6 +74,7 @@ class ExportOrder:
     width: int | None = None
     height: int | None = None
     fps: int | None = None
+    webhook_url: str | None = None  # POSTed the poll's body, signed, when the export ends
 
 
 @dataclass(frozen=True)
@@ -131,8 +135,13 @@ def _under_draft(field: str) -> str:
 
 
 class JobService:
-    def __init__(self, db: Database, queue: JobQueue, signer: LinkSigner, settings: Settings, clock: Clock) -> None:
+    def __init__(self, db: Database, queue: JobQueue, signer: LinkSigner, settings: Settings, clock: Clock,
+                 plans: PlanService | None = None,
+                 *, policy: PolicyService | None = None, webhooks: WebhookService | None = None) -> None:
         self.db, self.queue, self.signer, self.settings, self.clock = db, queue, signer, settings, clock
+        self.policy = policy if policy is not None else PolicyService.from_settings(settings)
+        self.webhooks = webhooks
+        self.plans = plans if plans is not None else PlanService(settings, clock)
 
     # --- exports --------------------------------------------------------------------------
 
@@ -147,20 +156,22 @@ class JobService:
         missing = [name for name in ATTRIBUTION_HEADERS if not (attribution.get(name) or "").strip()]
         if missing:
             raise PlanForbids(f"export needs the attribution headers; missing: {', '.join(missing)}")
-        if who.anonymous and not self.settings.free_plan_export:
-            raise PlanForbids("the free plan does not include export; register or upgrade to export")
+        self.plans.check_export(who)
         if order.render_id is not None and not RENDER_ID_RE.match(order.render_id):
             raise InvalidRequest.of("render_id", "must be 1 to 128 of A-Za-z0-9_-")
         key = order.render_id or new_id("render")
         existing = self._find(who, key)
         if existing is not None:
             return self.view(existing, base_url)
-        spec, session_id, length = self._export_spec(who, order)
+        spec, session_id, length, demand = self._export_spec(who, order)
+        self.check_on_screen(spec)
         price = export_price(length, self.settings.export_price, self.settings.export_price_seconds)
-        job = self.submit(who, JobKind.EXPORT, key, session_id, spec, price, self.settings.export_time_limit_s)
+        job = self.submit(who, JobKind.EXPORT, key, session_id, spec, price, self.settings.export_time_limit_s,
+                          webhook_url=order.webhook_url, base_url=base_url,
+                          demand=demand)
         return self.view(job, base_url)
 
-    def _export_spec(self, who: Principal, order: ExportOrder) -> tuple[ExportJob, str, int]:
+    def _export_spec(self, who: Principal, order: ExportOrder) -> tuple[ExportJob, str, int, Demand]:
         with self.db.read() as session:
             row = sessions_repo.owned_session(session, who.account_id, order.session_id)
             media = {m.id: m.storage_key for m in sessions_repo.session_media(session, order.session_id)}
@@ -175,13 +186,23 @@ class JobService:
             draft = parse_draft(source, media_ids=media)
         except DraftInvalid as exc:
             raise InvalidRequest([Problem(_under_draft(p.field), p.problem) for p in exc.problems]) from None
-        output_size(draft, order.width, order.height)  # 400 now rather than a failed job later
+        width, height = output_size(draft, order.width, order.height)  # 400 now rather than a failed job later
         length = duration_ms(draft)
         if length <= 0:
             raise InvalidRequest.of(field, "the timeline is empty: nothing to export")
         spec = ExportJob(draft=draft_to_json(draft), format=fmt, media=media, width=order.width,
                          height=order.height, fps=order.fps)
-        return spec, row.id, length
+        return spec, row.id, length, Demand(width, height, length / 1000)
+
+    def check_on_screen(self, spec: ExportJob) -> None:
+        """The content policy over the draft's text segments (what the export draws on screen);
+        ``ContentRefused`` on ``draft.t[i].sg[j].m.text`` before any credit moves."""
+        draft: dict[str, Any] = dict(spec.draft)
+        tracks: list[dict[str, Any]] = draft.get("t") or []
+        items = [Checked(f"draft.t[{i}].sg[{j}].m.text", str(segment["m"]["text"]))
+                 for i, track in enumerate(tracks) if track.get("tt") == 7
+                 for j, segment in enumerate(track.get("sg") or []) if (segment.get("m") or {}).get("text")]
+        self.policy.check_all(items)
 
     # --- polls and cancels -----------------------------------------------------------------
 
@@ -236,14 +257,21 @@ class JobService:
                 return None
 
     def submit(self, who: Principal, kind: JobKind, key: str | None, session_id: str | None, spec: object,
-               price: int, time_limit_s: int) -> Job:
+               price: int, time_limit_s: int, demand: Demand | None = None,
+               webhook_url: str | None = None, base_url: str = "") -> Job:
         """Freeze ``price`` and record the job in one transaction, then queue it.
 
+        The account's plan admits it first, in that transaction (:meth:`PlanService.admit`: 402
+        for a size or length over the plan's, 429 at its concurrent jobs); ``demand`` is what the
+        job asks (image and video specs say it themselves). Every job gets a hold, a free one
+        too, so the ledger records its usage with ``who.attribution``.
         ``spec`` (a job spec dataclass) is stored as the payload. ``key`` None: the
         job's id is its key. The same key sent twice at once: the second insert
         fails on the unique key, its freeze rolls back with it, and the first job
         is returned. A session named must be the caller's (``NotFound``).
         """
+        # the webhook (the URL given, checked, else the account's default) is known before credits move
+        webhook = self.webhooks.target(who, webhook_url, base_url) if self.webhooks is not None else None
         now = self.clock()
         job_id = new_id("job")
         key = key or job_id
@@ -257,8 +285,12 @@ class JobService:
                   enqueued_at=now, started_at=None, heartbeat_at=None, finished_at=None)
         try:
             with self.db.write() as session:
-                job.hold_id = ledger.freeze(session, who.account_id, price, kind.value, now) if price else None
+                self.plans.admit(session, who, kind, demand or demand_of(spec))
+                job.hold_id = ledger.freeze(session, who.account_id, price, kind.value, now, who.attribution)
                 session.add(job)
+                if webhook is not None and self.webhooks is not None:
+                    session.flush()  # the job row first: the delivery refers to it
+                    self.webhooks.add(session, job, webhook)
         except IntegrityError:
             found = self._find(who, key)
             if found is None:

@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from frameloom.domain.accounts import Plan, Principal
+from frameloom.domain.errors import AuthError
 from frameloom.store.db import Database
 from frameloom.store.ids import new_id
 from frameloom.store.models import (
@@ -35,9 +36,11 @@ def _at(value: datetime) -> Any:
     return literal(value, type_=UTCDateTime())
 
 
+SUSPENDED = "account suspended; ask the operator of this service"
+
 # Built once: this runs on every authenticated request.
 _PRINCIPAL = (
-    select(Account.id, Account.plan, Account.bind_id, Account.available, Account.frozen)
+    select(Account.id, Account.plan, Account.bind_id, Account.available, Account.frozen, Account.suspended_at)
     .join(Token, Token.account_id == Account.id)
     .where(
         Token.token_hash == bindparam("token_hash"),
@@ -48,11 +51,16 @@ _PRINCIPAL = (
 
 
 def principal_for_token(db: Database, token_hash: str, now: datetime) -> Principal | None:
-    """The account a live token belongs to (one query), or ``None`` if unknown, revoked or expired."""
+    """The account a live token belongs to (one query), or ``None`` if unknown, revoked or expired.
+
+    ``AuthError`` when the account is suspended (the operator's ``frameloom admin accounts suspend``).
+    """
     row = db.read_one(_PRINCIPAL, {"token_hash": token_hash, "now": now})
     if row is None:
         return None
-    return Principal(row["id"], Plan(row["plan"]), row["bind_id"], row["available"], row["frozen"])
+    if row["suspended_at"] is not None:
+        raise AuthError(SUSPENDED)
+    return Principal(row["id"], row["plan"], row["bind_id"], row["available"], row["frozen"])
 
 
 def create_account(

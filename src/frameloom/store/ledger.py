@@ -6,6 +6,12 @@ AND available >= n``, which the database applies to the current row (a row lock
 on PostgreSQL, the write lock on SQLite). A hold is closed once: settle and
 refund only act on a hold still ``frozen``. Every movement is a ledger line.
 All functions take the caller's write session; the caller commits.
+
+Usage is recorded here too, so that every paid action is counted whatever door
+it came through: a freeze inserts the action's ``usage`` row (kind, the
+caller's attribution, price; ``open``) and closing its hold closes the row
+(``settled`` with the credits spent, or ``refunded`` / ``failed`` with none),
+in the same transaction as the credits.
 """
 
 from __future__ import annotations
@@ -16,14 +22,16 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
-from frameloom.domain.accounts import Balance, Plan
+from frameloom.domain.accounts import Attribution, Balance, Plan
 from frameloom.domain.errors import InsufficientCredits, InvalidRequest, NotFound
 from frameloom.store.ids import new_id
-from frameloom.store.models import Account, CreditEntry, CreditHold
+from frameloom.store.models import Account, CreditEntry, CreditHold, Usage
 
 FROZEN = "frozen"
 SETTLED = "settled"
 REFUNDED = "refunded"
+OPEN = "open"  # a usage row whose hold is still frozen
+FAILED = "failed"  # a usage row whose hold came back because the work failed (not cancelled)
 
 
 def _rowcount(result: Any) -> int:
@@ -53,8 +61,14 @@ def grant(session: Session, account_id: str, amount: int, now: datetime, kind: s
     return balance(session, account_id)
 
 
-def freeze(session: Session, account_id: str, amount: int, purpose: str, now: datetime) -> str:
-    """Move ``amount`` from available to frozen; return the hold id. ``InsufficientCredits`` if short."""
+def freeze(session: Session, account_id: str, amount: int, purpose: str, now: datetime,
+           attribution: Attribution | None = None) -> str:
+    """Move ``amount`` from available to frozen; return the hold id. ``InsufficientCredits`` if short.
+
+    ``purpose`` is the action's kind (``image``, ``export``, ...), kept with its usage row and
+    ``attribution``. A hold of 0 (a free action, such as a chat turn) is counted as usage but
+    writes no ledger line: nothing moved.
+    """
     result = session.execute(
         update(Account)
         .where(Account.id == account_id, Account.available >= amount)
@@ -72,8 +86,13 @@ def freeze(session: Session, account_id: str, amount: int, purpose: str, now: da
     hold_id = new_id("hold")
     session.add(CreditHold(id=hold_id, account_id=account_id, amount=amount, purpose=purpose,
                            status=FROZEN, created_at=now, closed_at=None))
-    session.add(CreditEntry(account_id=account_id, kind="freeze", available_delta=-amount,
-                            frozen_delta=amount, hold_id=hold_id, note=purpose, created_at=now))
+    if amount:
+        session.add(CreditEntry(account_id=account_id, kind="freeze", available_delta=-amount,
+                                frozen_delta=amount, hold_id=hold_id, note=purpose, created_at=now))
+    attribution = attribution or Attribution()
+    session.add(Usage(hold_id=hold_id, account_id=account_id, kind=purpose[:16], source=attribution.source,
+                      version=attribution.version, platform=attribution.platform, price=amount, credits=0,
+                      outcome=OPEN, created_at=now, finished_at=None, duration_ms=None))
     return hold_id
 
 
@@ -82,22 +101,27 @@ def settle(session: Session, hold_id: str, now: datetime) -> bool:
     return _close(session, hold_id, SETTLED, now)
 
 
-def refund(session: Session, hold_id: str, now: datetime) -> bool:
-    """Return a hold's credits to available. False when the hold was already closed."""
-    return _close(session, hold_id, REFUNDED, now)
+def refund(session: Session, hold_id: str, now: datetime, failed: bool = False) -> bool:
+    """Return a hold's credits to available. False when the hold was already closed.
+
+    ``failed``: the work failed (its usage row says ``failed``), rather than was cancelled (``refunded``).
+    """
+    return _close(session, hold_id, REFUNDED, now, FAILED if failed else REFUNDED)
 
 
-def _close(session: Session, hold_id: str, status: str, now: datetime) -> bool:
+def _close(session: Session, hold_id: str, status: str, now: datetime, outcome: str | None = None) -> bool:
     closed = session.execute(
         update(CreditHold)
         .where(CreditHold.id == hold_id, CreditHold.status == FROZEN)
         .values(status=status, closed_at=now)
-        .returning(CreditHold.account_id, CreditHold.amount)
+        .returning(CreditHold.account_id, CreditHold.amount, CreditHold.created_at)
         .execution_options(synchronize_session=False)
     ).first()
     if closed is None:
         return False
     account_id, amount = closed.account_id, closed.amount
+    _close_usage(session, hold_id, outcome or status, amount if status == SETTLED else 0,
+                 now, closed.created_at)
     back = amount if status == REFUNDED else 0
     session.execute(
         update(Account)
@@ -106,6 +130,18 @@ def _close(session: Session, hold_id: str, status: str, now: datetime) -> bool:
         .execution_options(synchronize_session=False)
     )
     kind = "refund" if status == REFUNDED else "settle"
-    session.add(CreditEntry(account_id=account_id, kind=kind, available_delta=back, frozen_delta=-amount,
-                            hold_id=hold_id, note="", created_at=now))
+    if amount:
+        session.add(CreditEntry(account_id=account_id, kind=kind, available_delta=back, frozen_delta=-amount,
+                                hold_id=hold_id, note="", created_at=now))
     return True
+
+
+def _close_usage(session: Session, hold_id: str, outcome: str, credits: int, now: datetime,
+                 frozen_at: datetime) -> None:
+    """The hold's usage row gets its outcome, the credits spent and how long the action took (ms)."""
+    duration_ms = max(0, round((now - frozen_at).total_seconds() * 1000))
+    session.execute(
+        update(Usage).where(Usage.hold_id == hold_id)
+        .values(outcome=outcome, credits=credits, finished_at=now, duration_ms=duration_ms)
+        .execution_options(synchronize_session=False)
+    )

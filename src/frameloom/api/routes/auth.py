@@ -33,7 +33,7 @@ class CredentialsIn(BaseModel):
 
 def _out(issued: IssuedToken) -> TokenOut:
     return TokenOut(token=issued.token, expires_at=issued.expires_at.isoformat(), credits=issued.credits,
-                    account_id=issued.account_id, bind_id=issued.bind_id, plan=issued.plan.value)
+                    account_id=issued.account_id, bind_id=issued.bind_id, plan=str(issued.plan))
 
 
 @router.post("/anonymous-token", response_model=Envelope[TokenOut])
