@@ -108,7 +108,7 @@ def finish(
         if status is JobStatus.COMPLETED:
             ledger.settle(session, row.hold_id, now)
         else:
-            ledger.refund(session, row.hold_id, now)
+            ledger.refund(session, row.hold_id, now, failed=status is JobStatus.FAILED)
     return True
 
 
@@ -124,7 +124,7 @@ def end_open(session: Session, job_id: str, status: JobStatus, error: str | None
         return False
     webhooks.job_ended(session, job_id, status, now)
     if row.hold_id is not None:
-        ledger.refund(session, row.hold_id, now)
+        ledger.refund(session, row.hold_id, now, failed=status is JobStatus.FAILED)
     return True
 
 
