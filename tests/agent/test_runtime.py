@@ -126,7 +126,7 @@ def _file(chat: Chat, media_id: str) -> Path:
     for record in chat.services.job_service.session_generations(chat.who, chat.session_id, BASE):
         for f in record.view.result.files if record.view.result else ():
             if f.media_id == media_id:
-                return chat.services.storage.local_path(f.key)
+                return chat.services.storage.fetch(f.key, chat.services.settings.data_dir / "fetched")
     raise AssertionError(f"{media_id} was not made by a generation of the session")
 
 

@@ -21,7 +21,8 @@ def export_work(storage: Storage, clock: Clock) -> Work:
     def run(ctx: JobContext) -> Outcome:
         spec = ExportJob(**ctx.payload)
         fmt = spec.format
-        files = {media_id: storage.local_path(key) for media_id, key in spec.media.items()}
+        inputs = ctx.scratch / "inputs"  # fetched here: a worker shares no disk with the API node
+        files = {media_id: storage.fetch(key, inputs) for media_id, key in spec.media.items()}
         draft = parse_draft(dict(spec.draft))
         target = ctx.scratch / f"render.{fmt}"
         done = render_draft(draft, target, fmt, media=SourceMap(files=files), width=spec.width,

@@ -1,4 +1,5 @@
-"""Where media bytes live: a small :class:`Storage` seam and its local-disk implementation.
+"""Where media bytes live: a small :class:`Storage` seam, its local-disk implementation, and
+:func:`open_storage`, which picks local disk or S3-compatible object storage (store/s3.py).
 
 Keys are relative POSIX paths such as ``m/med_abc/fox.png`` (letters, digits,
 ``._-`` per part; no ``..``). Objects appear whole or not at all.
@@ -52,8 +53,13 @@ class Storage(ABC):
         """Remove the object; a missing one is not an error."""
 
     @abstractmethod
-    def local_path(self, key: str) -> Path:
-        """A local file with the object's bytes, for readers that need a path (the compositor)."""
+    def fetch(self, key: str, dest_dir: Path) -> Path:
+        """A local file with the object's bytes, for readers that need a path (the compositor).
+
+        The file is ``dest_dir/<key>`` (a job's scratch folder, removed with it) or, where the bytes
+        already are on this disk, the object's own file; callers only read it. ``NotFound`` when
+        there is no object. Works without a disk shared with the process that stored it.
+        """
 
     @abstractmethod
     def check(self) -> str:
@@ -109,11 +115,22 @@ class LocalStorage(Storage):
         except FileNotFoundError:
             raise NotFound("file", key) from None
 
-    def local_path(self, key: str) -> Path:
+    def fetch(self, key: str, dest_dir: Path) -> Path:
+        """A hard link in ``dest_dir`` (the object stays readable there if it is deleted meanwhile);
+        the object's own file where ``dest_dir`` is on another file system."""
         path = self._path(key)
         if not path.is_file():
             raise NotFound("file", key)
-        return path
+        target = dest_dir / key
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            target.unlink(missing_ok=True)
+            os.link(path, target)
+        except FileNotFoundError:
+            raise NotFound("file", key) from None
+        except OSError:  # another file system, or links not allowed: read it where it is
+            return path
+        return target
 
     def delete(self, key: str) -> None:
         path = self._path(key)
@@ -134,3 +151,12 @@ class LocalStorage(Storage):
         except OSError as exc:
             return f"media folder not writable: {exc.strerror or type(exc).__name__}"
         return "ok"
+
+
+def open_storage(s3_url: str | None, s3_endpoint: str | None, media_dir: Path) -> Storage:
+    """S3-compatible storage when ``s3_url`` is set (boto3 imported only then), else local disk under ``media_dir``."""
+    if s3_url:
+        from frameloom.store.s3 import S3Storage
+
+        return S3Storage.from_url(s3_url, s3_endpoint)
+    return LocalStorage(media_dir)
