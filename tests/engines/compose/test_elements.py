@@ -47,6 +47,9 @@ PROMPTS = [
     "a pirate ship in a storm on the ocean", "a camel in the desert", "a dragon over the mountains in the snow",
     "a penguin on a snowy field", "a girl in a field at night", "an astronaut in space", "a cup of coffee on a table",
     "a sailboat on a lake at sunset", "a rabbit in a garden", "a tiger in the jungle", "a whale under the sea",
+    # scenery no emoji draws, seasons and a studio
+    "a dog on a road by a river in autumn", "a bear by a cave near a waterfall in spring",
+    "a goat on a cliff under the aurora", "a cat on a windowsill", "a product shot of a sneaker", "a dog on a path",
 ]
 
 

@@ -299,6 +299,98 @@ class Table(BaseElement):
     seed: int
 
 
+# scenery no emoji draws: across the frame
+
+
+@dataclass(frozen=True, kw_only=True)
+class Road(BaseElement):
+    """A road running from the viewer to the horizon; ``side`` -1..1 where it meets the horizon."""
+
+    kind = "road"
+    seed: int
+    side: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Path(BaseElement):
+    """A winding footpath of earth or gravel toward the horizon."""
+
+    kind = "path"
+    seed: int
+    side: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class RiverBank(BaseElement):
+    """A river winding from the horizon to the near bank, mirroring the sky."""
+
+    kind = "river_bank"
+    seed: int
+    side: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cliff(BaseElement):
+    """A rock face rising on one side (``side`` -1 left, 1 right) from below the frame."""
+
+    kind = "cliff"
+    seed: int
+    side: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cave(BaseElement):
+    """A rock mound with a dark cave mouth, standing back on one side."""
+
+    kind = "cave"
+    seed: int
+    side: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Waterfall(BaseElement):
+    """A falling sheet of water down a cliff behind the scene, mist and a pool at its foot."""
+
+    kind = "waterfall"
+    seed: int
+    side: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Aurora(BaseElement):
+    """Curtains of green and violet light across the night sky."""
+
+    kind = "aurora"
+    seed: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Windowsill(BaseElement):
+    """The ledge and frame of a window seen from inside; the sill's top at ``top`` (share of the height)."""
+
+    kind = "windowsill"
+    seed: int
+    top: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Studio(BaseElement):
+    """A seamless backdrop sweeping from wall to floor under a soft key light; ``look`` product or portrait."""
+
+    kind = "studio"
+    seed: int
+    look: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Blossoms(BaseElement):
+    """Seasonal colour: petals or leaves in the air and over the trees (``season`` spring or autumn)."""
+
+    kind = "blossoms"
+    seed: int
+    season: str
+
+
 # atmosphere
 
 
@@ -359,6 +451,7 @@ Element = (
     | Skyline | Railing | Water | Sea
     | Trunk | Leaves | Grass | Ferns | Plant
     | Room | Table
+    | Road | Path | RiverBank | Cliff | Cave | Waterfall | Aurora | Windowsill | Studio | Blossoms
     | HazeBand | Rain | Lightning | Snowfall | Fog | Motes | Rays | Bubbles
 )
 

@@ -109,3 +109,55 @@ def neon_night(palette: Palette) -> Palette:
         haze=mix(palette.haze, (90, 40, 130), 0.6),
         ambient=mix(palette.ambient, (150, 80, 200), 0.5),
     )
+
+
+# mood -> (sky and shadow tint, how much of it, light colour shift, light strength factor, brightness)
+_MOODS: dict[str, tuple[RGB, float, RGB, float, float]] = {
+    "dark": ((14, 16, 30), 0.55, (170, 180, 220), 1.25, 0.55),
+    "cozy": ((120, 70, 40), 0.3, (255, 176, 100), 1.0, 0.9),
+    "dramatic": ((30, 24, 40), 0.4, (255, 196, 140), 1.5, 0.8),
+    "gloomy": ((90, 96, 110), 0.45, (200, 206, 214), 0.6, 0.8),
+    "spooky": ((40, 60, 50), 0.45, (170, 255, 190), 1.1, 0.6),
+    "mysterious": ((40, 40, 80), 0.4, (170, 180, 255), 1.0, 0.7),
+    "dreamy": ((230, 170, 220), 0.3, (255, 220, 240), 0.8, 1.05),
+    "magical": ((120, 80, 200), 0.3, (240, 200, 255), 1.1, 1.0),
+    "romantic": ((220, 110, 140), 0.25, (255, 190, 180), 1.0, 0.95),
+    "cheerful": ((255, 230, 150), 0.12, (255, 248, 220), 1.1, 1.08),
+    "peaceful": ((170, 200, 220), 0.15, (255, 240, 220), 0.85, 1.0),
+    "epic": ((40, 30, 60), 0.3, (255, 200, 150), 1.4, 0.9),
+    "lonely": ((110, 120, 140), 0.35, (210, 215, 230), 0.8, 0.85),
+    "festive": ((200, 60, 60), 0.15, (255, 220, 160), 1.1, 1.0),
+}
+
+
+def apply_mood(look: TimeLook, mood: str | None) -> TimeLook:
+    """A mood moves the light and the palette: dark dims and cools the scene,
+    cozy warms it, dramatic hardens the light and deepens the sky."""
+    if mood not in _MOODS:
+        return look
+    tint, k, light, strength, bright = _MOODS[mood]
+    p = look.palette
+    pal = replace(
+        p,
+        sky_top=scale(mix(p.sky_top, tint, k), bright),
+        sky_mid=scale(mix(p.sky_mid, tint, k * 0.8), bright),
+        sky_horizon=scale(mix(p.sky_horizon, tint, k * 0.6), bright),
+        haze=scale(mix(p.haze, tint, k * 0.7), bright),
+        ambient=scale(mix(p.ambient, tint, k), bright),
+        light=mix(p.light, light, 0.6),
+        ground=scale(p.ground, bright),
+        silhouette=scale(mix(p.silhouette, tint, k * 0.5), min(bright, 1.0)),
+    )
+    return replace(look, palette=pal, light_strength=look.light_strength * strength)
+
+
+def apply_season(palette: Palette, season: str | None) -> Palette:
+    """Autumn turns the ground and foliage amber, winter pales it, spring freshens it."""
+    if season == "autumn":
+        return replace(palette, ground=mix(palette.ground, (190, 110, 40), 0.6),
+                       silhouette=mix(palette.silhouette, (110, 50, 30), 0.4))
+    if season == "winter":
+        return replace(palette, ground=mix(palette.ground, (232, 238, 248), 0.7))
+    if season == "spring":
+        return replace(palette, ground=mix(palette.ground, (120, 190, 90), 0.4))
+    return palette

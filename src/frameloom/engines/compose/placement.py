@@ -9,12 +9,25 @@ these rules.
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass, replace
+from typing import Any
 
 from frameloom.engines.compose.canvas import RGB
 from frameloom.engines.compose.facts import Mention, PromptFacts
 from frameloom.engines.compose.lexicon import NOUNS, Noun
+from frameloom.engines.compose.scenery_nouns import SCENERY, is_drawn
+from frameloom.engines.compose.set_pieces import (
+    BACKGROUND,
+    aspect,
+    named_structures,
+    perch_key,
+    rests_on,
+    seat,
+    seat_share,
+    structure_size,
+)
 from frameloom.engines.compose.vocabulary import COLOURS
 
 WATER_SETTINGS = ("ocean", "lake", "beach")
@@ -28,9 +41,12 @@ class SubjectPlan:
     """One sprite to draw. ``x`` is its centre and ``base_y`` its lowest point
     (where it touches the ground), both in px; ``height`` in px. ``role`` says
     how it was placed: main, companion, held, rider, mount, support, flyer,
-    floater, sky. ``body`` asks for a drawn body under head-only art.
+    floater, sky, perched, edge (reaches in from the frame's edge), prop.
+    ``body`` asks for a drawn body under head-only art.
     ``depth`` 0..1 drives haze and parallax; ``kind`` is the lexicon's kind.
-    A ``held`` subject belongs to the subject listed just before it."""
+    A ``held`` subject belongs to the subject listed just before it. ``pose``
+    is how the drawing side bends the figure (sleeping, running, jumping...)
+    and ``props`` what the pose implies that the prompt did not name."""
 
     noun: str
     emoji: str
@@ -45,19 +61,44 @@ class SubjectPlan:
     colour: RGB | None = None
     action: str | None = None
     kind: str = "object"
+    pose: str | None = None
+    props: tuple[str, ...] = ()
+    perch: str | None = None
 
 
 def place_subjects(facts: PromptFacts, width: int, height: int, horizon: float, setting: str,
                    rng: random.Random) -> list[SubjectPlan]:
-    """Subjects in draw order (back to front), one :class:`SubjectPlan` per copy."""
+    """Subjects in draw order (back to front), one :class:`SubjectPlan` per copy.
+
+    Sizes come from real-world scale relative to each other (and the prompt's
+    size words), big things stand farther back, copies stand side by side,
+    resting flyers perch on something, and nothing leaves the frame or
+    overlaps another figure unless one holds, carries or carries it."""
     mentions = [m for m in facts.subjects if m.noun in NOUNS]
-    if not mentions:
-        return []
+    casts = _casts(facts, setting)
+    placed: list[SubjectPlan] = []
+    if mentions:
+        placed = _place_mentions(facts, mentions, casts, width, height, horizon, setting, rng)
+    placed = add_structures(placed, facts, width, height, horizon, setting, rng)
+    return keep_in_frame(_face_centre(placed, width), width, height)
+
+
+def _casts(facts: PromptFacts, setting: str) -> dict[str, Any]:
+    """The planner's decisions per noun (pose, props, size word, perch), when its module is there."""
+    try:
+        from frameloom.engines.compose.cast import cast_of
+    except ImportError:  # pragma: no cover - the cast module arrives with the planner's side
+        return {}
+    return {c.noun: c for c in cast_of(facts, setting)}
+
+
+def _place_mentions(facts: PromptFacts, mentions: list[Mention], casts: dict[str, Any], width: int, height: int,
+                    horizon: float, setting: str, rng: random.Random) -> list[SubjectPlan]:
     # a target is placed by its relation to its subject, never a second time on its own
     attached = {m.target for m in mentions if m.target is not None and m.relation is not None}
     ground_y = TABLE_TOP * height if is_still_life(facts, setting) else _ground_y(setting, height, horizon)
     main_side = 1 if rng.random() < 0.5 else -1
-    main_scale = NOUNS[mentions[0].noun].scale
+    sizes = _sizes(mentions, casts, frame_ref(width, height))
     placed: list[SubjectPlan] = []
     slot = 0
     for index, mention in enumerate(mentions):
@@ -67,17 +108,102 @@ def place_subjects(facts: PromptFacts, width: int, height: int, horizon: float, 
         role = "main" if slot == 0 else "companion"
         x = width / 2 + main_side * width * (0.17 + 0.02 * rng.random()) * (1 if slot == 0 else -1)
         if slot >= 2:
-            x = width * rng.uniform(0.15, 0.85)
+            x = width * (0.5 + 0.3 * (1 if slot % 2 else -1) * main_side * rng.uniform(0.6, 1.0))
         slot += 1
-        size = _size_for(noun, role, frame_ref(width, height)) * (
-            1.0 if role == "main" else _ratio(noun.scale, main_scale, 0.25, 1.2))
-        group = _place_one(mention, noun, role, x, size, ground_y, height, horizon, setting, rng)
+        size = sizes[index]
+        group = _place_one(mention, noun, role, x, size, ground_y, height, horizon, setting, rng,
+                           casts.get(mention.noun))
         if mention.target is not None and mention.relation and 0 <= mention.target < len(mentions):
             target = mentions[mention.target]
             if target.noun in NOUNS and mention.target != index:
-                group = _relate(group, mention, NOUNS[target.noun], target, width, height)
+                group = _relate(group, mention, NOUNS[target.noun], target, width, height, sizes[mention.target])
         placed.extend(group)
-    return _face_centre(placed, width)
+    return _spread(placed, width)
+
+
+# the prompt's size words as a factor on real-world scale
+SIZE_FACTORS = {"tiny": 0.3, "small": 0.55, "big": 3.0, "giant": 4.0}
+# how tall the biggest standing thing is drawn, as a share of the frame
+TALLEST = 0.5
+
+
+def _real_scale(mention: Mention, cast: Any) -> float:
+    word = getattr(cast, "size_word", None) or mention.size
+    return NOUNS[mention.noun].scale * SIZE_FACTORS.get(word or "", 1.0)
+
+
+def _sizes(mentions: list[Mention], casts: dict[str, Any], ref: float) -> dict[int, float]:
+    """Heights in px: the biggest grounded thing about half the frame (more when
+    the prompt calls it big, less when tiny), the others by their real size
+    relative to it, compressed so that small things stay readable."""
+    scales = {i: _real_scale(m, casts.get(m.noun)) for i, m in enumerate(mentions)}
+    grounded = [i for i, m in enumerate(mentions) if NOUNS[m.noun].placement not in ("air", "sky")]
+    top = max((scales[i] for i in grounded), default=max(scales.values()))
+    lead = mentions[grounded[0]] if grounded else mentions[0]
+    word = getattr(casts.get(lead.noun), "size_word", None) or lead.size
+    tallest = ref * TALLEST * {"tiny": 0.45, "small": 0.72, "big": 1.25, "giant": 1.5}.get(word or "", 1.0)
+    out = {}
+    for i, m in enumerate(mentions):
+        noun = NOUNS[m.noun]
+        if noun.placement in ("air", "sky") and i not in grounded:
+            out[i] = _size_for(noun, "flyer", ref) * (tallest / (ref * TALLEST)) ** 0.5
+            continue
+        ratio = (scales[i] / max(top, 1e-3)) ** 0.6
+        out[i] = tallest * min(max(ratio, 0.16), 1.0)
+    return out
+
+
+def _spread(placed: list[SubjectPlan], width: int) -> list[SubjectPlan]:
+    """Push apart figures on the ground that would overlap (held things, riders
+    and what carries them move with their owner)."""
+    free = [i for i, s in enumerate(placed) if s.role in ("main", "companion")]
+    free.sort(key=lambda i: placed[i].x)
+    out = list(placed)
+    for a, b in itertools.pairwise(free):
+        left, right = out[a], out[b]
+        if abs(left.depth - right.depth) > 0.1:
+            continue
+        need = (_half_width(left) + _half_width(right)) * 1.05
+        gap = right.x - left.x
+        if gap < need:
+            push = (need - gap) / 2
+            out = _move_with(out, a, -push)
+            out = _move_with(out, b, push)
+    return out
+
+
+def _half_width(s: SubjectPlan) -> float:
+    from frameloom.engines.compose.painters.structures import ASPECT
+
+    aspect = ASPECT.get(s.noun, 1.0) if is_drawn(s.emoji) else 0.95
+    return s.height * aspect / 2 * (max(1, len([s])))
+
+
+def _move_with(placed: list[SubjectPlan], index: int, dx: float) -> list[SubjectPlan]:
+    """Move one figure and everything attached after it (held things, riders) by ``dx``."""
+    out = list(placed)
+    out[index] = replace(out[index], x=out[index].x + dx)
+    for k in range(index + 1, len(out)):
+        if out[k].role not in ("held", "rider", "mount", "support"):
+            break
+        out[k] = replace(out[k], x=out[k].x + dx)
+    return out
+
+
+def keep_in_frame(placed: list[SubjectPlan], width: int, height: int) -> list[SubjectPlan]:
+    """Every sprite wholly inside the frame: shrink what is taller than the
+    room above its base, slide what sticks out at a side back in."""
+    out = []
+    for s in placed:
+        if s.role == "edge":  # reaches in from the frame's edge on purpose
+            out.append(s)
+            continue
+        room = s.base_y - height * 0.03
+        size = min(s.height, room) if s.role not in ("held",) else s.height
+        half = _half_width(replace(s, height=size))
+        x = min(max(s.x, half + width * 0.01), width - half - width * 0.01) if half * 2 < width * 0.98 else width / 2
+        out.append(replace(s, x=x, height=max(size, 4.0)))
+    return out
 
 
 # things that give light, and its colour: drawn with a glow, and the key light in the dark
@@ -135,35 +261,47 @@ def _size_for(noun: Noun, role: str, ref: float) -> float:
 
 
 def _place_one(mention: Mention, noun: Noun, role: str, x: float, size: float, ground_y: float, height: int,
-               horizon: float, setting: str, rng: random.Random) -> list[SubjectPlan]:
+               horizon: float, setting: str, rng: random.Random, cast: Any = None) -> list[SubjectPlan]:
     base_y, depth, placed_role, shadow = ground_y, 0.15, role, True
-    flying = mention.action == "flying" or noun.placement in ("air", "sky")
+    pose = getattr(cast, "pose", None) or mention.action
+    perched = getattr(cast, "role", None) == "perched" or (
+        noun.placement == "air" and pose in ("sitting", "sleeping", "standing", "eating") and mention.action != "flying")
+    flying = not perched and (mention.action == "flying" or noun.placement in ("air", "sky"))
     if flying:
         base_y, depth, placed_role, shadow = horizon * rng.uniform(0.45, 0.62), 0.5, "flyer", False
+        base_y = max(base_y, size * 1.15)
+    elif perched:
+        placed_role = "perched"
     elif (setting in FLOATING_SETTINGS and setting != "space") or (noun.placement == "water" and setting == "underwater"):
         base_y, placed_role, shadow = height * rng.uniform(0.62, 0.8), "floater", False
     elif noun.placement == "water" and setting in WATER_SETTINGS:
         base_y, depth, placed_role, shadow = horizon + (height - horizon) * 0.45, 0.35, "floater", False
+    elif pose == "swimming" and setting in WATER_SETTINGS:
+        base_y, depth, placed_role, shadow = horizon + (height - horizon) * 0.6, 0.25, "floater", False
     elif noun.kind == "building" or noun.scale >= 3:
         base_y, depth = horizon + (height - horizon) * 0.35, 0.4
     colour = COLOURS.get(mention.colour) if mention.colour else None
     body = noun.head_only and noun.kind in BODY_KINDS and not flying
     count = max(1, min(mention.count, 5))
+    props = tuple(getattr(cast, "props", ()) or ())
     out = []
     for k in range(count):
-        offset = (k - (count - 1) / 2) * size * 0.75
-        shrink = 1.0 if count == 1 else rng.uniform(0.8, 1.0) * (1 - 0.08 * abs(k - (count - 1) / 2))
+        offset = (k - (count - 1) / 2) * size * (0.95 if count < 4 else 0.7)
+        back = count >= 4 and k % 2 == 1  # a crowd stands in two rows: the back row higher and smaller
+        shrink = 1.0 if count == 1 else (0.8 if back else rng.uniform(0.92, 1.0))
         out.append(SubjectPlan(
-            noun=noun.key, emoji=noun.emoji, x=x + offset * (0.9 if count > 2 else 1.0),
-            base_y=base_y - (0 if k % 2 == 0 or count < 3 else size * 0.06), height=size * shrink,
-            role=placed_role, depth=depth, body=body, shadow=shadow, colour=colour, action=mention.action,
-            kind=noun.kind,
+            noun=noun.key, emoji=noun.emoji, x=x + offset, base_y=base_y - (size * 0.08 if back else 0.0),
+            height=size * shrink, role=placed_role, depth=depth + (0.05 if back else 0.0), body=body,
+            shadow=shadow, colour=colour, action=mention.action, kind=noun.kind, pose=pose, props=props,
+            perch=getattr(cast, "perch", None) if perched else None,
         ))
+    if count >= 4:  # back row first, so the front row is drawn over it
+        out.sort(key=lambda s: -s.depth)
     return out
 
 
 def _relate(group: list[SubjectPlan], mention: Mention, target: Noun, target_mention: Mention,
-            width: int, height: int) -> list[SubjectPlan]:
+            width: int, height: int, target_size: float | None = None) -> list[SubjectPlan]:
     """Place the target of an action relative to the subject copies in ``group``."""
     subject = group[0]
     own_scale = NOUNS[subject.noun].scale
@@ -183,7 +321,7 @@ def _relate(group: list[SubjectPlan], mention: Mention, target: Noun, target_men
         return [below, *(replace(s, base_y=below.base_y - below.height * 1.1, role="flyer", shadow=False)
                          for s in group)]
     # beside: the target stands next to the subject, a little behind it
-    size = subject.height * _ratio(target.scale, own_scale, 0.3, 1.3)
+    size = target_size or subject.height * _ratio(target.scale, own_scale, 0.3, 1.3)
     side = 1 if subject.x < width / 2 else -1
     gap = subject.height * 0.45 + size * 0.45
     friend = replace(other, x=subject.x + side * gap, base_y=subject.base_y - height * 0.02, height=size,
@@ -256,3 +394,108 @@ def add_light_props(subjects: list[SubjectPlan], lights: tuple[str, ...], width:
     prop = SubjectPlan(noun=noun.key, emoji=noun.emoji, x=x, base_y=height * 0.95, height=size, role="prop",
                        depth=0.12, kind=noun.kind, shadow=False)
     return [*subjects, prop]
+
+
+def add_structures(placed: list[SubjectPlan], facts: PromptFacts, width: int, height: int, horizon: float,
+                   setting: str, rng: random.Random) -> list[SubjectPlan]:
+    """Add the structures the prompt names, perches for resting flyers and a
+    ring of stones under a fire on the ground (see :mod:`.set_pieces`)."""
+    ref = frame_ref(width, height)
+    out = _perch_flyers(placed, width, height, ref)
+    out = _ring_fires(out)
+    ground_y = _ground_y(setting, height, horizon)
+    still = is_still_life(facts, setting)
+    for key in named_structures(facts):
+        if any(s.noun == key for s in out) or (still and key in ("table", "desk")):
+            continue
+        out = _stand(out, key, facts, width, height, horizon, ground_y, ref, rng)
+    return out
+
+
+def _structure(key: str, x: float, base_y: float, size: float, role: str, depth: float,
+               flip: bool = False) -> SubjectPlan:
+    noun = SCENERY[key]
+    return SubjectPlan(noun=key, emoji=noun.emoji, x=x, base_y=base_y, height=size, role=role, depth=depth,
+                       kind=noun.kind, shadow=role != "edge", flip=flip)
+
+
+def _stand(out: list[SubjectPlan], key: str, facts: PromptFacts, width: int, height: int, horizon: float,
+           ground_y: float, ref: float, rng: random.Random) -> list[SubjectPlan]:
+    mains = [i for i, s in enumerate(out) if s.role in ("main", "companion", "perched")]
+    resting = [i for i in mains if getattr(_mention_of(facts, out[i].noun), "on", None) == key]
+    if mains and (resting or rests_on(facts.text, key)) and key not in BACKGROUND:
+        i = (resting or mains)[0]
+        s = out[i]
+        # a support about half its rider's height (wide enough to hold it); both shrink to fit the frame
+        size = max(s.height * 0.5, s.height * 1.2 / aspect(key) * 0.5)
+        fit = min(1.0, ref * 0.72 / (s.height + size * seat_share(key)))
+        size *= fit
+        out = [replace(t, height=t.height * fit) if _moves_with(out, i, k) else t for k, t in enumerate(out)]
+        s = out[i]
+        stand = _structure(key, s.x, ground_y, size, "support", s.depth + 0.01)
+        top = seat(size, ground_y, key)
+        lifted = [replace(t, base_y=t.base_y - (ground_y - top), shadow=False) if _moves_with(out, i, k) else t
+                  for k, t in enumerate(out)]
+        return [*lifted[:i], stand, *lifted[i:]]
+    if key in BACKGROUND:
+        size = ref * BACKGROUND[key] * (0.75 if mains else 1.0)
+        if key == "bridge":
+            size = width * 0.95 / aspect(key)
+        side = (1 if out[0].x < width / 2 else -1) if out else (1 if rng.random() < 0.5 else -1)
+        x = width / 2 + side * width * (0.22 if mains else 0.14) if key != "bridge" else width / 2
+        base = horizon + (ground_y - horizon) * (0.25 if key != "iceberg" else 0.2) if mains or key == "bridge"             else ground_y - (ground_y - horizon) * 0.1
+        return [_structure(key, x, base, size, "companion" if mains else "main", 0.4 if mains else 0.2), *out]
+    main = out[mains[0]] if mains else None
+    size = structure_size(key, main.height, NOUNS[main.noun].scale if main.noun in NOUNS else 1.0, ref)         if main is not None else ref * 0.4
+    side = (1 if main.x < width / 2 else -1) if main is not None else (1 if rng.random() < 0.5 else -1)
+    x = (main.x if main is not None else width / 2) + side * (
+        (main.height * 0.5 if main is not None else 0) + size * aspect(key) * 0.5 + width * 0.03)
+    return [_structure(key, x, ground_y - height * 0.015, size, "companion", 0.17), *out]
+
+
+def _mention_of(facts: PromptFacts, noun: str) -> Mention | None:
+    return next((m for m in facts.subjects if m.noun == noun), None)
+
+
+def _moves_with(out: list[SubjectPlan], i: int, k: int) -> bool:
+    if k == i:
+        return True
+    return k > i and all(t.role in ("held", "rider") for t in out[i + 1: k + 1])
+
+
+def _perch_flyers(placed: list[SubjectPlan], width: int, height: int, ref: float) -> list[SubjectPlan]:
+    """A resting flyer sits on something: a branch reaching in from the nearer
+    edge, or a fence, a wall, a rock on the ground under it."""
+    out: list[SubjectPlan] = []
+    for s in placed:
+        if s.role != "perched":
+            out.append(s)
+            continue
+        key = perch_key(s.perch) or ("branch" if s.perch in (None, "branch") else None)
+        if key is None:  # an emoji perch (a rock): it stands under the flyer
+            key = "wall"
+        if key == "branch":
+            size = max(s.height * 0.9, height * 0.16)
+            y = height * 0.66
+            reach = (s.x + s.height * 0.9) if s.x < width / 2 else (width - s.x + s.height * 0.9)
+            bh = max(size, reach / aspect(key))
+            from_left = s.x < width / 2
+            bx = reach / 2 if from_left else width - reach / 2
+            branch = replace(_structure("branch", bx, y + bh * (1 - 0.58), bh, "edge", s.depth + 0.01,
+                                        flip=not from_left))
+            out += [branch, replace(s, base_y=y + s.height * 0.05, shadow=False)]
+            continue
+        size = max(s.height * 1.1, ref * 0.2)
+        stand = _structure(key, s.x, s.base_y, size, "support", s.depth + 0.01)
+        out += [stand, replace(s, base_y=seat(size, s.base_y, key) + s.height * 0.04, shadow=False)]
+    return out
+
+
+def _ring_fires(placed: list[SubjectPlan]) -> list[SubjectPlan]:
+    out: list[SubjectPlan] = []
+    for s in placed:
+        out.append(s)
+        if s.noun == "fire" and s.role in ("main", "companion", "prop"):
+            ring = s.height * 0.42
+            out.append(_structure("campfire ring", s.x, s.base_y + ring * 0.18, ring, "prop", s.depth - 0.01))
+    return out

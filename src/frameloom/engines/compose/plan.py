@@ -40,7 +40,15 @@ from frameloom.engines.compose.canvas import RGB
 from frameloom.engines.compose.cast import Cast, cast_of
 from frameloom.engines.compose.facts import PromptFacts
 from frameloom.engines.compose.layers import Layer, LayerJSON, layer_to_json
-from frameloom.engines.compose.palette import Palette, apply_colours, apply_weather, neon_night, time_look
+from frameloom.engines.compose.palette import (
+    Palette,
+    apply_colours,
+    apply_mood,
+    apply_season,
+    apply_weather,
+    neon_night,
+    time_look,
+)
 from frameloom.engines.compose.placement import (
     EMISSIVE,
     SubjectPlan,
@@ -111,8 +119,8 @@ def make_plan(facts: PromptFacts, width: int, height: int, seed: int, style: str
     weather = facts.weather or ("clear" if rng.random() < 0.6 or setting in ("space", "room", "underwater")
                                 else "clouds")
     lights = facts.lights or (("neon",) if style == "neon" else ())
-    look = apply_weather(time_look(time_of_day), weather)
-    palette = apply_colours(look.palette, colours)
+    look = apply_mood(apply_weather(time_look(time_of_day), weather), facts.mood)
+    palette = apply_season(apply_colours(look.palette, colours), facts.season)
     if "neon" in lights and time_of_day in ("night", "dusk"):
         palette = neon_night(palette)
     horizon = scenery_recipes.horizon_for(setting, rng) * height
@@ -125,8 +133,10 @@ def make_plan(facts: PromptFacts, width: int, height: int, seed: int, style: str
         light = Light(kind="flame", x=flame.x, y=flame.base_y - flame.height * 0.6, colour=EMISSIVE[flame.noun],
                       strength=1.1, visible=False)
     cast = cast_of(facts, setting)
+    scene = scenery_recipes.SceneWords(features=facts.features, studio=where.studio, settings=where.settings,
+                                       season=facts.season, indoor=facts.cues)
     layers = scenery_recipes.layers_for(setting, time_of_day, weather, lights, width, height, horizon, rng,
-                                        table=is_still_life(facts, setting))
+                                        table=is_still_life(facts, setting), scene=scene)
     return ScenePlan(
         version=PLAN_VERSION, prompt=facts.text, seed=seed, width=width, height=height, style=style,
         setting=setting, time_of_day=time_of_day, weather=weather, lights=tuple(lights), horizon=horizon,

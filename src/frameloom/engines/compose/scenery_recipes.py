@@ -8,9 +8,14 @@ its own seed so that the render is a pure function of the plan.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 
 from frameloom.engines.compose.elements import (
+    Aurora,
+    Blossoms,
     Bubbles,
+    Cave,
+    Cliff,
     Clouds,
     Craters,
     Drifts,
@@ -30,12 +35,15 @@ from frameloom.engines.compose.elements import (
     Mesas,
     Motes,
     Nebula,
+    Path,
     Planet,
     Plant,
     Railing,
     Rain,
     Rays,
     Ridge,
+    RiverBank,
+    Road,
     Rocks,
     Room,
     Sea,
@@ -46,10 +54,13 @@ from frameloom.engines.compose.elements import (
     Skyline,
     Snowfall,
     Stars,
+    Studio,
     Table,
     Treeline,
     Trunk,
     Water,
+    Waterfall,
+    Windowsill,
 )
 from frameloom.engines.compose.facts import PromptFacts
 from frameloom.engines.compose.layers import Layer
@@ -96,9 +107,14 @@ def _seed(rng: random.Random) -> int:
 
 
 def layers_for(setting: str, time_of_day: str, weather: str, lights: tuple[str, ...], width: int,
-               height: int, horizon: float, rng: random.Random, table: bool = False) -> list[Layer]:
+               height: int, horizon: float, rng: random.Random, table: bool = False, *,
+               scene: SceneWords | None = None) -> list[Layer]:
     """The layers of a setting, back to front, as :class:`~.plan.Layer` values;
-    ``table`` adds a table top in front for a still life."""
+    ``table`` adds a table top in front for a still life; ``scene`` the
+    scenery words (features, a studio, backdrop settings, the season)."""
+    words = scene or SceneWords()
+    if words.studio:
+        return _studio_layers(words.studio, table, rng)
     night = time_of_day in ("night", "dusk")
     sky: list[Element] = [Sky(seed=_seed(rng))]
     if night or setting == "space":
@@ -109,16 +125,97 @@ def layers_for(setting: str, time_of_day: str, weather: str, lights: tuple[str, 
         coverage = {"clear": 0.25, "clouds": 0.55, "rain": 0.8, "storm": 0.9, "fog": 0.5, "snow": 0.7}[weather]
         sky.append(Clouds(coverage=coverage, seed=_seed(rng)))
     sky.append(LightGlow(seed=_seed(rng)))
+    if "aurora" in words.features:
+        sky.append(Aurora(seed=_seed(rng)))
     builder = _BUILDERS[setting]
-    body = builder(rng, night, lights)
+    body = builder(rng, night, lights) if setting != "room" else _room(rng, night, lights, words.indoor)
     atmosphere = _atmosphere(setting, time_of_day, weather, lights, rng)
+    if words.season in ("spring", "autumn"):
+        atmosphere.insert(0, Blossoms(season=words.season, seed=_seed(rng)))
     layers = [Layer("sky", 1.0, tuple(sky))]
-    for name, depth, elements in body:
+    for name, depth, elements in [*body, *_backdrops(setting, words.settings[1:], rng),
+                                  *_features(setting, words, rng)]:
         layers.append(Layer(name, depth, tuple(elements)))
     if table:
         layers.append(Layer("table", 0.2, (Table(top=TABLE_TOP, seed=_seed(rng)),)))
     layers.append(Layer("atmosphere", 0.0, tuple(atmosphere)))
     return sorted(layers, key=lambda layer: -layer.depth)
+
+
+@dataclass(frozen=True)
+class SceneWords:
+    """What the prompt says about the scenery beyond its setting: ``features``
+    (scenery no emoji draws), ``studio`` (product or portrait), ``settings``
+    (main first, then backdrops), ``season``, ``indoor`` cues."""
+
+    features: tuple[str, ...] = ()
+    studio: str | None = None
+    settings: tuple[str, ...] = ()
+    season: str | None = None
+    indoor: tuple[str, ...] = ()
+
+
+# feature name -> the layer (name, depth) and element class it adds
+_FEATURE_LAYERS: dict[str, tuple[str, float]] = {
+    "road": ("road", 0.27), "path": ("path", 0.27), "river bank": ("river", 0.28), "river": ("river", 0.28),
+    "cliff": ("cliff", 0.29), "cave": ("cave", 0.42), "waterfall": ("waterfall", 0.56),
+    "windowsill": ("sill", 0.17),
+}
+
+
+def _features(setting: str, words: SceneWords, rng: random.Random) -> Recipe:
+    out: Recipe = []
+    side = 1.0 if rng.random() < 0.5 else -1.0
+    for feature in words.features:
+        if feature not in _FEATURE_LAYERS:
+            continue
+        name, depth = _FEATURE_LAYERS[feature]
+        element: Element
+        if feature == "road":
+            element = Road(side=side * 0.4, seed=_seed(rng))
+        elif feature == "path":
+            element = Path(side=side * 0.5, seed=_seed(rng))
+        elif feature in ("river bank", "river"):
+            element = RiverBank(side=side * 0.5, seed=_seed(rng))
+        elif feature == "cliff":
+            element = Cliff(side=-side, seed=_seed(rng))
+        elif feature == "cave":
+            element = Cave(side=side, seed=_seed(rng))
+        elif feature == "waterfall":
+            element = Waterfall(side=side * 0.5, seed=_seed(rng))
+        else:
+            element = Windowsill(top=TABLE_TOP, seed=_seed(rng))
+        out.append((name, depth, [element]))
+    return out
+
+
+def _backdrops(setting: str, others: tuple[str, ...], rng: random.Random) -> Recipe:
+    """A second setting named behind the first ("a beach with a city behind"): its far layer."""
+    out: Recipe = []
+    for other in others:
+        if other == setting:
+            continue
+        if other == "city":
+            out.append(("backdrop", 0.8, [Skyline(top=0.4, min_h=0.12, width=0.04, depth=0.8, lit=0.3, neon=False,
+                                                  seed=_seed(rng))]))
+        elif other in ("mountains", "snowfield"):
+            out.append(("backdrop", 0.9, [Ridge(top=0.6, rough=0.9, depth=0.9, snow=True, seed=_seed(rng))]))
+        elif other in ("forest", "jungle"):
+            out.append(("backdrop", 0.75, [Treeline(style="conifer" if other == "forest" else "palm", top=0.16,
+                                                    size=0.12, density=1.4, depth=0.75, seed=_seed(rng))]))
+        elif other in ("ocean", "lake", "beach"):
+            out.append(("backdrop", 0.7, [Sea(seed=_seed(rng))]))
+        elif other == "desert":
+            out.append(("backdrop", 0.85, [Mesas(depth=0.85, seed=_seed(rng))]))
+    return out
+
+
+def _studio_layers(look: str, table: bool, rng: random.Random) -> list[Layer]:
+    """A plain backdrop: a sweep and its light, nothing else (a pedestal or table comes as a subject)."""
+    layers = [Layer("studio", 0.6, (Studio(look=look, seed=_seed(rng)),))]
+    if table:
+        layers.append(Layer("table", 0.2, (Table(top=TABLE_TOP, seed=_seed(rng)),)))
+    return layers
 
 
 Recipe = list[tuple[str, float, list[Element]]]
@@ -248,9 +345,13 @@ def _space(rng: random.Random, night: bool, lights: tuple[str, ...]) -> Recipe:
     ]
 
 
-def _room(rng: random.Random, night: bool, lights: tuple[str, ...]) -> Recipe:
+_SHELF_CUES = ("library", "study", "bookshelf", "shelf", "office", "bookstore", "classroom")
+
+
+def _room(rng: random.Random, night: bool, lights: tuple[str, ...], indoor: tuple[str, ...] = ()) -> Recipe:
+    """A room with a window; shelves only where the prompt's cues ask for books."""
     return [
-        ("wall", 0.6, [Room(shelves=rng.random() < 0.6, seed=_seed(rng))]),
+        ("wall", 0.6, [Room(shelves=any(c in _SHELF_CUES for c in indoor), seed=_seed(rng))]),
         ("foreground", 0.05, [Plant(seed=_seed(rng))] if rng.random() < 0.5 else []),
     ]
 

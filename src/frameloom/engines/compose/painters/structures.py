@@ -214,7 +214,7 @@ def iceberg(c: skia.Canvas, w: float, h: float, rng: np.random.Generator) -> Non
     ridge = int(np.argmin([p[1] for p in peaks]))
     shade = [peaks[ridge], *peaks[ridge + 1:], (w, h), (peaks[ridge][0] + w * 0.08, h)]
     c.drawPath(_poly(shade), paint((150, 196, 228)))
-    for k in range(4):
+    for _k in range(4):
         x = w * float(rng.uniform(0.15, 0.85))
         c.drawLine(x, h * float(rng.uniform(0.3, 0.6)), x + w * 0.04, h, paint((180, 214, 236), 0.7, stroke=w * 0.01))
     c.drawRect(skia.Rect.MakeXYWH(0, h * 0.94, w, h * 0.06), paint((200, 230, 246)))

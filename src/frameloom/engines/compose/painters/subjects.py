@@ -16,6 +16,7 @@ import skia
 
 from frameloom.engines.compose.art import base_colour, colours, sprite
 from frameloom.engines.compose.canvas import RGB, Array, mix, new_layer, paint, radial_paint, scale, surface
+from frameloom.engines.compose.painters import poses
 from frameloom.engines.compose.painters.context import Ctx
 from frameloom.engines.compose.placement import EMISSIVE, OVERHEAD, SubjectPlan
 
@@ -47,17 +48,35 @@ def paint_subjects(ctx: Ctx) -> None:
         if fig.main.flip:
             pixels = np.ascontiguousarray(pixels[:, ::-1])
             origin_x = pixels.shape[1] - origin_x
+        pixels, origin_x, origin_y = poses.bend(pixels, origin_x, origin_y, fig.main)
         glow = EMISSIVE.get(fig.main.noun)
         lit = pixels if glow is not None else relight(ctx, pixels, fig.main)  # what shines is not shaded
-        left, top = fig.main.x - origin_x, fig.main.base_y - origin_y
+        up = poses.lift(fig.main)
+        left, top = fig.main.x - origin_x, fig.main.base_y - origin_y - up
+        box = _box(fig.main, pixels, left, top, up)
         if fig.main.shadow:
-            _shadow(ctx, fig.main, pixels.shape[1] - 2 * MARGIN * fig.main.height)
+            width = pixels.shape[1] - 2 * MARGIN * fig.main.height
+            _shadow(ctx, fig.main, width * (0.7 if up else 1.0))
+        poses.before(ctx, fig.main, box)
         if glow is not None:
             _glow(ctx, fig.main, glow, 2.2, 0.45)
         img = skia.Image.fromarray(lit, colorType=skia.kRGBA_8888_ColorType, alphaType=skia.kPremul_AlphaType)
         ctx.canvas.drawImage(img, left, top)
         if glow is not None:
             _glow(ctx, fig.main, glow, 0.5, 0.5)
+        poses.after(ctx, fig.main, box)
+
+
+def _box(s: SubjectPlan, pixels: Array, left: float, top: float, up: float) -> poses.Box:
+    """The drawn extent of a figure's opaque pixels on the canvas."""
+    alpha = pixels[..., 3] > 16
+    rows, cols = np.nonzero(alpha.any(axis=1))[0], np.nonzero(alpha.any(axis=0))[0]
+    if rows.size == 0:
+        return poses.Box(s.x, s.base_y, s.base_y - s.height, s.height, s.height, 1.0)
+    y0, y1 = top + float(rows[0]), top + float(rows[-1] + 1)
+    x0, x1 = left + float(cols[0]), left + float(cols[-1] + 1)
+    return poses.Box(x=(x0 + x1) / 2, ground=s.base_y, top=y0, width=x1 - x0, height=y1 - y0,
+                     facing=1.0 if s.flip else -1.0)
 
 
 def _glow(ctx: Ctx, s: SubjectPlan, colour: RGB, reach: float, alpha: float) -> None:
@@ -212,8 +231,7 @@ def relight(ctx: Ctx, pixels: Array, s: SubjectPlan) -> Array:
     a = pixels[..., 3].astype(np.float32) / 255.0
     rgb = pixels[..., :3].astype(np.float32) / 255.0 / np.maximum(a, 1e-3)[..., None]
     if s.colour is not None:
-        lum = rgb @ np.array([0.3, 0.59, 0.11], np.float32)
-        rgb = rgb * 0.35 + lum[..., None] * (np.array(s.colour, np.float32) / 255.0) * 0.9
+        rgb = recolour(rgb, a, s.colour)
     # light direction in the figure's frame: from its centre toward the light
     cx, cy = s.x, s.base_y - s.height / 2
     dx, dy = lt.x - cx, lt.y - cy
@@ -243,4 +261,23 @@ def relight(ctx: Ctx, pixels: Array, s: SubjectPlan) -> Array:
     out = np.empty_like(pixels)
     out[..., :3] = np.clip(rgb * a[..., None] * 255.0, 0, 255).astype(np.uint8)
     out[..., 3] = pixels[..., 3]
+    return out
+
+
+def recolour(rgb: Array, alpha: Array, colour: RGB) -> Array:
+    """The art in ``colour`` with its own shading kept: each pixel's lightness
+    relative to the art's mean lightness scales the new colour, so a red
+    sneaker asked for in white comes out white with its folds and shadows.
+    Near-black lines (outlines, eyes) stay as they are."""
+    lum = rgb @ np.array([0.2126, 0.7152, 0.0722], np.float32)
+    solid = alpha > 0.5
+    mean = float(lum[solid].mean()) if solid.any() else 0.5
+    target = np.array(colour, np.float32) / 255.0
+    shading = np.clip(lum / max(mean, 1e-3), 0.0, 1.6) ** 0.8
+    tinted = target[None, None, :] * shading[..., None]
+    light = float(target.mean())
+    if light > 0.8:  # white: the folds stay light, so that it still reads white once the scene's light dims it
+        tinted = target[None, None, :] * (0.72 + 0.28 * np.minimum(shading, 1.2)[..., None])
+    keep = np.clip((0.16 - lum) / 0.08, 0, 1)[..., None]
+    out: Array = np.clip(tinted, 0, 1) * (1 - keep) + rgb * keep
     return out
