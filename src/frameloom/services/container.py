@@ -15,6 +15,7 @@ from frameloom.domain.jobs import ChatTurnJob
 from frameloom.engines.registry import EngineRegistry, default_registry
 from frameloom.jobs import Jobs, build_jobs
 from frameloom.jobs.chat import Emit, TurnCall
+from frameloom.services.accounts import AccountAdmin
 from frameloom.services.auth import AuthService
 from frameloom.services.chat import ChatService
 from frameloom.services.clock import Clock, system_clock
@@ -23,8 +24,13 @@ from frameloom.services.drafts import DraftService
 from frameloom.services.generation import GenerationService
 from frameloom.services.jobs import JobService
 from frameloom.services.links import LinkSigner
+from frameloom.services.policy import PolicyService
+from frameloom.services.plans import PlanService
+from frameloom.services.secrets import signing_key
 from frameloom.services.sessions import SessionService
 from frameloom.services.uploads import UploadService
+from frameloom.services.webhooks import WebhookService
+from frameloom.services.usage import UsageService
 from frameloom.settings import Settings
 from frameloom.store.db import Database
 from frameloom.store.storage import Storage, open_storage
@@ -52,6 +58,11 @@ class Services:
     drafts: DraftService
     uploads: UploadService
     chat: ChatService
+    policy: PolicyService
+    webhooks: WebhookService
+    plans: PlanService
+    usage: UsageService
+    accounts: AccountAdmin
 
     def close(self) -> None:
         self.db.dispose()
@@ -76,18 +87,23 @@ def build_services(
     db.migrate()
     if storage is None:
         storage = open_storage(settings.s3_url, settings.s3_endpoint, settings.media_dir)
-    signer = LinkSigner(settings.ensure_secret_key(), settings.link_ttl_s, clock)
+    signer = LinkSigner(signing_key(settings, db, clock), settings.link_ttl_s, clock)  # one key for every node
     agent: list[TurnRunner] = [turns] if turns is not None else []
     jobs = build_jobs(settings, db, storage, registry, clock, run_turn=_turn_call(lambda: agent[0]))
-    job_service = JobService(db, jobs.queue, signer, settings, clock)
+    plans = PlanService(settings, clock)
+    policy = PolicyService.from_settings(settings)  # the blocklist is read and compiled once
+    webhooks = WebhookService(db, settings, clock)
+    job_service = JobService(db, jobs.queue, signer, settings, clock, plans, policy=policy, webhooks=webhooks)
     services = Services(
         settings=settings, clock=clock, db=db, storage=storage, registry=registry, signer=signer, jobs=jobs,
         auth=AuthService(db, settings, clock), credits=CreditService(db, clock), job_service=job_service,
-        generation=GenerationService(registry, job_service, settings),
+        generation=GenerationService(registry, job_service, settings, policy),
         sessions=SessionService(db, signer, clock, renders=job_service.session_renders),
         drafts=DraftService(db, clock),
         uploads=UploadService(db, storage, signer, settings, clock),
         chat=ChatService(db, jobs.events, job_service, settings, clock),
+        policy=policy, webhooks=webhooks,
+        plans=plans, usage=UsageService(db, clock), accounts=AccountAdmin(db, plans, clock),
     )
     if not agent:  # the agent stands on the services, so it comes last; its modules load on the first turn
         agent.append(_LazyAgent(services))
