@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from frameloom.domain.errors import InvalidRequest
 
@@ -85,3 +86,9 @@ def total_of(lines: tuple[UsageLine, ...]) -> UsageLine:
                      refunded=sum(x.refunded for x in lines), failed=sum(x.failed for x in lines),
                      open=sum(x.open for x in lines), credits=sum(x.credits for x in lines),
                      returned=sum(x.returned for x in lines), avg_ms=avg)
+
+
+def report_json(report: UsageReport) -> dict[str, Any]:
+    """The report as JSON values: what ``admin usage --json`` prints and the operator route answers."""
+    return {"since": report.since.isoformat() if report.since else None, "by": report.by.value,
+            "lines": [asdict(line) for line in report.lines], "total": asdict(report.total)}
