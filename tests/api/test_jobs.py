@@ -111,9 +111,9 @@ def test_every_generation_door_goes_through_the_one_service(running: TestClient,
     calls: list[str] = []
     real_submit = generation.jobs.submit
 
-    def submit(who: Any, kind: Any, *args: Any) -> Any:
+    def submit(who: Any, kind: Any, *args: Any, **kwargs: Any) -> Any:
         calls.append(str(kind))
-        return real_submit(who, kind, *args)
+        return real_submit(who, kind, *args, **kwargs)
 
     monkeypatch.setattr(generation.jobs, "submit", submit)
     headers = bearer(new_token(running))

@@ -17,6 +17,7 @@ from frameloom.api.errors import install_error_handlers
 from frameloom.api.middleware import BodyLimitMiddleware, BodyLimits, RequestContextMiddleware
 from frameloom.api.observability import Metrics
 from frameloom.api.routes import (
+    admin,
     auth,
     chat,
     credits,
@@ -32,11 +33,14 @@ from frameloom.api.routes import (
     sessions,
     uploads,
     web,
+    webhooks,
 )
+from frameloom.api.usage_metrics import UsageCollector
 from frameloom.engines.registry import EngineRegistry
 from frameloom.jobs import Jobs
 from frameloom.services.clock import Clock, system_clock
 from frameloom.services.container import build_services
+from frameloom.services.webhooks import WebhookSender
 from frameloom.settings import Settings
 from frameloom.store.storage import Storage
 
@@ -71,6 +75,8 @@ def create_app(
         setattr(state, field.name, getattr(services, field.name))
     services.uploads.sweep_staging()
     state.metrics = Metrics()
+    state.metrics.registry.register(UsageCollector(services.usage))
+    state.webhook_sender = WebhookSender(services.db, settings, clock, webhooks.poll_body(services.job_service))
 
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, limits=BodyLimits(
@@ -79,7 +85,7 @@ def create_app(
     app.add_middleware(RequestContextMiddleware, metrics=state.metrics, access_log=settings.access_log)
     # Routes are matched in this order: the ones agents call most come first.
     mounted = [(module.router, "/api")
-               for module in (credits, sessions, drafts, renders, jobs, uploads, auth, engines)]
+               for module in (credits, sessions, drafts, renders, jobs, uploads, auth, engines, webhooks, admin)]
     mounted += [(chat.router, ""), (images.router, ""), (files.router, ""), (health.router, ""), (metrics.router, ""),
                 (register_page.router, "")]
     for router, prefix in mounted:
@@ -100,10 +106,13 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """With ``settings.workers`` above 0, jobs run inside this process while the app is up."""
     settings: Settings = app.state.settings
     jobs: Jobs = app.state.jobs
+    sender: WebhookSender = app.state.webhook_sender  # every API process sends due webhooks
     if settings.workers > 0:
         jobs.host.start(settings.workers)
+    sender.start()
     try:
         yield
     finally:
+        sender.stop()
         if settings.workers > 0:
             jobs.host.stop()

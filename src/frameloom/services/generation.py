@@ -17,6 +17,7 @@ from frameloom.domain.video import VideoRequest
 from frameloom.engines.prompt_styles import style_key
 from frameloom.engines.registry import EngineRegistry
 from frameloom.services.jobs import JobService, JobView
+from frameloom.services.policy import Checked, PolicyService
 from frameloom.settings import Settings
 
 
@@ -34,23 +35,28 @@ class ImageOrder:
     style: str | None = None
     user: str | None = None
     session_id: str | None = None
+    webhook_url: str | None = None  # POSTed the job's poll body, signed, when it ends
 
 
 class GenerationService:
-    def __init__(self, registry: EngineRegistry, jobs: JobService, settings: Settings) -> None:
+    def __init__(self, registry: EngineRegistry, jobs: JobService, settings: Settings,
+                 policy: PolicyService | None = None) -> None:
         self.registry, self.jobs, self.settings = registry, jobs, settings
+        self.policy = policy if policy is not None else jobs.policy
 
     def image_job(self, order: ImageOrder) -> ImageJob:
         """The checked job spec of ``order``: engine and style resolved to their canonical names.
 
         Raises ``InvalidRequest`` (prompt, size, n, seed), ``UnknownEngine``,
-        ``EngineUnavailable`` or ``UnknownStyle``; nothing is charged.
+        ``EngineUnavailable``, ``UnknownStyle`` or ``ContentRefused`` (the operator's
+        content policy); nothing is charged.
         """
         ImageRequest(prompt=order.prompt, width=order.width, height=order.height, seed=order.seed, n=order.n)
         engine = self.registry.get(order.engine)
         style = order.style
         if style is not None and engine.capabilities.styles:
             style = style_key(style, engine.capabilities.styles)
+        self.policy.check(order.prompt)
         return ImageJob(prompt=order.prompt, engine=engine.name, width=order.width, height=order.height,
                         seed=order.seed, n=order.n, style=style, user=order.user)
 
@@ -67,7 +73,7 @@ class GenerationService:
         spec = self.image_job(order)
         return self.jobs.view(self.jobs.submit(
             who, JobKind.IMAGE, None, order.session_id, spec, self.image_price(spec.n),
-            self.settings.image_time_limit_s), base_url)
+            self.settings.image_time_limit_s, webhook_url=order.webhook_url, base_url=base_url), base_url)
 
     async def image_now(self, who: Principal, order: ImageOrder, base_url: str) -> JobView:
         """Queue the images and wait for them (the ``/v1`` door); the finished job, whatever its end."""
@@ -78,13 +84,15 @@ class GenerationService:
         return await self.jobs.finished(who, queued.key, base_url, timeout_s=limit)
 
     def video(self, who: Principal, request: VideoRequest, session_id: str | None = None,
-              base_url: str = "") -> JobView:
-        """Queue a text-to-video ``request`` for ``video_price_per_second`` credits a started second."""
+              base_url: str = "", webhook_url: str | None = None) -> JobView:
+        """Queue a text-to-video ``request`` for ``video_price_per_second`` credits a started second;
+        its prompt and title pass the content policy first (``ContentRefused``, nothing charged)."""
+        self.policy.check_all([Checked("prompt", request.prompt), Checked("title", request.title or "")])
         if request.style is not None:
             request = _with_style(request, style_key(request.style, self.registry.get("compose").capabilities.styles))
         return self.jobs.view(self.jobs.submit(
             who, JobKind.VIDEO, None, session_id, request, self.video_price(request.seconds),
-            self.settings.video_time_limit_s), base_url)
+            self.settings.video_time_limit_s, webhook_url=webhook_url, base_url=base_url), base_url)
 
 
 def _with_style(request: VideoRequest, style: str) -> VideoRequest:

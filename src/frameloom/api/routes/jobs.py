@@ -42,6 +42,7 @@ class VideoIn(BaseModel):
     title_seconds: float = Field(default=DEFAULT_TITLE_SECONDS, description="how long the title shows")
     engine: str | None = Field(default=None, description="compose (the one engine that makes video)")
     session_id: str | None = Field(default=None, max_length=64)
+    webhook_url: str | None = Field(default=None, max_length=2048, description="POSTed the poll's body when it ends")
 
     def request(self) -> VideoRequest:
         dims = resolve_size(self.aspect, self.size)
@@ -60,12 +61,13 @@ class ImageIn(BaseModel):
     style: str | None = None
     engine: str | None = None
     session_id: str | None = Field(default=None, max_length=64)
+    webhook_url: str | None = Field(default=None, max_length=2048, description="POSTed the poll's body when it ends")
 
     def order(self) -> ImageOrder:
         dims = resolve_size(self.aspect, self.size)
         return ImageOrder(prompt=self.prompt, width=dims.width, height=dims.height, n=self.n, style=self.style,
                           seed=self.seed if self.seed is not None else random_seed(), engine=self.engine,
-                          session_id=self.session_id)
+                          session_id=self.session_id, webhook_url=self.webhook_url)
 
 
 class FileOut(BaseModel):
@@ -126,6 +128,11 @@ def _result(result: JobResult, links: tuple[str, ...]) -> ResultOut:
                      generation_id=result.generation_id, fps=result.fps, render_s=result.render_s)
 
 
+def job_envelope(view: JobView) -> Envelope[JobOut]:
+    """The poll's body (also what a webhook delivery carries)."""
+    return _out(view)
+
+
 def _out(view: JobView) -> Envelope[JobOut]:
     return ok(JobOut(job_id=view.key, kind=view.kind.value, status=view.status.value,
                      progress=round(view.progress, 4), url=view.url, error=view.error,
@@ -138,7 +145,7 @@ def _out(view: JobView) -> Envelope[JobOut]:
 def generate_video(body: VideoIn, who: CurrentAccount, generation: GenerationDep,
                    base_url: BaseUrl) -> Envelope[JobOut]:
     """Queue a text-to-video render (the compose engine) for 1 credit a second."""
-    return _out(generation.video(who, body.request(), body.session_id, base_url))
+    return _out(generation.video(who, body.request(), body.session_id, base_url, body.webhook_url))
 
 
 @router.post("/jobs/image", response_model=Envelope[JobOut], response_model_exclude_none=True)

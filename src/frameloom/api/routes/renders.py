@@ -25,6 +25,8 @@ class ExportIn(BaseModel):
     width: int | None = Field(default=None, ge=16, le=1920)
     height: int | None = Field(default=None, ge=16, le=1920)
     fps: int | None = Field(default=None, ge=MIN_FPS, le=MAX_FPS)
+    webhook_url: str | None = Field(default=None, max_length=2048,
+                                    description="POSTed the poll's body, signed, when the export ends")
 
 
 @router.post(PATH, response_model=Envelope[RenderView], response_model_exclude_none=True)
