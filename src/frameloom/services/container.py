@@ -24,13 +24,13 @@ from frameloom.services.drafts import DraftService
 from frameloom.services.generation import GenerationService
 from frameloom.services.jobs import JobService
 from frameloom.services.links import LinkSigner
-from frameloom.services.policy import PolicyService
 from frameloom.services.plans import PlanService
+from frameloom.services.policy import PolicyService
 from frameloom.services.secrets import signing_key
 from frameloom.services.sessions import SessionService
 from frameloom.services.uploads import UploadService
-from frameloom.services.webhooks import WebhookService
 from frameloom.services.usage import UsageService
+from frameloom.services.webhooks import WebhookService
 from frameloom.settings import Settings
 from frameloom.store.db import Database
 from frameloom.store.storage import Storage, open_storage
