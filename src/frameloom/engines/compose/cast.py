@@ -99,7 +99,7 @@ def _role(index: int, mention: Mention, noun: Noun, mentions: tuple[Mention, ...
 
 def _is_flyer(mention: Mention, noun: Noun) -> bool:
     if mention.action == "flying":
-        return True
+        return mention.relation != "holds"  # flying a kite keeps the child on the ground
     resting = mention.action in vocab.RESTING_ACTIONS or mention.relation in ("on", "in")
     return noun.placement in ("air", "sky") and not resting
 
@@ -107,7 +107,7 @@ def _is_flyer(mention: Mention, noun: Noun) -> bool:
 def _perch(mention: Mention, noun: Noun, mentions: tuple[Mention, ...], facts: PromptFacts,
            setting: str) -> str | None:
     """What a resting flyer (a bird, an owl, a butterfly) sits on; None for anything else."""
-    if noun.placement != "air" or noun.kind not in ("animal", "creature") or mention.action == "flying":
+    if noun.placement != "air" or noun.kind != "animal" or mention.action == "flying":
         return None
     if mention.target is not None and mention.relation in ("on", "in"):
         return mentions[mention.target].noun
@@ -118,6 +118,11 @@ def _perch(mention: Mention, noun: Noun, mentions: tuple[Mention, ...], facts: P
 
 
 def _pose(mention: Mention, noun: Noun, role: str) -> str | None:
+    """A pose for the living (a gift "with a ribbon" holds nothing); flying a kite is holding it."""
+    if noun.kind not in ("animal", "person", "creature"):
+        return None
+    if mention.action == "flying" and mention.relation == "holds":
+        return "holding"
     if mention.action is not None:
         return vocab.POSES.get(mention.action)
     if role in ("rider", "perched") and noun.kind in ("animal", "person", "creature"):

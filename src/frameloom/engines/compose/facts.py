@@ -17,7 +17,7 @@ ACTIONS = (
     "running", "walking", "sleeping", "playing", "eating", "drinking", "looking",
     "dancing", "jumping", "fishing", "surfing", "watering", "cooking", "painting", "singing",
     "building", "climbing", "skating", "skiing", "waving", "hugging", "writing", "working",
-    "photographing", "camping", "gardening", "howling", "meditating", "kicking", "throwing",
+    "photographing", "camping", "gardening", "howling", "meditating", "kicking", "throwing", "knitting",
 )
 # How the target of an action is placed relative to the subject.
 RELATIONS = ("holds", "rides", "on", "beside", "above", "in")

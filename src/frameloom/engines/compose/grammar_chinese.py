@@ -145,9 +145,9 @@ class ChineseGrammar:
         self.draft.add_scenes(lex.scenes, lex.text)
         feature = next((value for name, value in lex.scenes if name == "feature"), None)
         frame = self.frame
-        if frame is not None and frame.located and frame.target is None:
+        if frame is not None and (frame.located or frame.action) and frame.target is None:
             frame.expect_target = False  # 在森林里: the place is a setting
-            if feature is not None and frame.subject is not None:  # 猫在窗台上
+            if feature is not None and frame.subject is not None:  # 猫在窗台上, 猫睡在窗台上
                 subject = self.draft.subjects[frame.subject]
                 subject.on = subject.on or feature
                 feature = None

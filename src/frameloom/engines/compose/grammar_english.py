@@ -147,7 +147,8 @@ class EnglishGrammar:
         form = Form(lex.noun.key, lex.noun.plural or self.plural)
         # "a cherry blossom garden": the article belongs to the garden, which holds a few of them;
         # "a village", "a crowd" name several things.
-        crowd = nxt is not None and nxt.is_setting and self.count in (None, 1)
+        crowd = (nxt is not None and nxt.is_setting and " " not in nxt.text and self.count in (None, 1)
+                 and NOUNS[lex.noun.key].kind == "plant")
         count = None if crowd or (form.plural and self.count == 1) else self.count
         index = self.draft.add_subject(form, count, self.colour, crowd)
         self.draft.add_word(lex.text, "noun", lex.noun.key)

@@ -205,7 +205,7 @@ ROWS: tuple[tuple[str, str, str, str, float, bool, str], ...] = (
     ("hibiscus", "🌺", "plant", "ground", 0.1, False, "扶桑花"),
     ("lotus", "🪷", "plant", "water", 0.2, False, "water lily|lily pad|莲花|荷花"),
     ("hyacinth", "🪻", "plant", "ground", 0.1, False, "lavender flower|lupine|风信子"),
-    ("bouquet", "💐", "plant", "held", 0.2, False, "bunch of flowers|flower bouquet|花束"),
+    ("bouquet", "💐", "plant", "held", 0.2, False, "bunch of flowers|flower bouquet|bouquet of flowers|bouquet of roses|bunch of roses|花束"),
     ("seedling", "🌱", "plant", "ground", 0.05, False, "sprout|sapling|幼苗|嫩芽"),
     ("herb", "🌿", "plant", "ground", 0.1, False, "fern|bush|shrub|草丛|灌木"),
     ("clover", "🍀", "plant", "ground", 0.02, False, "four leaf clover|shamrock|三叶草|四叶草"),

@@ -25,6 +25,8 @@ def relation_of(action: str | None, verb_relation: str | None, prep: str | None,
         return "holds" if noun.placement == "held" else "beside"
     if prep == "under":
         return None if noun.placement in ("sky", "air") else "beside"
+    if prep == "in" and noun.kind == "building" and noun.key not in ("tent", "hut"):
+        return "beside"  # "a doctor in a hospital": drawn before it, not inside its glyph
     if prep is not None:
         if action == "riding" and prep in ("on", "in"):
             relation = "in" if prep == "in" and noun.kind == "vehicle" else "rides"

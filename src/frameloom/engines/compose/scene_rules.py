@@ -44,7 +44,7 @@ HABITATS: dict[str, str] = {
                      "race car", "motorcycle", "scooter", "tram", "subway", "skyscraper", "traffic light",
                      "police officer", "office worker", "skateboard", "kick scooter", "cyclist", "bicycle",
                      "detective", "superhero", "ninja", "vampire", "zombie", "robot", "shop", "hotel",
-                     "hospital", "mailbox", "pigeon", "dove", "rat"), "city"),
+                     "hospital", "mailbox", "pigeon", "dove", "rat", "lantern"), "city"),
     **dict.fromkeys(("rocket", "astronaut", "alien", "ufo", "satellite", "planet", "comet", "earth",
                      "space invader"), "space"),
     **dict.fromkeys(("dragon", "eagle", "castle", "climber", "volcano", "goat"), "mountains"),
@@ -57,8 +57,15 @@ FEATURE_HABITATS: dict[str, str] = {
     "lighthouse": "beach", "iceberg": "ocean", "pier": "ocean", "cliff": "ocean", "cave": "mountains",
     "waterfall": "forest", "river bank": "lake", "bridge": "lake", "road": "field", "path": "forest",
     "fence": "field", "aurora": "snowfield", "campfire ring": "forest", "branch": "forest", "wall": "city",
-    "table": "room", "desk": "room", "shelf": "room", "windowsill": "room",
+    "table": "room", "desk": "room", "shelf": "room", "windowsill": "room", "street lamp": "city",
 }
+# Nouns found almost anywhere: they say little about the place (a dog on a beach, a bird in a city).
+WEAK_HABITATS = frozenset({"dog", "cat", "bird", "child", "girl", "boy", "butterfly", "flower", "rabbit",
+                           "dove", "pigeon", "robot", "horse", "tree", "bee"})
+# Things only ever found in one place: they decide it even beside a weaker main subject.
+STRONG_HABITATS = frozenset({"penguin", "polar bear", "snowman", "camel", "fish", "tropical fish", "shark",
+                             "octopus", "jellyfish", "mermaid", "astronaut", "rocket", "cactus", "whale",
+                             "dolphin", "skier", "snowboarder", "sled", "surfer", "coral"})
 # With no habitat at all: a default by what the main subject is.
 KIND_DEFAULTS = {"animal": "field", "person": "garden", "plant": "garden", "vehicle": "city",
                  "building": "field", "creature": "forest", "nature": "field", "food": "room", "object": "room"}
@@ -75,7 +82,8 @@ NIGHT_LIGHTS = ("neon", "moonlight", "lantern", "candle")
 NIGHT_NOUNS = frozenset({"moon", "crescent moon", "star", "fireworks", "sparkler", "vampire", "ghost", "bat",
                          "jack o lantern", "comet", "owl", "lantern", "candle"})
 NIGHT_FEATURES = frozenset({"aurora"})
-NIGHT_MOODS = frozenset({"spooky"})
+NIGHT_MOODS = frozenset({"spooky", "dark"})
+INDOOR_FEATURES = frozenset({"table", "desk", "shelf", "windowsill", "stairs"})
 DUSK_LIGHTS = ("fire",)
 
 
@@ -106,6 +114,11 @@ def decide_where(facts: PromptFacts) -> Where:
         return Where(("room",), "product", "a product alone")
     if facts.cues:
         return Where(("room",), None, f"indoor cue {facts.cues[0]}")
+    furniture = next((f for f in facts.features if f in INDOOR_FEATURES), None)
+    if furniture is not None:
+        return Where(("room",), None, f"indoor cue {furniture}")
+    if facts.weather == "snow" or facts.season == "winter":
+        return Where(("snowfield",), None, "snow")
     if "neon" in facts.lights:
         return Where(("city",), None, "neon lights")
     habitat = _habitat(facts)
@@ -129,7 +142,7 @@ def _habitat(facts: PromptFacts) -> tuple[str, str] | None:
         place = HABITATS.get(mention.noun)
         if place is None:
             continue
-        votes[place] = votes.get(place, 0.0) + (2.0 if i == 0 else 1.0) * mention_weight(facts, i)
+        votes[place] = votes.get(place, 0.0) + _weight(mention.noun, i) * mention_weight(facts, i)
         why.setdefault(place, f"habitat of {mention.noun}")
     for feature in facts.features:
         place = FEATURE_HABITATS.get(feature)
@@ -141,6 +154,15 @@ def _habitat(facts: PromptFacts) -> tuple[str, str] | None:
     best = max(votes.values())
     place = next(p for p in votes if votes[p] == best)
     return place, why[place]
+
+
+def _weight(noun: str, index: int) -> float:
+    """The main subject counts double; a noun found anywhere counts little, one found in one
+    place only counts most ("kids building a snowman": snow)."""
+    base = 2.0 if index == 0 else 1.0
+    if noun in STRONG_HABITATS:
+        return base + 2.0
+    return base * 0.4 if noun in WEAK_HABITATS else base
 
 
 def mention_weight(facts: PromptFacts, index: int) -> float:
@@ -164,8 +186,9 @@ def decide_time(facts: PromptFacts, setting: str) -> tuple[str, str]:
     feature = next((f for f in facts.features if f in NIGHT_FEATURES), None)
     if feature is not None:
         return "night", feature
-    if facts.mood in NIGHT_MOODS:
-        return "night", facts.mood or "mood"
+    mood = next((w.value for w in facts.words if w.kind == "mood" and w.value in NIGHT_MOODS), None)
+    if mood is not None:
+        return "night", mood
     if any(x in facts.lights for x in DUSK_LIGHTS):
         return "dusk", "firelight"
     return "day", "daylight by default"

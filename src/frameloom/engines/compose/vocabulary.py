@@ -45,7 +45,8 @@ SETTING_WORDS: dict[str, str] = {
     "山间": "mountains", "山坡": "mountains",
     # snowfield
     "snowfield": "snowfield", "snowfields": "snowfield", "tundra": "snowfield", "snowy plain": "snowfield",
-    "snowy field": "snowfield", "arctic": "snowfield", "antarctica": "snowfield", "glacier": "snowfield",
+    "snowy field": "snowfield", "arctic": "snowfield", "ice": "snowfield", "sea ice": "snowfield", "ice sheet": "snowfield",
+    "arctic ocean": "ocean", "bamboo forest": "forest", "bamboo grove": "forest", "竹林": "forest", "antarctica": "snowfield", "glacier": "snowfield",
     "ice field": "snowfield", "snowy landscape": "snowfield", "winter wonderland": "snowfield",
     "雪地": "snowfield", "雪原": "snowfield", "冰原": "snowfield", "北极": "snowfield", "南极": "snowfield",
     "冰川": "snowfield",
@@ -70,9 +71,9 @@ SETTING_WORDS: dict[str, str] = {
     "厨房": "room", "图书馆": "room", "教室": "room", "咖啡馆": "room", "办公室": "room", "阁楼": "room",
     # lake
     "lake": "lake", "lakes": "lake", "pond": "lake", "lakeside": "lake", "river": "lake",
-    "riverside": "lake", "riverbank": "lake", "stream": "lake", "creek": "lake", "waterfall": "lake",
+    "riverside": "lake", "riverbank": "lake", "stream": "lake", "creek": "lake",
     "swamp": "lake", "marsh": "lake", "湖": "lake", "湖边": "lake", "湖泊": "lake", "湖面": "lake",
-    "池塘": "lake", "河": "lake", "河边": "lake", "小河": "lake", "溪": "lake", "小溪": "lake", "瀑布": "lake",
+    "池塘": "lake", "河": "lake", "河边": "lake", "小河": "lake", "溪": "lake", "小溪": "lake",
     # garden
     "garden": "garden", "gardens": "garden", "park": "garden", "backyard": "garden", "orchard": "garden",
     "greenhouse": "garden", "flower garden": "garden",
@@ -83,7 +84,7 @@ SETTING_WORDS: dict[str, str] = {
     # underwater
     "underwater": "underwater", "under the sea": "underwater", "under water": "underwater",
     "ocean floor": "underwater", "seabed": "underwater", "sea floor": "underwater",
-    "coral reef": "underwater", "reef": "underwater", "deep sea": "underwater", "aquarium": "underwater",
+    "coral reef": "underwater", "reef": "underwater", "deep sea": "underwater",
     "海底": "underwater", "水下": "underwater", "水底": "underwater", "深海": "underwater", "珊瑚礁": "underwater",
     "水中": "underwater",
 }
@@ -298,6 +299,8 @@ ACTION_WORDS: dict[str, str] = {
     "meditating": "meditating", "meditates": "meditating", "praying": "meditating", "doing yoga": "meditating",
     "冥想": "meditating", "打坐": "meditating",
     "kicking": "kicking", "kicks": "kicking", "踢": "kicking", "踢球": "kicking", "踢足球": "kicking",
+    "knitting": "knitting", "knits": "knitting", "sewing": "knitting", "crocheting": "knitting",
+    "织毛衣": "knitting", "编织": "knitting",
     "throwing": "throwing", "throws": "throwing", "tossing": "throwing", "catching": "throwing", "扔": "throwing",
 }
 
@@ -310,7 +313,7 @@ ACTION_RELATIONS: dict[str, str] = {
     "painting": "beside", "singing": "holds", "building": "beside", "climbing": "on", "skating": "rides",
     "skiing": "on", "waving": "beside", "hugging": "holds", "writing": "holds", "working": "beside",
     "photographing": "beside", "camping": "beside", "gardening": "beside", "howling": "beside",
-    "meditating": "on", "kicking": "beside", "throwing": "holds",
+    "meditating": "on", "kicking": "beside", "throwing": "holds", "knitting": "holds",
 }
 
 # Verb forms that put the subject inside what it moves ("sailing a boat", "driving a car").
@@ -494,7 +497,7 @@ POSES: dict[str, str] = {
     "skating": "running", "skiing": "running", "waving": "waving", "hugging": "holding",
     "writing": "sitting", "working": "sitting", "photographing": "holding", "camping": "sitting",
     "gardening": "watering", "howling": "sitting", "meditating": "sitting", "kicking": "running",
-    "throwing": "waving",
+    "throwing": "waving", "knitting": "holding",
 }
 
 # Props an action implies when the prompt names no object: noun keys where a glyph exists,
@@ -505,6 +508,7 @@ ACTION_PROPS: dict[str, tuple[str, ...]] = {
     "singing": ("microphone",), "photographing": ("camera",), "skiing": ("skis",), "skating": ("ice skate",),
     "reading": ("book",), "writing": ("pen",), "working": ("laptop",), "camping": ("tent",),
     "eating": ("apple",), "drinking": ("coffee",), "kicking": ("soccer ball",), "throwing": ("soccer ball",),
+    "knitting": ("yarn",),
 }
 
 # Actions of a flyer at rest: it perches instead of flying.
@@ -568,6 +572,7 @@ CUE_WORDS: dict[str, str] = {
     **dict.fromkeys(("study", "书房"), "study"),
     **dict.fromkeys(("room", "indoors", "interior", "房间", "室内", "屋里", "屋内"), "room"),
     **dict.fromkeys(("fireplace", "hearth", "壁炉"), "fireplace"),
+    **dict.fromkeys(("aquarium", "fish tank", "水族箱", "鱼缸"), "aquarium"),
 }
 # Cues that are also furniture features: a table is both a cue and a thing to draw.
 INDOOR_FEATURES = frozenset({"table", "desk", "shelf", "windowsill", "stairs"})
@@ -589,7 +594,7 @@ STUDIO_WORDS: dict[str, str] = {
     **dict.fromkeys(("product shot", "product photo", "product photography", "product render", "packshot",
                      "studio shot", "studio photo", "studio lighting", "white background", "on a white background",
                      "plain background", "isolated", "isolated on white", "simple background",
-                     "black background", "grey background", "gray background", "产品图", "产品照",
+                     "black background", "dark background", "grey background", "gray background", "产品图", "产品照",
                      "白色背景", "白底", "纯色背景", "棚拍"), "product"),
     **dict.fromkeys(("portrait", "headshot", "head shot", "profile picture", "avatar", "passport photo",
                      "肖像", "头像", "人像", "证件照"), "portrait"),
