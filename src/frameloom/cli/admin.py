@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from frameloom.cli.admin_ops import accounts, plans, usage
 from frameloom.domain.errors import InvalidRequest
 from frameloom.domain.jobs import JobKind, JobStatus
 
@@ -23,6 +24,11 @@ _AMOUNT = re.compile(r"^[+-]?\d{1,12}$")
 @click.group()
 def admin() -> None:
     """Operate the service: credits, accounts and jobs."""
+
+
+admin.add_command(usage)
+admin.add_command(accounts)
+admin.add_command(plans)
 
 
 @admin.command(context_settings={"ignore_unknown_options": True})
