@@ -4,20 +4,24 @@ One byte range per request (``bytes=a-b``, ``bytes=a-``, ``bytes=-n``) is
 answered with 206 and ``Content-Range``; a range past the end with 416 and
 ``Content-Range: bytes */size``; several ranges or a malformed header with the
 whole file (200), as RFC 9110 allows.
+
+The bytes go through this route whatever the storage (local disk or S3): links stay signed and
+expiring, and object storage need not be reachable by users (docs/storage.md).
 """
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, BinaryIO
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from frameloom.api.deps import SignerDep, StorageDep
 from frameloom.domain.media import CONTENT_TYPES
-from frameloom.store.storage import Storage, check_key
+from frameloom.store.storage import check_key
 
 router = APIRouter(tags=["files"])
 CHUNK = 64 * 1024
@@ -49,8 +53,8 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
     return start, end
 
 
-def _chunks(storage: Storage, key: str, start: int, length: int) -> Iterator[bytes]:
-    with storage.open(key) as fh:
+def _chunks(reader: BinaryIO, start: int, length: int) -> Iterator[bytes]:
+    with reader as fh:
         fh.seek(start)
         left = length
         while left > 0:
@@ -78,24 +82,31 @@ def download(
 ) -> Response:
     """The file behind a link handed out by the API; 403 when the link is bad or expired."""
     signer.verify(check_key(key), exp, sig)
-    size = storage.size(key)
-    headers = {"Accept-Ranges": "bytes", "Cache-Control": "private, max-age=3600"}
+    reader = storage.open(key)  # one reader for the size and the bytes: on S3, one HEAD and one ranged GET
     try:
-        wanted = parse_range(range_header, size)
-    except ValueError:
-        return Response(status_code=416, headers={**headers, "Content-Range": f"bytes */{size}"})
-    start, end = wanted if wanted is not None else (0, size - 1)
-    length = max(0, end - start + 1)
-    headers["Content-Length"] = str(length)
-    status = 200
-    if wanted is not None:
-        status = 206
-        headers["Content-Range"] = f"bytes {start}-{end}/{size}"
-    media_type = _content_type(key)
-    if request.method == "HEAD":
-        return Response(status_code=status, headers=headers, media_type=media_type)
-    return StreamingResponse(_chunks(storage, key, start, length), status_code=status, headers=headers,
-                             media_type=media_type)
+        size = reader.seek(0, io.SEEK_END)
+        headers = {"Accept-Ranges": "bytes", "Cache-Control": "private, max-age=3600"}
+        try:
+            wanted = parse_range(range_header, size)
+        except ValueError:
+            reader.close()
+            return Response(status_code=416, headers={**headers, "Content-Range": f"bytes */{size}"})
+        start, end = wanted if wanted is not None else (0, size - 1)
+        length = max(0, end - start + 1)
+        headers["Content-Length"] = str(length)
+        status = 200
+        if wanted is not None:
+            status = 206
+            headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+        media_type = _content_type(key)
+        if request.method == "HEAD":
+            reader.close()
+            return Response(status_code=status, headers=headers, media_type=media_type)
+        return StreamingResponse(_chunks(reader, start, length), status_code=status, headers=headers,
+                                 media_type=media_type)
+    except BaseException:
+        reader.close()
+        raise
 
 
 router.add_api_route("/files/{key:path}", download, methods=["HEAD"], include_in_schema=False)
