@@ -179,10 +179,11 @@ def _render_progress(bar: Bar) -> Callable[[Render], None]:
     return lambda render: bar.update(render.progress)
 
 
-def export(remote: Connection, fmt: str, output: Path | None) -> Path:
-    """Queue an export of the session, follow it with a bar, download it; the path written."""
+def export(remote: Connection, fmt: str, output: Path | None, webhook_url: str | None = None) -> Path:
+    """Queue an export of the session, follow it with a bar, download it; the path written.
+    ``webhook_url`` is also told (signed) when the export ends."""
     remote.display.step(f"Exporting {fmt}...")
-    queued = remote.in_session(lambda client, sid: client.export(sid, fmt))
+    queued = remote.in_session(lambda client, sid: client.export(sid, fmt, webhook_url=webhook_url))
     bar = remote.display.bar(f"exporting {fmt}")
     try:
         done = remote.call(lambda client: client.wait_for_render(queued.render_id, _render_progress(bar),
@@ -313,10 +314,12 @@ def status() -> None:
               help="mp4, mov, webm, mkv, avi, gif, webp; jpg or png (a frame); mp3, wav, m4a, aac (the sound)")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="file to write (default RENDER_ID.FORMAT here)")
-def export_command(fmt: str, output: Path | None) -> None:
+@click.option("--webhook", "webhook_url", default=None, metavar="URL",
+              help="also POST the export's result there, signed, when it ends (docs/operating.md)")
+def export_command(fmt: str, output: Path | None, webhook_url: str | None) -> None:
     """Export the session's timeline and download the file."""
     with connection() as remote:
-        export(remote, fmt.lower().lstrip("."), output)
+        export(remote, fmt.lower().lstrip("."), output, webhook_url)
 
 
 def _sign_in(email: str, password: str, *, new_account: bool) -> None:

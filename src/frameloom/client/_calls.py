@@ -101,10 +101,10 @@ def run(session_id: str, message: str) -> Call[list[Event]]:
 
 
 def export(session_id: str, fmt: str, render_id: str | None, width: int | None, height: int | None,
-           fps: int | None) -> Call[Render]:
+           fps: int | None, webhook_url: str | None = None) -> Call[Render]:
     return Call("POST", RENDERS, Render.model_validate,
                 json=_body(session_id=session_id, format=fmt, render_id=render_id, width=width, height=height,
-                           fps=fps))
+                           fps=fps, webhook_url=webhook_url))
 
 
 def render(render_id: str) -> Call[Render]:
@@ -116,13 +116,14 @@ def cancel_render(render_id: str) -> Call[Render]:
 
 
 def generate_image(prompt: str, **options: JsonValue) -> Call[Job]:
-    """``options``: the image route's other fields (n, aspect, size, seed, style, engine, session_id)."""
+    """``options``: the image route's other fields (n, aspect, size, seed, style, engine, session_id,
+    webhook_url)."""
     return Call("POST", "/api/jobs/image", Job.model_validate, json=_body(prompt=prompt, **options))
 
 
 def generate_video(prompt: str, **options: JsonValue) -> Call[Job]:
     """``options``: the video route's other fields (seconds, aspect, size, fps, seed, style, music, title,
-    title_seconds, engine, session_id)."""
+    title_seconds, engine, session_id, webhook_url)."""
     return Call("POST", "/api/jobs/video", Job.model_validate, json=_body(prompt=prompt, **options))
 
 

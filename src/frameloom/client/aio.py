@@ -163,10 +163,13 @@ class AsyncClient:
     # --- exports -----------------------------------------------------------------------------
 
     async def export(self, session_id: str, format: str = "mp4", *, render_id: str | None = None,
-               width: int | None = None, height: int | None = None, fps: int | None = None) -> Render:
+               width: int | None = None, height: int | None = None, fps: int | None = None,
+               webhook_url: str | None = None) -> Render:
         """Queue an export of the session's draft (``render_id``: your key, the same again returns the
-        same export). ``PlanRequired`` when the plan may not export, ``InsufficientCredits``."""
-        return await self._do(_calls.export(session_id, format, render_id, width, height, fps))
+        same export). ``PlanRequired`` when the plan may not export, ``InsufficientCredits``.
+        ``webhook_url``: the server POSTs the export's poll body there, signed, when it ends
+        (``frameloom.client.webhooks.verify``)."""
+        return await self._do(_calls.export(session_id, format, render_id, width, height, fps, webhook_url))
 
     async def render(self, render_id: str) -> Render:
         return await self._do(_calls.render(render_id))
@@ -219,21 +222,24 @@ class AsyncClient:
 
     async def generate_image(self, prompt: str, *, n: int = 1, aspect: str | None = None, size: str | None = None,
                        seed: int | None = None, style: str | None = None, engine: str | None = None,
-                       session_id: str | None = None) -> Job:
-        """Queue ``n`` images (2 credits each by default); the media join ``session_id`` when given."""
+                       session_id: str | None = None, webhook_url: str | None = None) -> Job:
+        """Queue ``n`` images (2 credits each by default); the media join ``session_id`` when given;
+        ``webhook_url`` is told (signed) when the job ends."""
         return await self._do(_calls.generate_image(
             prompt, n=n, aspect=aspect, size=size, seed=seed, style=style, engine=engine,
-            session_id=session_id))
+            session_id=session_id, webhook_url=webhook_url))
 
     async def generate_video(self, prompt: str, *, seconds: float | None = None, aspect: str | None = None,
                        size: str | None = None, fps: int | None = None, seed: int | None = None,
                        style: str | None = None, music: str | None = None, title: str | None = None,
                        title_seconds: float | None = None, engine: str | None = None,
-                       session_id: str | None = None) -> Job:
-        """Queue a video (``seconds`` long, 1 credit a second by default); unset options take the server's defaults."""
+                       session_id: str | None = None, webhook_url: str | None = None) -> Job:
+        """Queue a video (``seconds`` long, 1 credit a second by default); unset options take the server's defaults;
+        ``webhook_url`` is told (signed) when the job ends."""
         return await self._do(_calls.generate_video(
             prompt, seconds=seconds, aspect=aspect, size=size, fps=fps, seed=seed, style=style, music=music,
-            title=title, title_seconds=title_seconds, engine=engine, session_id=session_id))
+            title=title, title_seconds=title_seconds, engine=engine, session_id=session_id,
+            webhook_url=webhook_url))
 
     async def job(self, job_id: str) -> Job:
         return await self._do(_calls.job(job_id))
