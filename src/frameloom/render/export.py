@@ -32,6 +32,7 @@ from PIL import Image
 
 from frameloom.domain.errors import InvalidRequest
 from frameloom.render.audio import RATE
+from frameloom.render.encoding import EncodeThread
 from frameloom.render.frames import Array, i420_to_rgb
 
 VIDEO_FORMATS = ("mp4", "mov", "webm", "mkv", "avi", "gif", "webp")
@@ -104,7 +105,8 @@ def _temp_beside(target: Path) -> Path:
 
 
 class AVWriter:
-    """Video and/or audio through FFmpeg (PyAV), streamed frame by frame."""
+    """Video and/or audio through FFmpeg (PyAV), streamed frame by frame; the
+    encoding runs on a thread of its own, overlapped with the caller's composing."""
 
     def __init__(self, target: Path, spec: OutputSpec) -> None:
         self.target, self.spec = target, spec
@@ -127,6 +129,7 @@ class AVWriter:
             sound.time_base = Fraction(1, RATE)
             self.astream = sound
         self.afmt = "s16" if acodec == "pcm_s16le" else ("s16p" if acodec == "libmp3lame" else "fltp")
+        self.encoder = EncodeThread(self.container)
 
     def video(self, frame: Array, index: int) -> None:
         if self.vstream is None:
@@ -134,8 +137,7 @@ class AVWriter:
         vf = av.VideoFrame.from_ndarray(frame, format="yuv420p")
         vf.pts = index
         vf.time_base = Fraction(1, self.spec.fps)
-        for packet in self.vstream.encode(vf):
-            self.container.mux(packet)
+        self.encoder.put((self.vstream, vf))
 
     def audio(self, samples: Array, start: int) -> None:
         if self.astream is None or len(samples) == 0:
@@ -150,10 +152,10 @@ class AVWriter:
         af.sample_rate = RATE
         af.pts = start
         af.time_base = Fraction(1, RATE)
-        for packet in self.astream.encode(af):
-            self.container.mux(packet)
+        self.encoder.put((self.astream, af))
 
     def close(self) -> None:
+        self.encoder.finish()
         if self.vstream is not None:
             for packet in self.vstream.encode(None):
                 self.container.mux(packet)
@@ -165,6 +167,7 @@ class AVWriter:
 
     def abort(self) -> None:
         try:
+            self.encoder.abandon()
             self.container.close()
         finally:
             self.temp.unlink(missing_ok=True)

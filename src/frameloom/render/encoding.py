@@ -1,0 +1,84 @@
+"""Encoding overlapped with composing: a thread of its own, fed through a bounded queue.
+
+libx264 and PyAV's ``encode`` run without the GIL, so while the encoder works
+on frame n the compositor draws frame n + 1 in the calling thread. The queue
+holds ``DEPTH`` frames (3 MB each at 1080p in I420): enough to smooth the
+two sides' jitter, small enough to keep memory flat. Frames are copied into
+``av.VideoFrame``s before they are queued, so the compositor may reuse its
+buffer at once. Muxing happens on the encoder thread only (the container is
+not shared between threads). An error on that thread is raised in the
+caller at its next frame or at ``finish``.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from typing import Any
+
+import av
+from av.audio.stream import AudioStream
+from av.video.stream import VideoStream
+
+DEPTH = 6
+_POLL_S = 0.1
+Job = tuple[VideoStream, av.VideoFrame] | tuple[AudioStream, av.AudioFrame]
+
+
+class EncodeThread:
+    """Encode and mux ``(stream, frame)`` pairs in order on one thread."""
+
+    def __init__(self, container: av.container.OutputContainer) -> None:
+        self.container = container
+        self.jobs: queue.Queue[Job | None] = queue.Queue(DEPTH)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="frameloom-encoder", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            if self.error is not None:
+                continue  # failed: drain until the end so that the caller never blocks
+            try:
+                packets = _encode(job)
+                for packet in packets:
+                    self.container.mux(packet)
+            except BaseException as exc:  # handed to the caller's thread, raised there
+                self.error = exc
+
+    def put(self, job: Job) -> None:
+        """Queue ``(stream, frame)``; waits while the queue is full."""
+        while True:
+            self._raise()
+            try:
+                self.jobs.put(job, timeout=_POLL_S)
+                return
+            except queue.Full:
+                continue
+
+    def finish(self) -> None:
+        """Wait until every queued frame is encoded and muxed; raise the thread's error, if any."""
+        self._stop()
+        self._raise()
+
+    def _stop(self) -> None:
+        if self.thread.is_alive():
+            self.jobs.put(None)
+            self.thread.join()
+
+    def abandon(self) -> None:
+        """Stop without raising (the caller is already failing)."""
+        self.error = self.error or RuntimeError("abandoned")
+        self._stop()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+
+def _encode(job: Job) -> list[av.Packet[Any]]:
+    if isinstance(job[0], VideoStream):
+        assert isinstance(job[1], av.VideoFrame)
+        return job[0].encode(job[1])
+    assert isinstance(job[1], av.AudioFrame)
+    return job[0].encode(job[1])
