@@ -41,7 +41,13 @@ from frameloom.agent.steps import Actions, Done, TurnRun, UserMistake, json_args
 from frameloom.agent.tools import ToolCall
 from frameloom.agent.turns import Emit, Turn, TurnRunner
 from frameloom.domain.accounts import Attribution
-from frameloom.domain.errors import Cancelled, InsufficientCredits, InvalidRequest, UnknownStyle
+from frameloom.domain.errors import (
+    Cancelled,
+    ContentRefused,
+    InsufficientCredits,
+    InvalidRequest,
+    UnknownStyle,
+)
 from frameloom.timeline import summary
 
 if TYPE_CHECKING:
@@ -98,7 +104,7 @@ class Agent:
                 raise Cancelled("the turn was stopped")
             try:
                 said.extend(self._step(run, call).said)
-            except (UserMistake, InvalidRequest) as exc:
+            except (UserMistake, InvalidRequest, ContentRefused) as exc:
                 said.append(self._mistake(run, exc))
                 break
         run.refresh()
@@ -123,17 +129,19 @@ class Agent:
         run.events.call(call_id, call.name, json_args(call))
         try:
             done = prepared.run()
-        except (UserMistake, InvalidRequest) as exc:
+        except (UserMistake, InvalidRequest, ContentRefused) as exc:
             run.events.response(call_id, call.name, {"error": self._mistake(run, exc)})
             raise
         run.events.response(call_id, call.name, done.response)
         run.refresh()
         return done
 
-    def _mistake(self, run: TurnRun, exc: UserMistake | InvalidRequest) -> str:
-        """What to tell the user about a mistake they can fix."""
+    def _mistake(self, run: TurnRun, exc: UserMistake | InvalidRequest | ContentRefused) -> str:
+        """What to tell the user about a mistake they can fix (a refused prompt too: they may reword it)."""
         if isinstance(exc, UserMistake):
             return exc.text
+        if isinstance(exc, ContentRefused):
+            return say("refused", run.language, reason=exc.reason)
         if isinstance(exc, UnknownStyle):
             known = self.services.registry.get(None).capabilities.styles
             return say("unknown_style", run.language, style=exc.name, known=", ".join(known))

@@ -23,7 +23,7 @@ from frameloom.domain.errors import FrameloomError, InvalidRequest
 from frameloom.domain.images import ImageRequest, random_seed
 from frameloom.domain.sizes import ASPECTS, resolve_size
 from frameloom.domain.video import DEFAULT_SECONDS, DEFAULT_TITLE_SECONDS, MUSIC_STYLES, VideoRequest
-from frameloom.settings import load_settings
+from frameloom.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from frameloom.engines.compose import ComposeEngine
@@ -127,6 +127,7 @@ def generate(
     request = ImageRequest(
         prompt=prompt, width=dims.width, height=dims.height, seed=chosen_seed, n=n, style=style
     )
+    _check_policy(settings, [("prompt", prompt)])
     paths = [check_writable(path) for path in _output_paths(target, n)]  # fail before drawing
     engine = default_registry(settings).get(engine_name)
     if n > 1:  # several images take a while: a bar with the time left (stderr)
@@ -248,6 +249,13 @@ class VideoOptions:
     engine: str | None
 
 
+def _check_policy(settings: Settings, texts: list[tuple[str, str]]) -> None:
+    """The operator's content policy holds here too (``ContentRefused`` prints its reason, exit 2)."""
+    from frameloom.services.policy import Checked, PolicyService
+
+    PolicyService.from_settings(settings).check_all([Checked(field, text) for field, text in texts])
+
+
 def _video(prompt: str, target: Path, aspect: str | None, size: str | None, n: int, seed: int,
            style: str | None, options: VideoOptions) -> None:
     """Text to video through a draft and the compositor; a progress bar with the time left on stderr
@@ -266,6 +274,7 @@ def _video(prompt: str, target: Path, aspect: str | None, size: str | None, n: i
     request = VideoRequest(prompt=prompt, seconds=seconds, width=dims.width, height=dims.height, seed=seed,
                            style=style, music=options.music, title=options.title, title_seconds=title_seconds,
                            engine=options.engine)
+    _check_policy(load_settings(), [("prompt", prompt), ("title", options.title or "")])
     check_writable(target)
     bar = progress_bar(sys.stderr, f"rendering {seconds:g} s")
     try:
