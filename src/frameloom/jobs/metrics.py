@@ -86,10 +86,14 @@ class JobMetrics:
             ["outcome"], registry=self.registry,
         )
         errors = Counter("frameloom_jobs_scrape_errors", "Scrapes that could not read the jobs or the queue",
-                         ["source"], registry=self.registry)
+                         ["source"], registry=None)
         for outcome in CHUNK_OUTCOMES:  # present at 0 from the start, so rates work from the first scrape
             self.chunks.labels(outcome)
+        for source in ("jobs", "queue"):
+            errors.labels(source)
+        # Registered after the collector that counts into it, so a scrape shows its own misses.
         self.registry.register(_ScrapeCollector(db, depths, errors))
+        self.registry.register(errors)
 
     def ended(self, kind: JobKind, outcome: str, seconds: float) -> None:
         """A job ran ``seconds`` in this process and ended with ``outcome`` (the runner's ``ended`` hook)."""
