@@ -1,0 +1,97 @@
+"""Media on both stacks through the real app: upload, export using the upload, ranged download.
+
+On the scaled stack (PostgreSQL, Redis, SeaweedFS S3) no media folder is ever made and no media
+file is left in the data folder: an upload passes through the staging folder (its type is read
+from its content) into S3, the export job fetches its input from S3 into its scratch folder and
+puts its result there, and ``/files`` streams ranges from S3.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import av
+import boto3
+import httpx
+import pytest
+from tests.api.conftest import video
+from tests.api.test_renders import SKILL, tiny_draft
+from tests.support.seaweed import S3Server
+
+from frameloom.api import create_app
+from frameloom.settings import Settings
+from frameloom.store.s3 import parse_s3_url
+
+MEDIA_SUFFIXES = {".mp4", ".png", ".jpg", ".webm", ".gif", ".wav", ".m4a"}
+
+
+def _media_files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in MEDIA_SUFFIXES]
+
+
+def _s3_keys(settings: Settings, server: S3Server) -> list[str]:
+    assert settings.s3_url is not None
+    bucket, prefix = parse_s3_url(settings.s3_url)
+    client = boto3.client("s3", endpoint_url=server.endpoint, region_name=server.region)
+    listed = client.list_objects_v2(Bucket=bucket, Prefix=prefix + "/")
+    return [item["Key"] for item in listed.get("Contents", [])]
+
+
+def _wait(http: httpx.Client, render_id: str, headers: dict[str, str], timeout: float = 90) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        data: dict[str, Any] = http.get(f"/api/render/proxy/lambda/{render_id}", headers=headers).json()["data"]
+        if data["status"] in {"completed", "failed", "cancelled"} or time.monotonic() > deadline:
+            return data
+        time.sleep(0.1)
+
+
+def test_upload_export_and_ranged_download(stack_settings: Settings, live_server: Callable[[Any], str],
+                                           request: pytest.FixtureRequest) -> None:
+    settings = stack_settings.model_copy(update={"workers": 1, "job_heartbeat_s": 0.2})
+    scaled = settings.s3_url is not None
+    base = live_server(create_app(settings))
+    with httpx.Client(base_url=base, timeout=30) as http:
+        assert http.get("/readyz").json()["checks"]["storage"] == "ok"
+        token = http.post("/api/auth/anonymous-token", headers={"X-Client-Id": "stack-media"}).json()["data"]["token"]
+        headers = {"Authorization": f"Bearer {token}", **SKILL}
+        sid = http.post("/api/tasks/me/with-session/nemo_agent", json={}, headers=headers).json()["data"]["session_id"]
+
+        clip = video(width=320, height=180, frames=20)
+        uploaded = http.post(f"/api/upload-video/nemo_agent/me/{sid}", headers=headers,
+                             files={"file": ("clip.mp4", clip, "video/mp4")})
+        assert uploaded.status_code == 200, uploaded.text
+        media = uploaded.json()["data"]["media"][0]
+        assert http.get(media["url"]).content == clip  # the upload, byte for byte, from where it is stored
+
+        queued = http.post("/api/render/proxy/lambda", headers=headers,
+                           json={"session_id": sid, "draft": tiny_draft(media["media_id"], seconds=2)})
+        assert queued.status_code == 200, queued.text
+        done = _wait(http, queued.json()["data"]["render_id"], headers)
+        assert done["status"] == "completed", done
+
+        whole = http.get(done["url"])
+        assert whole.status_code == 200
+        assert len(whole.content) == done["bytes"]
+        ranged = http.get(done["url"], headers={"Range": "bytes=100-1099"})
+        assert ranged.status_code == 206
+        assert ranged.headers["Content-Range"] == f"bytes 100-1099/{done['bytes']}"
+        assert ranged.content == whole.content[100:1100]
+        tail = http.get(done["url"], headers={"Range": "bytes=-500"})
+        assert tail.status_code == 206
+        assert tail.content == whole.content[-500:]
+    with av.open(io.BytesIO(whole.content)) as container:
+        stream = container.streams.video[0]
+        assert (stream.codec_context.name, stream.codec_context.width, stream.frames) == ("h264", 320, 20)
+
+    if scaled:  # the data folder never held a media file: S3 has both
+        assert not _media_files(settings.data_dir)
+        assert not settings.media_dir.exists()
+        keys = _s3_keys(settings, request.getfixturevalue("seaweed"))
+        assert sorted(k.rsplit("/", 1)[1] for k in keys) == ["clip.mp4", "render.mp4"], keys
+    else:
+        assert len(_media_files(settings.media_dir)) == 2
