@@ -1,0 +1,152 @@
+"""Life in a shot: what moves in the air and the sky, drawn over each frame.
+
+Stars twinkle, rain and snow fall, fireflies and dust drift, leaves fall in
+woods and fields, bubbles rise underwater, lightning flashes. Vector strokes
+in window px, a few hundred a frame; deterministic by the shot's seed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import TypeVar
+
+import numpy as np
+import skia
+
+from frameloom.engines.compose.canvas import RGB, mix, paint
+from frameloom.engines.compose.elements import BaseElement, Motes, Rain
+from frameloom.engines.compose.plan import ScenePlan
+
+PLUS = skia.BlendMode.kPlus
+
+
+class Life:
+    """What moves in the air and the sky, drawn over each frame in window px."""
+
+    def __init__(self, plan: ScenePlan, width: int, height: int, zoom: float, seed: int) -> None:
+        self.plan, self.w, self.h = plan, width, height
+        self.unit = height / 1080 * zoom
+        rng = np.random.default_rng(seed)
+        elements = [e for layer in plan.layers for e in layer.elements]
+        kinds = {e.kind for e in elements}
+        rain, motes = _last(elements, Rain), _last(elements, Motes)
+        self.horizon = plan.horizon / plan.height * height * zoom
+        night = plan.time_of_day in ("night", "dusk") or plan.setting == "space"
+        self.stars = rng.random((60, 4)) if night and "stars" in kinds else None
+        self.rain = rng.random((500 if rain.heavy else 320, 3)) if rain is not None else None
+        self.snow = rng.random((260, 4)) if "snowfall" in kinds else None
+        self.motes = rng.random((70, 4)) if "motes" in kinds else None
+        self.fireflies = motes.fireflies if motes is not None else False
+        self.bubbles = rng.random((40, 3)) if "bubbles" in kinds else None
+        leafy = plan.setting in ("forest", "jungle", "garden", "field") and plan.weather not in ("rain", "snow")
+        self.leaves = rng.random((14, 5)) if leafy else None
+        self.flashes = sorted(rng.uniform(0.5, 5, 3).tolist()) if "lightning" in kinds else []
+        self.light_colour = plan.palette.light
+        self.dark: RGB = mix(plan.palette.silhouette, (0, 0, 0), 0.5)
+
+    def draw(self, canvas: skia.Canvas, ms: int) -> None:
+        t = ms / 1000
+        if self.stars is not None:
+            self._twinkle(canvas, t)
+        if self.leaves is not None:
+            self._leaves(canvas, t)
+        if self.motes is not None:
+            self._motes(canvas, t)
+        if self.snow is not None:
+            self._snow(canvas, t)
+        if self.rain is not None:
+            self._rain(canvas, t)
+        if self.bubbles is not None:
+            self._bubbles(canvas, t)
+        if self.flashes:
+            self._lightning(canvas, t)
+
+    def _twinkle(self, canvas: skia.Canvas, t: float) -> None:
+        assert self.stars is not None
+        sky = min(self.horizon, self.h) * 0.9
+        for x, y, f, p in self.stars:
+            level = max(0.0, math.sin(2 * math.pi * (0.3 + f * 0.9) * t + p * 6.28)) ** 3
+            if level > 0.05:
+                r = (1.0 + 1.5 * f) * self.unit
+                canvas.drawCircle(x * self.w, y * sky, r * 3, paint((255, 250, 235), 0.25 * level, blend=PLUS,
+                                                                     blur=r * 2))
+                canvas.drawCircle(x * self.w, y * sky, r, paint((255, 255, 255), 0.9 * level, blend=PLUS))
+
+    def _rain(self, canvas: skia.Canvas, t: float) -> None:
+        assert self.rain is not None
+        path = skia.Path()
+        length, slant = self.h * 0.05, 0.18
+        for x, y, v in self.rain:
+            speed = self.h * (1.6 + 1.2 * v)
+            py = (y * self.h * 1.2 + speed * t) % (self.h * 1.2) - self.h * 0.1
+            px = (x * self.w * 1.2 - slant * speed * t) % (self.w * 1.2) - self.w * 0.1
+            path.moveTo(px, py)
+            path.lineTo(px - slant * length, py + length)
+        canvas.drawPath(path, paint(mix(self.plan.palette.haze, (255, 255, 255), 0.6), 0.3,
+                                    stroke=1.4 * self.unit))
+
+    def _snow(self, canvas: skia.Canvas, t: float) -> None:
+        assert self.snow is not None
+        for x, y, v, p in self.snow:
+            speed = self.h * (0.05 + 0.1 * v)
+            py = (y * self.h + speed * t) % self.h
+            px = x * self.w + math.sin(t * (0.8 + v) + p * 6.28) * 20 * self.unit
+            r = (1.5 + 3.5 * v) * self.unit
+            canvas.drawCircle(px, py, r, paint((250, 252, 255), 0.85))
+
+    def _motes(self, canvas: skia.Canvas, t: float) -> None:
+        assert self.motes is not None
+        colour = (255, 220, 120) if self.fireflies else mix(self.light_colour, (255, 255, 255), 0.3)
+        for x, y, v, p in self.motes:
+            px = (x * self.w + math.sin(t * 0.5 + p * 6.28) * 40 * self.unit + t * 8 * self.unit) % self.w
+            py = self.horizon * 0.8 + (y - 0.3) * self.h * 0.6 + math.cos(t * 0.7 + p * 6.28) * 25 * self.unit
+            level = 0.5 + 0.5 * math.sin(t * (1.5 + v * 2) + p * 6.28) if self.fireflies else 0.7
+            r = (1.5 + 2 * v) * self.unit
+            canvas.drawCircle(px, py, r * 4, paint(colour, 0.25 * level, blend=PLUS, blur=r * 2))
+            canvas.drawCircle(px, py, r * 0.7, paint(colour, 0.9 * level, blend=PLUS))
+
+    def _leaves(self, canvas: skia.Canvas, t: float) -> None:
+        assert self.leaves is not None
+        for x, y, v, p, s in self.leaves:
+            fall = self.h * (0.06 + 0.06 * v)
+            py = (y * self.h * 1.3 + fall * t) % (self.h * 1.3) - self.h * 0.15
+            px = (x * self.w + math.sin(t * 0.9 + p * 6.28) * 60 * self.unit + 25 * self.unit * t) % self.w
+            size = (14 + 18 * s) * self.unit
+            canvas.save()
+            canvas.translate(px, py)
+            canvas.rotate(math.degrees(t * (1 + v) + p * 6.28))
+            leaf = skia.Path()
+            leaf.moveTo(-size / 2, 0)
+            leaf.quadTo(0, -size * 0.35, size / 2, 0)
+            leaf.quadTo(0, size * 0.35, -size / 2, 0)
+            canvas.drawPath(leaf, paint(self.dark, 0.85, blur=2 * self.unit))
+            canvas.restore()
+
+    def _bubbles(self, canvas: skia.Canvas, t: float) -> None:
+        assert self.bubbles is not None
+        for x, y, v in self.bubbles:
+            speed = self.h * (0.05 + 0.08 * v)
+            py = self.h - (y * self.h + speed * t) % self.h
+            px = x * self.w + math.sin(t * 2 + v * 9) * 8 * self.unit
+            r = (3 + 9 * v) * self.unit
+            canvas.drawCircle(px, py, r, paint((220, 245, 255), 0.5, stroke=1.5 * self.unit))
+
+    def _lightning(self, canvas: skia.Canvas, t: float) -> None:
+        for at in self.flashes:
+            if at <= t < at + 0.25:
+                level = 1 - (t - at) / 0.25
+                canvas.drawRect(skia.Rect.MakeWH(self.w, self.h), paint((210, 220, 255), 0.35 * level, blend=PLUS))
+
+
+
+E = TypeVar("E", bound=BaseElement)
+
+
+def _last(elements: Iterable[BaseElement], kind: type[E]) -> E | None:
+    """The last element of class ``kind``, None when there is none."""
+    found = None
+    for element in elements:
+        if isinstance(element, kind):
+            found = element
+    return found

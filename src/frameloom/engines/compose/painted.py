@@ -1,0 +1,82 @@
+"""A scene painted for video: its depth groups and its subjects, at one zoom level (pure data)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import cv2
+
+from frameloom.engines.compose.canvas import RGB, Array
+from frameloom.engines.compose.layers import Layer
+from frameloom.engines.compose.motion import Motion
+from frameloom.engines.compose.tiles import TiledLayer
+
+
+@dataclass(frozen=True)
+class Group:
+    """Layers painted together, and how they move: ``parallax`` is the share
+    of the camera's motion they follow; ``drift`` their own motion (px/s at
+    1080p, positive to the right)."""
+
+    name: str
+    layers: tuple[Layer, ...]
+    parallax: float
+    drift: float = 0.0
+    subjects: bool = False
+
+
+@dataclass(frozen=True)
+class Sprite:
+    """A subject with what it holds, rides or sits in, painted on its own:
+    premultiplied RGBA ``pixels`` with the top-left corner at (``x``, ``y``)
+    px of the painted scene; ``base`` the lead subject's foot point (px),
+    ``height`` its height (px); ``main`` for the plan's main subject; ``keep``
+    what a shot framing it keeps in view (x0, y0, x1, y1 px)."""
+
+    pixels: Array
+    x: int
+    y: int
+    base: tuple[float, float]
+    height: float
+    motion: Motion
+    main: bool
+    keep: tuple[float, float, float, float]
+
+    def at(self, k: float) -> Sprite:
+        """The same sprite at ``k`` times the size."""
+        h, w = self.pixels.shape[:2]
+        size = (max(1, round(w * k)), max(1, round(h * k)))
+        pixels = cv2.resize(self.pixels, size, interpolation=cv2.INTER_AREA)
+        keep = (self.keep[0] * k, self.keep[1] * k, self.keep[2] * k, self.keep[3] * k)
+        return Sprite(pixels, round(self.x * k), round(self.y * k), (self.base[0] * k, self.base[1] * k),
+                      self.height * k, self.motion, self.main, keep)
+
+
+@dataclass(frozen=True)
+class Painted:
+    """The groups of one scene as premultiplied RGBA arrays at one zoom level,
+    the subjects' sprites (drawn right after the group ``subjects_after``),
+    and the lights drawn in the groups that flicker (group index, x, y, w, h px, colour)."""
+
+    zoom: float
+    width: int
+    height: int
+    groups: tuple[tuple[Group, Array], ...]
+    emitters: tuple[tuple[int, float, float, float, float, RGB], ...] = ()
+    sprites: tuple[Sprite, ...] = ()
+    subjects_after: int = -1
+
+    @cached_property
+    def tiled(self) -> tuple[TiledLayer, ...]:
+        """Each group by tiles, classified once per level."""
+        return tuple(TiledLayer(px) for _, px in self.groups)
+
+
+def scaled(painted: Painted, zoom: float) -> Painted:
+    """The same groups and sprites at a lower zoom (painted once at the highest)."""
+    k = zoom / painted.zoom
+    w, h = round(painted.width * k), round(painted.height * k)
+    groups = tuple((g, cv2.resize(px, (w, h), interpolation=cv2.INTER_AREA)) for g, px in painted.groups)
+    emitters = tuple((i, x * k, y * k, ew * k, eh * k, c) for i, x, y, ew, eh, c in painted.emitters)
+    return Painted(zoom, w, h, groups, emitters, tuple(s.at(k) for s in painted.sprites), painted.subjects_after)

@@ -1,0 +1,133 @@
+"""Layers drawn by tiles: per frame only what a layer covers is touched.
+
+A painted group is mostly empty (clouds cover a tenth of the sky, the
+foreground frames the edges) or opaque (a skyline's lower half). Its alpha is
+classified once in tiles of ``TILE`` px; runs of tiles along a tile row are
+empty (skipped), opaque (copied) or partial (blended, premultiplied
+source-over, with the inverse alpha of the run kept beside it). A full-frame
+blend of RGBA costs about 6 ms at 1080p; a copy a tenth of that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from frameloom.engines.compose.canvas import Array
+
+TILE = 32
+EMPTY, OPAQUE, PARTIAL = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Run:
+    """Image rows ``y0 .. y1 - 1``, columns ``x0 .. x1 - 1``; ``inv`` is
+    255 - alpha over the run (4 channels) for a partial run, None for an opaque one."""
+
+    y0: int
+    y1: int
+    x0: int
+    x1: int
+    inv: Array | None
+
+
+def _classes(alpha: Array) -> Array:
+    """Each tile's class (EMPTY, OPAQUE, PARTIAL) as a ``(rows, cols)`` array."""
+    h, w = alpha.shape
+    rows, cols = -(-h // TILE), -(-w // TILE)
+    padded = np.zeros((rows * TILE, cols * TILE), np.uint8)
+    padded[:h, :w] = alpha
+    lo_pad = np.full_like(padded, 255)
+    lo_pad[:h, :w] = alpha
+    tiles_hi = padded.reshape(rows, TILE, cols, TILE).max(axis=(1, 3))
+    tiles_lo = lo_pad.reshape(rows, TILE, cols, TILE).min(axis=(1, 3))
+    out = np.full((rows, cols), PARTIAL, np.uint8)
+    out[tiles_hi == 0] = EMPTY
+    out[tiles_lo == 255] = OPAQUE
+    return out
+
+
+def _runs(classes: Array) -> list[tuple[int, int, int]]:
+    """One tile row's runs of equal class, empty ones left out: (x0, x1 px, class)."""
+    out: list[tuple[int, int, int]] = []
+    c = 0
+    while c < len(classes):
+        kind, start = int(classes[c]), c
+        while c < len(classes) and classes[c] == kind:
+            c += 1
+        if kind != EMPTY:
+            out.append((start * TILE, c * TILE, kind))
+    return out
+
+
+class TiledLayer:
+    """A premultiplied RGBA image, drawn over a frame at an integer offset by its runs."""
+
+    def __init__(self, pixels: Array) -> None:
+        self.pixels = pixels
+        self.height, self.width = pixels.shape[:2]
+        classes = _classes(pixels[..., 3])
+        self.opaque = bool((classes == OPAQUE).all())
+        # tile rows with the same runs merge into one block: an opaque sky is one copy
+        spans: list[tuple[int, int, list[tuple[int, int, int]]]] = []
+        for r in range(classes.shape[0]):
+            runs = _runs(classes[r])
+            if spans and spans[-1][2] == runs:
+                spans[-1] = (spans[-1][0], r + 1, runs)
+            else:
+                spans.append((r, r + 1, runs))
+        self.runs: list[Run] = []
+        for r0, r1, runs in spans:
+            y0, y1 = r0 * TILE, min(r1 * TILE, self.height)
+            for x0, x1, kind in runs:
+                inv = None
+                if kind == PARTIAL:
+                    inv = np.ascontiguousarray(np.repeat(255 - pixels[y0:y1, x0:x1, 3:4], 4, axis=2))
+                self.runs.append(Run(y0, y1, x0, min(x1, self.width), inv))
+
+    def draw(self, frame: Array, ox: int, oy: int, scratch: Array) -> None:
+        """Source-over onto ``frame`` (RGBA, premultiplied), this image's pixel
+        (ox, oy) on the frame's top-left corner; ``scratch`` is a buffer of the frame's size."""
+        fh, fw = frame.shape[:2]
+        for run in self.runs:
+            y0, y1 = max(run.y0, oy), min(run.y1, oy + fh)
+            x0, x1 = max(run.x0, ox), min(run.x1, ox + fw)
+            if y0 >= y1 or x0 >= x1:
+                continue
+            dst = frame[y0 - oy:y1 - oy, x0 - ox:x1 - ox]
+            src = self.pixels[y0:y1, x0:x1]
+            if run.inv is None:
+                np.copyto(dst, src)
+                continue
+            inv = run.inv[y0 - run.y0:y1 - run.y0, x0 - run.x0:x1 - run.x0]
+            tmp = scratch[:y1 - y0, :x1 - x0]
+            cv2.multiply(dst, inv, dst=tmp, scale=1 / 255)
+            cv2.add(tmp, src, dst=dst)
+
+
+def over(frame: Array, sprite: Array, x: int, y: int) -> None:
+    """Premultiplied ``sprite`` source-over onto ``frame`` with its top-left at
+    (x, y) px, clipped to the frame (a moving subject: no tiles, it changes)."""
+    fh, fw = frame.shape[:2]
+    sh, sw = sprite.shape[:2]
+    fx0, fy0, fx1, fy1 = max(0, x), max(0, y), min(fw, x + sw), min(fh, y + sh)
+    if fx1 <= fx0 or fy1 <= fy0:
+        return
+    src = sprite[fy0 - y:fy1 - y, fx0 - x:fx1 - x]
+    dst = frame[fy0:fy1, fx0:fx1]
+    inv = cv2.merge([255 - src[..., 3]] * 4)
+    cv2.multiply(dst, inv, dst=inv, scale=1 / 255)
+    cv2.add(inv, src, dst=dst)
+
+
+def add_scaled(frame: Array, patch: Array, x: int, y: int, level: float) -> None:
+    """``patch * level`` added (saturating, as skia's Plus) onto ``frame`` at (x, y), clipped."""
+    fh, fw = frame.shape[:2]
+    sh, sw = patch.shape[:2]
+    fx0, fy0, fx1, fy1 = max(0, x), max(0, y), min(fw, x + sw), min(fh, y + sh)
+    if fx1 <= fx0 or fy1 <= fy0 or level <= 0:
+        return
+    dst = frame[fy0:fy1, fx0:fx1]
+    cv2.scaleAdd(patch[fy0 - y:fy1 - y, fx0 - x:fx1 - x], level, dst, dst=dst)
