@@ -30,7 +30,7 @@ help:
 	@echo "make faults  SIGKILL of the server or the worker in $(FAULT_RUNS) runs of a mixed workload, then the outages (tests/faults; FAULT_SEED replays)"
 	@echo "make load    50 concurrent clients on loopback: req/s, p50 and p99 (bench/load.py)"
 	@echo "make soak    the mixed load for $(SOAK_S) s, the server's RSS growth printed"
-	@echo "make bench   compose images, the API against bare FastAPI, the video compositor, text to video, the diffusers engine against its bare pipeline, the web studio in Chromium"
+	@echo "make bench   compose images, the API against bare FastAPI, the video compositor, text to video, the diffusers engine against its bare pipeline, the web studio in Chromium, media storage on local disk and S3"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
