@@ -258,6 +258,9 @@ class Job(Base):
     started_at: Mapped[datetime | None]
     heartbeat_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    # parallel exports (0009): a chunk's export job, and where its rendered piece lies once done
+    parent_id: Mapped[str | None] = mapped_column(String(32), index=True, default=None)
+    piece_key: Mapped[str | None] = mapped_column(String(300), default=None)
 
 
 class DraftVersion(Base):
