@@ -41,8 +41,8 @@ def wait(predicate: Callable[[], bool], timeout: float = 10) -> None:
 
 def test_the_setting_names_kinds_or_classes() -> None:
     assert parse_worker_kinds("gpu") == {JobKind.IMAGE, JobKind.VIDEO}
-    assert parse_worker_kinds("cpu") == {JobKind.EXPORT, JobKind.CHAT}
-    assert parse_worker_kinds(" CPU , image ") == {JobKind.EXPORT, JobKind.CHAT, JobKind.IMAGE}
+    assert parse_worker_kinds("cpu") == {JobKind.EXPORT, JobKind.CHAT, JobKind.EXPORT_CHUNK}
+    assert parse_worker_kinds(" CPU , image ") == {JobKind.EXPORT, JobKind.CHAT, JobKind.EXPORT_CHUNK, JobKind.IMAGE}
     assert parse_worker_kinds("all") == set(JobKind)
     assert set(KIND_CLASSES) == set(JobKind)  # every kind has a queue
     assert load_settings(_env_file=None).job_kinds == set(JobKind)

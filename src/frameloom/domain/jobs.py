@@ -16,6 +16,7 @@ class JobKind(StrEnum):
     IMAGE = "image"
     VIDEO = "video"
     CHAT = "chat"
+    EXPORT_CHUNK = "export_chunk"  # frames [a, b) of a long export, video only (render.chunks)
 
 
 class WorkerClass(StrEnum):
@@ -31,6 +32,7 @@ KIND_CLASSES: dict[JobKind, WorkerClass] = {
     JobKind.VIDEO: WorkerClass.GPU,
     JobKind.EXPORT: WorkerClass.CPU,
     JobKind.CHAT: WorkerClass.CPU,
+    JobKind.EXPORT_CHUNK: WorkerClass.CPU,
 }
 
 
@@ -115,6 +117,21 @@ class ExportJob:
     width: int | None = None
     height: int | None = None
     fps: int | None = None
+
+
+@dataclass(frozen=True)
+class ExportChunkJob:
+    """An ``export_chunk`` job: frames ``[start, end)`` (indices at the export's fps) of its parent
+    export, ``index`` in order; ``export`` is the parent's spec (the same timeline and media)."""
+
+    export: ExportJob
+    index: int
+    start: int
+    end: int
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> ExportChunkJob:
+        return cls(ExportJob(**data["export"]), int(data["index"]), int(data["start"]), int(data["end"]))
 
 
 @dataclass(frozen=True)

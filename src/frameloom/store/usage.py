@@ -73,11 +73,11 @@ def lock_account(session: Session, account_id: str) -> None:
 
 
 def open_paid_jobs(session: Session, account_id: str) -> int:
-    """The account's queued and running jobs, chat turns left out."""
+    """The account's queued and running jobs, chat turns and export chunks left out."""
     return int(session.execute(
         select(func.count()).select_from(Job).where(
             Job.account_id == account_id, Job.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value]),
-            Job.kind != JobKind.CHAT.value)
+            Job.kind != JobKind.CHAT.value, Job.parent_id.is_(None))  # a parallel export's chunks are its own
     ).scalar_one())
 
 
