@@ -93,11 +93,11 @@ ROUTE_CODES: Mapping[str, tuple[int, ...]] = {
     "POST /api/tasks/me/with-session/nemo_agent": (400,),
     "GET /api/state/nemo_agent/me/{session_id}/latest": (1002,),
     "POST /api/upload-video/nemo_agent/me/{session_id}": (400, 1002, 4001, 4002),
-    "POST /api/render/proxy/lambda": (400, 1002, 2001, 402),
+    "POST /api/render/proxy/lambda": (400, 1002, 2001, 402, 4003, 503),
     "GET /api/render/proxy/lambda/{render_id}": (1002,),
     "DELETE /api/render/proxy/lambda/{render_id}": (1002,),
-    "POST /api/jobs/video": (400, 2001, 4003),
-    "POST /api/jobs/image": (400, 2001, 4003),
+    "POST /api/jobs/video": (400, 2001, 4003, 503),
+    "POST /api/jobs/image": (400, 2001, 4003, 503),
     "GET /api/jobs/{job_id}": (1002,),
     "DELETE /api/jobs/{job_id}": (1002,),
     "GET /api/engines": (),
@@ -114,6 +114,10 @@ ROUTE_CODES: Mapping[str, tuple[int, ...]] = {
     "POST /apps/{app_name}/users/{user_id}/sessions": (400,),
     "GET /apps/{app_name}/users/{user_id}/sessions": (),
     "GET /apps/{app_name}/users/{user_id}/sessions/{session_id}": (1002,),
+    "GET /api/account/webhook": (),
+    "PUT /api/account/webhook": (400,),
+    "DELETE /api/account/webhook": (),
+    "POST /api/account/webhook/secret": (),
 }
 
 SKILL_DESCRIPTIONS = {
