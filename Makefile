@@ -92,6 +92,7 @@ bench: $(STAMP) $(MODELS)
 	$(BIN)/python bench/chat.py
 	$(BIN)/python bench/web.py
 	$(BIN)/python bench/storage.py
+	$(BIN)/python bench/policy.py
 
 # make test runs tests/faults too, with 2 SIGKILL runs (FAULT_RUNS defaults to 2 there)
 faults: $(STAMP)
