@@ -20,6 +20,8 @@ import httpx
 import pytest
 from tests.api.conftest import video
 from tests.api.test_renders import SKILL, tiny_draft
+from tests.conftest import stack_env
+from tests.jobs.test_durability import Processes
 from tests.support.seaweed import S3Server
 
 from frameloom.api import create_app
@@ -95,3 +97,38 @@ def test_upload_export_and_ranged_download(stack_settings: Settings, live_server
         assert sorted(k.rsplit("/", 1)[1] for k in keys) == ["clip.mp4", "render.mp4"], keys
     else:
         assert len(_media_files(settings.media_dir)) == 2
+
+
+@pytest.mark.parametrize("stack_settings", ["scaled"], indirect=True)
+def test_a_worker_with_its_own_data_folder_renders_from_s3(
+    stack_settings: Settings, live_server: Callable[[Any], str], tmp_path: Path,
+) -> None:
+    """The API node runs no job (``workers=0``); a ``frameloom worker`` process with another data
+    folder fetches the upload from S3, renders, and puts the result back: no disk is shared."""
+    api = stack_settings.model_copy(update={"workers": 0})
+    worker_dir = tmp_path / "worker-data"
+    procs = Processes(worker_dir)
+    try:
+        env = {k: v for k, v in stack_env(api).items() if k != "FRAMELOOM_DATA_DIR"}
+        procs.workers(1, **env)
+        with httpx.Client(base_url=live_server(create_app(api)), timeout=30) as http:
+            token = http.post("/api/auth/anonymous-token", headers={"X-Client-Id": "apart"}).json()["data"]["token"]
+            headers = {"Authorization": f"Bearer {token}", **SKILL}
+            sid = http.post("/api/tasks/me/with-session/nemo_agent", json={}, headers=headers).json()["data"][
+                "session_id"]
+            clip = video(width=320, height=180, frames=20)
+            media = http.post(f"/api/upload-video/nemo_agent/me/{sid}", headers=headers,
+                              files={"file": ("clip.mp4", clip, "video/mp4")}).json()["data"]["media"][0]
+            queued = http.post("/api/render/proxy/lambda", headers=headers,
+                               json={"session_id": sid, "draft": tiny_draft(media["media_id"], seconds=2)})
+            done = _wait(http, queued.json()["data"]["render_id"], headers)
+            assert done["status"] == "completed", done
+            ranged = http.get(done["url"], headers={"Range": "bytes=0-9"})
+            assert ranged.status_code == 206
+            assert ranged.content[4:8] == b"ftyp"
+    finally:
+        procs.close()
+    for folder in (api.data_dir, worker_dir):
+        assert not _media_files(folder), folder
+    assert not (worker_dir / "media").exists()
+    assert not list((worker_dir / "tmp").glob("job-*"))  # the scratch folder went with the job
