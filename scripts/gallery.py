@@ -1,9 +1,10 @@
 """Render the gallery in docs/gallery/: the seed prompts and a dozen others.
 
 Usage: python scripts/gallery.py [OUT_DIR]   (default docs/gallery)
-Renders each prompt at 1920x1080 and writes a 960x540 JPEG of it, a contact
-sheet, and index.md (prompt, seed, style, render time); the two seed prompts
-are also written at full size to docs/images/ for the README.
+Renders each prompt at 1920x1080 and writes it as a JPEG (quality 85), a
+contact sheet, and index.md (prompt, seed, style, render time, what was not
+drawn); the two seed prompts are also written to docs/images/ for the README.
+The scores, a person's look at each picture, are kept in SCORES.md by hand.
 """
 
 from __future__ import annotations
@@ -18,26 +19,53 @@ from frameloom.domain.images import ImageRequest
 from frameloom.engines.compose import ComposeEngine
 
 PROMPTS: list[tuple[str, int, str | None]] = [
+    # the seed prompts
     ("a fox reading a book in a forest at sunset", 1, None),
     ("a futuristic city skyline at night with neon lights", 2, None),
     ("夕阳下森林里读书的狐狸", 3, None),
     ("two cats sleeping on a red sofa in a cozy room by candlelight", 1, None),
-    ("an astronaut riding a horse in space", 2, None),
+    # things no emoji draws
     ("a lighthouse on a rocky beach in a storm", 4, None),
-    ("a watercolor of a cherry blossom garden at dawn", 5, None),
-    ("pixel art dragon flying over mountains", 6, None),
-    ("a sailboat on a calm lake at golden hour", 8, None),
-    ("a camel walking through the desert at sunset", 9, None),
-    ("a penguin on a snowy field under falling snow", 10, None),
-    ("a whale swimming under the sea with jellyfish", 11, None),
-    ("an owl on a tree in a foggy forest at night", 12, None),
-    ("a robot playing guitar on a city street in the rain", 13, None),
-    ("a girl with an umbrella in a field of flowers", 14, "oil painting"),
-    ("a wizard reading a map by a campfire", 15, None),
-    ("a bowl of ramen", 3, None),
-    ("a pirate ship in a storm", 2, None),
-    ("a cozy cabin in the snowy woods at night", 8, "watercolor"),
-    ("a butterfly on a flower in a garden", 5, "sketch"),
+    ("a campfire beside a tent under the stars", 5, None),
+    ("a penguin standing on an iceberg", 6, None),
+    ("a bridge over a river in autumn", 7, None),
+    ("the northern lights over a snowy forest with a wolf", 8, None),
+    ("a bear in front of a cave in the mountains", 9, None),
+    ("a waterfall in the jungle with a parrot", 10, None),
+    ("a dog running along a country road", 11, None),
+    # settings: none named, several, a studio
+    ("a white sneaker, product shot", 12, None),
+    ("a perfume bottle on a pedestal", 13, None),
+    ("a beach with a city behind at dusk", 14, None),
+    ("a cat sleeping on a windowsill", 15, None),
+    ("a camel walking through the desert", 16, None),
+    ("a goldfish", 17, None),
+    # composition: scale, perching, counts, giant and tiny
+    ("an owl sitting on a branch at night", 18, None),
+    ("a red bird perched on a fence", 19, None),
+    ("a whale and a tiny boat on the ocean", 20, None),
+    ("a giant robot in a city street", 21, None),
+    ("a tiny mouse eating cheese on a table", 22, None),
+    ("a pair of swans on a misty lake", 23, None),
+    ("many sheep in a field by a stone wall", 24, None),
+    ("a castle on a hill beside a dragon", 25, None),
+    # verbs
+    ("a bear fishing by a river", 26, None),
+    ("a girl watering flowers in a garden in spring", 27, None),
+    ("a surfer riding a big wave at sunset", 28, None),
+    ("a kid jumping on the beach", 29, None),
+    ("a dog swimming in a lake", 30, None),
+    # parser misreads
+    ("a bowl of ramen on a wooden table", 31, None),
+    ("kids building a snowman", 32, None),
+    ("上海的夜景", 33, None),
+    ("a hot air balloon festival at dawn", 34, None),
+    # styles and moods
+    ("a watercolor of a cherry blossom garden at dawn", 35, None),
+    ("pixel art dragon flying over mountains", 36, None),
+    ("an oil painting of a sailboat on a calm lake at golden hour", 37, None),
+    ("a pencil sketch of an old man reading on a bench in a park", 38, None),
+    ("a dark and dramatic castle at night, neon style", 39, None),
 ]
 FULL_SIZE = {0: "fox.jpg", 1: "city.jpg"}
 
@@ -46,28 +74,30 @@ def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     engine = ComposeEngine()
     lines = ["# Gallery", "", "Rendered by `python scripts/gallery.py` with the compose engine at 1920x1080",
-             "(shown at 960x540). Nothing in the engine knows these prompts.", "",
-             "| image | prompt | seed | style | render |", "|---|---|---|---|---|"]
+             "(JPEG, quality 85). Nothing in the engine knows these prompts. The score is a person's look at",
+             "each picture: would a viewer say it shows the prompt (1 no, 5 yes)? See SCORES.md beside this.", "",
+             "| image | prompt | seed | style | render | not drawn |", "|---|---|---|---|---|---|"]
     thumbs = []
     for i, (prompt, seed, style) in enumerate(PROMPTS):
         start = time.perf_counter()
         result = engine.generate(ImageRequest(prompt=prompt, seed=seed, style=style))[0]
         took = time.perf_counter() - start
         name = f"{i:02d}.jpg"
-        result.image.resize((960, 540), Image.Resampling.LANCZOS).save(out / name, quality=85)
+        result.image.save(out / name, quality=85)
         if i in FULL_SIZE:
             images = out.parent / "images"
             images.mkdir(exist_ok=True)
             result.image.save(images / FULL_SIZE[i], quality=90)
         thumbs.append(result.image.resize((480, 270), Image.Resampling.LANCZOS))
-        lines.append(f"| ![{prompt}]({name}) | {prompt} | {seed} | {style or result.info['style']} | {took:.2f} s |")
-        print(f"{name} {took:.2f}s {prompt}")
+        missing = result.info.get("not_drawn", "")
+        lines.append(f"| ![{prompt}]({name}) | {prompt} | {seed} | {style or result.info['style']} | {took:.2f} s "
+                     f"| {missing} |")
+        print(f"{name} {took:.2f}s {prompt} {missing}")
     sheet = Image.new("RGB", (480 * 4, 270 * ((len(thumbs) + 3) // 4)))
     for i, thumb in enumerate(thumbs):
         sheet.paste(thumb, ((i % 4) * 480, (i // 4) * 270))
     sheet.save(out / "sheet.jpg", quality=85)
     (out / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-
 
 if __name__ == "__main__":
     main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/gallery"))

@@ -96,7 +96,8 @@ def _place_mentions(facts: PromptFacts, mentions: list[Mention], casts: dict[str
                     horizon: float, setting: str, rng: random.Random) -> list[SubjectPlan]:
     # a target is placed by its relation to its subject, never a second time on its own
     attached = {m.target for m in mentions if m.target is not None and m.relation is not None}
-    ground_y = TABLE_TOP * height if is_still_life(facts, setting) else _ground_y(setting, height, horizon)
+    on_ledge = is_still_life(facts, setting) or "windowsill" in facts.features
+    ground_y = TABLE_TOP * height if on_ledge else _ground_y(setting, height, horizon)
     main_side = 1 if rng.random() < 0.5 else -1
     sizes = _sizes(mentions, casts, frame_ref(width, height))
     placed: list[SubjectPlan] = []
@@ -112,11 +113,14 @@ def _place_mentions(facts: PromptFacts, mentions: list[Mention], casts: dict[str
         slot += 1
         size = sizes[index]
         group = _place_one(mention, noun, role, x, size, ground_y, height, horizon, setting, rng,
-                           casts.get(mention.noun))
+                           casts.get(mention.noun), width)
         if mention.target is not None and mention.relation and 0 <= mention.target < len(mentions):
             target = mentions[mention.target]
             if target.noun in NOUNS and mention.target != index:
-                group = _relate(group, mention, NOUNS[target.noun], target, width, height, sizes[mention.target])
+                group = to_mouth(_relate(group, mention, NOUNS[target.noun], target, width, height,
+                                         sizes[mention.target]))
+        if group and not any(g.role == "held" for g in group):
+            group = _prop_in_hand(group)
         placed.extend(group)
     return _spread(placed, width)
 
@@ -137,7 +141,10 @@ def _sizes(mentions: list[Mention], casts: dict[str, Any], ref: float) -> dict[i
     the prompt calls it big, less when tiny), the others by their real size
     relative to it, compressed so that small things stay readable."""
     scales = {i: _real_scale(m, casts.get(m.noun)) for i, m in enumerate(mentions)}
-    grounded = [i for i, m in enumerate(mentions) if NOUNS[m.noun].placement not in ("air", "sky")]
+    # what is held, ridden or sat on is sized by its relation to its subject, not the other way round
+    targets = {m.target for m in mentions if m.target is not None and m.relation in ("holds", "rides", "on", "in")}
+    grounded = [i for i, m in enumerate(mentions)
+                if NOUNS[m.noun].placement not in ("air", "sky") and i not in targets]
     top = max((scales[i] for i in grounded), default=max(scales.values()))
     lead = mentions[grounded[0]] if grounded else mentions[0]
     word = getattr(casts.get(lead.noun), "size_word", None) or lead.size
@@ -173,10 +180,18 @@ def _spread(placed: list[SubjectPlan], width: int) -> list[SubjectPlan]:
 
 
 def _half_width(s: SubjectPlan) -> float:
+    return s.height * art_aspect(s.emoji) / 2
+
+
+def art_aspect(emoji: str) -> float:
+    """Width over height of the art (its opaque part), from a small cached raster."""
+    from frameloom.engines.compose.art import sprite
     from frameloom.engines.compose.painters.structures import ASPECT
 
-    aspect = ASPECT.get(s.noun, 1.0) if is_drawn(s.emoji) else 0.95
-    return s.height * aspect / 2 * (max(1, len([s])))
+    if is_drawn(emoji):
+        return ASPECT.get(emoji.split(":", 1)[1], 1.0)
+    probe = sprite(emoji, 64)
+    return probe.width / max(probe.height, 1)
 
 
 def _move_with(placed: list[SubjectPlan], index: int, dx: float) -> list[SubjectPlan]:
@@ -261,7 +276,8 @@ def _size_for(noun: Noun, role: str, ref: float) -> float:
 
 
 def _place_one(mention: Mention, noun: Noun, role: str, x: float, size: float, ground_y: float, height: int,
-               horizon: float, setting: str, rng: random.Random, cast: Any = None) -> list[SubjectPlan]:
+               horizon: float, setting: str, rng: random.Random, cast: Any = None,
+               width: int = 1920) -> list[SubjectPlan]:
     base_y, depth, placed_role, shadow = ground_y, 0.15, role, True
     pose = getattr(cast, "pose", None) or mention.action
     perched = getattr(cast, "role", None) == "perched" or (
@@ -283,10 +299,14 @@ def _place_one(mention: Mention, noun: Noun, role: str, x: float, size: float, g
     colour = COLOURS.get(mention.colour) if mention.colour else None
     body = noun.head_only and noun.kind in BODY_KINDS and not flying
     count = max(1, min(mention.count, 5))
+    if count > 1:  # copies side by side must fit across the frame
+        wide = art_aspect(noun.emoji)
+        size = min(size, width * 0.86 / (wide + (count - 1) * wide * (0.95 if count < 4 else 0.7)))
+        x = min(max(x, width / 2 - width * 0.2), width / 2 + width * 0.2)
     props = tuple(getattr(cast, "props", ()) or ())
     out = []
     for k in range(count):
-        offset = (k - (count - 1) / 2) * size * (0.95 if count < 4 else 0.7)
+        offset = (k - (count - 1) / 2) * size * art_aspect(noun.emoji) * (0.95 if count < 4 else 0.7)
         back = count >= 4 and k % 2 == 1  # a crowd stands in two rows: the back row higher and smaller
         shrink = 1.0 if count == 1 else (0.8 if back else rng.uniform(0.92, 1.0))
         out.append(SubjectPlan(
@@ -327,6 +347,42 @@ def _relate(group: list[SubjectPlan], mention: Mention, target: Noun, target_men
     friend = replace(other, x=subject.x + side * gap, base_y=subject.base_y - height * 0.02, height=size,
                      depth=subject.depth + 0.05)
     return [friend, *group]
+
+
+# what a pose is drawn holding when the prompt gives it nothing to hold
+POSE_PROPS: dict[str, tuple[str, ...]] = {"reading": ("book",), "fishing": ("fishing rod",), "eating": ("apple",)}
+
+
+def _prop_in_hand(group: list[SubjectPlan]) -> list[SubjectPlan]:
+    """A prop the verb implies and the prompt did not name ("fishing": a rod)
+    is held like a named object; an eater holds its food up at its mouth."""
+    who = next((i for i, g in enumerate(group) if g.props or g.pose in POSE_PROPS), None)
+    if who is None:
+        return group
+    holder = group[who]
+    props = holder.props or POSE_PROPS.get(holder.pose or "", ())
+    prop = next((p for p in props if p in NOUNS and NOUNS[p].placement == "held"), None)
+    if prop is None:
+        return group
+    noun = NOUNS[prop]
+    item = SubjectPlan(noun=noun.key, emoji=noun.emoji, x=holder.x, base_y=holder.base_y, height=holder.height,
+                       role="held", depth=holder.depth, kind=noun.kind, shadow=False)
+    held = _hold([holder], item, 0.3 if holder.pose != "fishing" else 0.42)
+    if holder.pose == "eating":
+        held = to_mouth(held)
+    return [*group[:who], *held, *group[who + 1:]]
+
+
+def to_mouth(group: list[SubjectPlan]) -> list[SubjectPlan]:
+    """An eater or drinker holds its food up at its mouth: high on the figure,
+    toward the way its art faces."""
+    out: list[SubjectPlan] = []
+    for s in group:
+        if s.role == "held" and out and out[-1].pose == "eating":
+            owner = out[-1]
+            s = replace(s, base_y=owner.base_y - owner.height * 0.42, x=owner.x - owner.height * 0.12)
+        out.append(s)
+    return out
 
 
 def _hold(group: list[SubjectPlan], item: SubjectPlan, ratio: float) -> list[SubjectPlan]:
@@ -423,24 +479,12 @@ def _stand(out: list[SubjectPlan], key: str, facts: PromptFacts, width: int, hei
            ground_y: float, ref: float, rng: random.Random) -> list[SubjectPlan]:
     mains = [i for i, s in enumerate(out) if s.role in ("main", "companion", "perched")]
     resting = [i for i in mains if getattr(_mention_of(facts, out[i].noun), "on", None) == key]
-    if mains and (resting or rests_on(facts.text, key)) and key not in BACKGROUND:
-        i = (resting or mains)[0]
-        s = out[i]
-        # a support about half its rider's height (wide enough to hold it); both shrink to fit the frame
-        size = max(s.height * 0.5, s.height * 1.2 / aspect(key) * 0.5)
-        fit = min(1.0, ref * 0.72 / (s.height + size * seat_share(key)))
-        size *= fit
-        out = [replace(t, height=t.height * fit) if _moves_with(out, i, k) else t for k, t in enumerate(out)]
-        s = out[i]
-        stand = _structure(key, s.x, ground_y, size, "support", s.depth + 0.01)
-        top = seat(size, ground_y, key)
-        lifted = [replace(t, base_y=t.base_y - (ground_y - top), shadow=False) if _moves_with(out, i, k) else t
-                  for k, t in enumerate(out)]
-        return [*lifted[:i], stand, *lifted[i:]]
+    if mains and (resting or rests_on(facts.text, key)) and key not in ("lighthouse", "bridge"):
+        return _rest_on(out, (resting or mains)[0], key, ground_y, ref, width)
     if key in BACKGROUND:
         size = ref * BACKGROUND[key] * (0.75 if mains else 1.0)
         if key == "bridge":
-            size = width * 0.95 / aspect(key)
+            size = width * 0.8 / aspect(key)
         side = (1 if out[0].x < width / 2 else -1) if out else (1 if rng.random() < 0.5 else -1)
         x = width / 2 + side * width * (0.22 if mains else 0.14) if key != "bridge" else width / 2
         base = horizon + (ground_y - horizon) * (0.25 if key != "iceberg" else 0.2) if mains or key == "bridge"             else ground_y - (ground_y - horizon) * 0.1
@@ -451,6 +495,33 @@ def _stand(out: list[SubjectPlan], key: str, facts: PromptFacts, width: int, hei
     x = (main.x if main is not None else width / 2) + side * (
         (main.height * 0.5 if main is not None else 0) + size * aspect(key) * 0.5 + width * 0.03)
     return [_structure(key, x, ground_y - height * 0.015, size, "companion", 0.17), *out]
+
+
+def _rest_on(out: list[SubjectPlan], i: int, key: str, ground_y: float, ref: float,
+             width: int) -> list[SubjectPlan]:
+    """Put subject ``i`` (and what it holds) on top of a structure: a thing
+    much smaller than the structure (a mouse on a table) stays small on a
+    full-size structure; otherwise the structure is about half the subject's
+    height. Both shrink until they fit the frame."""
+    s = out[i]
+    own = NOUNS[s.noun].scale if s.noun in NOUNS else 1.0
+    real = own / SCENERY[key].scale
+    if real < 0.5:
+        size = min(ref * 0.42, width * 0.8 / aspect(key))
+        target = size * max(real ** 0.6, 0.3) * 1.3
+    else:
+        size = max(s.height * 0.5, s.height * 1.2 / aspect(key) * 0.5)
+        target = s.height
+    fit = min(1.0, ref * 0.72 / (target + size * seat_share(key)))
+    size, k = size * fit, target * fit / s.height
+    group = [k2 for k2 in range(len(out)) if _moves_with(out, i, k2)]
+    top = seat(size, ground_y, key)
+    base = ground_y + (0.0 if key != "iceberg" else size * 0.05)
+    moved = {j: replace(out[j], height=out[j].height * k, base_y=top + (out[j].base_y - s.base_y) * k,
+                        x=s.x + (out[j].x - s.x) * k, shadow=False) for j in group}
+    stand = _structure(key, s.x, base, size, "support", s.depth + 0.01)
+    rest = [moved.get(j, t) for j, t in enumerate(out)]
+    return [*rest[:i], stand, *rest[i:]]
 
 
 def _mention_of(facts: PromptFacts, noun: str) -> Mention | None:

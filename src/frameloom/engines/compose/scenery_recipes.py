@@ -128,7 +128,14 @@ def layers_for(setting: str, time_of_day: str, weather: str, lights: tuple[str, 
     if "aurora" in words.features:
         sky.append(Aurora(seed=_seed(rng)))
     builder = _BUILDERS[setting]
-    body = builder(rng, night, lights) if setting != "room" else _room(rng, night, lights, words.indoor)
+    if setting == "room" and "windowsill" in words.features:
+        # on a window sill the view is out of the window: the scene outside, the frame and ledge in front
+        outside = next((s for s in words.settings if s != "room"), "city" if night else "garden")
+        body = _BUILDERS[outside](rng, night, lights)
+        body = [layer for layer in body if layer[0] != "foreground"]
+        sky.append(Clouds(coverage=0.3, seed=_seed(rng)))
+    else:
+        body = builder(rng, night, lights) if setting != "room" else _room(rng, night, lights, words.indoor)
     atmosphere = _atmosphere(setting, time_of_day, weather, lights, rng)
     if words.season in ("spring", "autumn"):
         atmosphere.insert(0, Blossoms(season=words.season, seed=_seed(rng)))

@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 
 from frameloom.engines.compose.facts import PromptFacts
-from frameloom.engines.compose.lexicon import NOUNS
+from frameloom.engines.compose.lexicon import NOUNS, lookup
 from frameloom.engines.compose.scenery_nouns import SCENERY, scenery_names
 
 # what a perch name the planner gives is drawn as
@@ -41,6 +41,8 @@ def named_structures(facts: PromptFacts) -> list[str]:
         if key is not None and feature not in PERCH_ART:
             found.append((text.find(feature), key))
     for name, key in names.items():
+        if lookup(name) is not None:  # the lexicon draws it (a bench as a chair): not a structure too
+            continue
         if name.isascii():
             match = re.search(rf"\b{re.escape(name)}\b", text)
             pos = match.start() if match else -1

@@ -108,7 +108,7 @@ def _tilt(pixels: Array, ox: float, oy: float, degrees: float) -> tuple[Array, f
 def before(ctx: Ctx, s: SubjectPlan, box: Box) -> None:
     """What lies under a posed figure: the wave a surfer rides, the water a swimmer is in."""
     if s.pose == "surfing":
-        _wave(ctx, box)
+        _wave(ctx, box, s.role != "rider")  # a rider of a drawn wave needs only the board
     if s.pose == "swimming" and s.role != "floater":
         _pool(ctx, box)
 
@@ -174,12 +174,13 @@ def _pool(ctx: Ctx, box: Box) -> None:
 
 
 def _swim(ctx: Ctx, box: Box) -> None:
-    """The lower part of the swimmer under a waterline: a band of water in front, ripples round it."""
-    water = _water_colour(ctx)
-    line = box.top + box.height * 0.6
-    rect = skia.Rect.MakeLTRB(box.x - box.width * 0.75, line, box.x + box.width * 0.75,
-                              box.top + box.height * 1.02)
-    ctx.canvas.drawRoundRect(rect, box.height * 0.08, box.height * 0.08, paint(water, 0.92, blur=box.height * 0.01))
+    """The lower part of the swimmer under a waterline (the scene's water, or a
+    band of it on dry land), ripples spreading round it."""
+    in_water = ctx.plan.setting in ("lake", "ocean", "beach", "underwater")
+    line = box.top + box.height * (0.97 if in_water else 0.6)
+    if not in_water:
+        rect = skia.Rect.MakeLTRB(box.x - box.width * 0.9, line, box.x + box.width * 0.9, box.top + box.height * 1.05)
+        ctx.canvas.drawOval(rect, paint(_water_colour(ctx), 0.95, blur=box.height * 0.02))
     for k in range(3):
         w = box.width * (0.7 + 0.3 * k)
         ctx.canvas.drawOval(skia.Rect.MakeXYWH(box.x - w, line - box.height * 0.04 * (k + 1), 2 * w,
@@ -187,8 +188,17 @@ def _swim(ctx: Ctx, box: Box) -> None:
                             paint(_ink(ctx), 0.55 - 0.15 * k, stroke=box.height * 0.012))
 
 
-def _wave(ctx: Ctx, box: Box) -> None:
+def _wave(ctx: Ctx, box: Box, with_wave: bool) -> None:
     """A curling wave under the surfer and the board it stands on."""
+    if with_wave:
+        _curl(ctx, box)
+    board = skia.Rect.MakeXYWH(box.x - box.width * 0.75, box.ground - box.height * 0.04, box.width * 1.5,
+                               box.height * 0.08)
+    ctx.canvas.drawOval(board, paint(scale(ctx.plan.palette.accent, 0.9)))
+    ctx.canvas.drawOval(board.makeInset(box.width * 0.2, box.height * 0.025), paint((250, 250, 245), 0.9))
+
+
+def _curl(ctx: Ctx, box: Box) -> None:
     water = _water_colour(ctx)
     back = -box.facing
     g = box.ground + box.height * 0.08
@@ -202,10 +212,6 @@ def _wave(ctx: Ctx, box: Box) -> None:
     path.close()
     ctx.canvas.drawPath(path, paint(water))
     ctx.canvas.drawPath(path, paint(mix(water, (255, 255, 255), 0.7), 0.8, stroke=box.height * 0.03))
-    board = skia.Rect.MakeXYWH(box.x - box.width * 0.75, box.ground - box.height * 0.04, box.width * 1.5,
-                               box.height * 0.08)
-    ctx.canvas.drawOval(board, paint(scale(ctx.plan.palette.accent, 0.9)))
-    ctx.canvas.drawOval(board.makeInset(box.width * 0.2, box.height * 0.025), paint((250, 250, 245), 0.9))
 
 
 def _water_plants(ctx: Ctx, box: Box) -> None:

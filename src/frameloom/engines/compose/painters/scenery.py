@@ -267,7 +267,6 @@ def windowsill(ctx: Ctx, el: Windowsill) -> None:
     for x in (0.0, ctx.w - bar):
         ctx.canvas.drawRect(skia.Rect.MakeXYWH(x, 0, bar, top), paint(frame))
     ctx.canvas.drawRect(skia.Rect.MakeXYWH(0, 0, ctx.w, bar * 0.8), paint(frame))
-    ctx.canvas.drawRect(skia.Rect.MakeXYWH(ctx.w / 2 - bar * 0.3, 0, bar * 0.6, top), paint(frame, 0.95))
     ledge = ctx.h * 0.05
     ctx.canvas.drawRect(skia.Rect.MakeLTRB(0, top - ledge, ctx.w, top + ctx.h * 0.015),
                         vertical_gradient(top - ledge, top, [(0, mix(wood, pal.light, 0.35), 1), (1, wood, 1)]))

@@ -285,33 +285,33 @@ def bridge(c: skia.Canvas, w: float, h: float, rng: np.random.Generator) -> None
         c.drawRect(skia.Rect.MakeXYWH(k * h * 0.12, h * 0.14, h * 0.02, h * 0.14), paint(scale(STONE, 0.6), 0.6))
 
 
-@recipe("branch", 3.0, 0.55)
+@recipe("branch", 2.6, 0.58)
 def branch(c: skia.Canvas, w: float, h: float, rng: np.random.Generator) -> None:
     """A bough reaching in from the left edge, twigs and leaves along it; things perch at 55 % of its height."""
-    bark = (96, 66, 44)
+    bark = (84, 56, 36)
     limb = skia.Path()
-    limb.moveTo(0, h * 0.38)
-    limb.cubicTo(w * 0.35, h * 0.42, w * 0.7, h * 0.45, w, h * 0.42)
-    limb.lineTo(w, h * 0.47)
-    limb.cubicTo(w * 0.7, h * 0.52, w * 0.35, h * 0.58, 0, h * 0.62)
+    limb.moveTo(0, h * 0.3)
+    limb.cubicTo(w * 0.35, h * 0.36, w * 0.7, h * 0.4, w, h * 0.4)
+    limb.lineTo(w, h * 0.5)
+    limb.cubicTo(w * 0.7, h * 0.56, w * 0.35, h * 0.66, 0, h * 0.74)
     limb.close()
     c.drawPath(limb, paint(bark))
-    c.drawLine(0, h * 0.42, w, h * 0.43, paint(scale(bark, 1.35), 0.6, stroke=h * 0.03))
+    c.drawLine(0, h * 0.36, w, h * 0.43, paint(scale(bark, 1.4), 0.7, stroke=h * 0.04))
     leaf = (70, 130, 60)
-    for k in range(14):
-        x = w * float(rng.uniform(0.05, 0.98))
+    for k in range(22):
+        x = w * float(rng.uniform(0.02, 0.97))
         y = h * 0.45
-        a = float(rng.uniform(-2.6, -0.5)) if k % 2 else float(rng.uniform(0.5, 2.6))
-        size = h * float(rng.uniform(0.2, 0.34))
+        a = float(rng.uniform(-2.7, -0.4)) if k % 3 else float(rng.uniform(0.4, 2.7))
+        size = h * float(rng.uniform(0.3, 0.45))
         tip_x, tip_y = x + math.cos(a) * size, y + math.sin(a) * size
-        c.drawLine(x, y, (x + tip_x) / 2, (y + tip_y) / 2, paint(bark, stroke=h * 0.02))
+        c.drawLine(x, y, (x + tip_x) / 2, (y + tip_y) / 2, paint(bark, stroke=h * 0.025))
         lf = skia.Path()
         mx, my = (x + tip_x) / 2, (y + tip_y) / 2
-        nx, ny = -math.sin(a) * size * 0.22, math.cos(a) * size * 0.22
+        nx, ny = -math.sin(a) * size * 0.25, math.cos(a) * size * 0.25
         lf.moveTo(mx, my)
         lf.quadTo(mx + (tip_x - mx) * 0.5 + nx, my + (tip_y - my) * 0.5 + ny, tip_x, tip_y)
         lf.quadTo(mx + (tip_x - mx) * 0.5 - nx, my + (tip_y - my) * 0.5 - ny, mx, my)
-        c.drawPath(lf, paint(scale(leaf, float(rng.uniform(0.8, 1.2)))))
+        c.drawPath(lf, paint(scale(leaf, float(rng.uniform(0.75, 1.25)))))
 
 
 @recipe("bench", 2.0, 0.5)

@@ -44,12 +44,14 @@ def paint_subjects(ctx: Ctx) -> None:
     for fig in figures(ctx.plan.subjects):
         pixels, origin_x, origin_y = _assemble(fig)
         if fig.main.role == "floater" and ctx.plan.setting != "underwater":
-            _submerge(pixels, origin_y, fig.main.height)
+            # a swimmer sinks to its shoulders; a boat or a duck sits on the water
+            deep = fig.main.height * 0.38 if fig.main.pose == "swimming" else 0.0
+            _submerge(pixels, origin_y - deep, fig.main.height * (0.1 if deep else 0.2))
         if fig.main.flip:
             pixels = np.ascontiguousarray(pixels[:, ::-1])
             origin_x = pixels.shape[1] - origin_x
         pixels, origin_x, origin_y = poses.bend(pixels, origin_x, origin_y, fig.main)
-        glow = EMISSIVE.get(fig.main.noun)
+        glow = EMISSIVE.get(fig.main.noun) or _sky_glow(ctx, fig.main)
         lit = pixels if glow is not None else relight(ctx, pixels, fig.main)  # what shines is not shaded
         up = poses.lift(fig.main)
         left, top = fig.main.x - origin_x, fig.main.base_y - origin_y - up
@@ -65,6 +67,14 @@ def paint_subjects(ctx: Ctx) -> None:
         if glow is not None:
             _glow(ctx, fig.main, glow, 0.5, 0.5)
         poses.after(ctx, fig.main, box)
+
+
+def _sky_glow(ctx: Ctx, s: SubjectPlan) -> RGB | None:
+    """Stars, moons and suns in the sky shine rather than take the scene's shading."""
+    if s.role != "sky" and not (s.kind == "nature" and s.role == "flyer"):
+        return None
+    return mix(ctx.plan.palette.light, (255, 240, 200), 0.5) if s.noun in ("star", "moon", "crescent moon", "sun",
+                                                                             "comet") else None
 
 
 def _box(s: SubjectPlan, pixels: Array, left: float, top: float, up: float) -> poses.Box:
@@ -86,10 +96,11 @@ def _glow(ctx: Ctx, s: SubjectPlan, colour: RGB, reach: float, alpha: float) -> 
                                                               (1, colour, 0)], skia.BlendMode.kPlus))
 
 
-def _submerge(pixels: Array, base: float, height: float) -> None:
-    """Fade the lowest part of a floating thing into the water (art often
-    carries its own strip of water, which would float on ours)."""
-    top, bottom = int(base - height * 0.2), int(base)
+def _submerge(pixels: Array, base: float, fade: float) -> None:
+    """Fade the part of a floating thing just above ``base`` into the water and
+    drop what is below it (art often carries its own strip of water, which
+    would float on ours)."""
+    top, bottom = int(base - fade), int(base)
     if bottom <= top:
         return
     ramp = np.linspace(1.0, 0.0, bottom - top, dtype=np.float32) ** 1.5
@@ -121,7 +132,7 @@ def _assemble(fig: Figure) -> tuple[Array, float, float]:
     main, light = colours(s.emoji)
     if person:
         main = clothing(s)
-        _person_body(canvas, cx, base, h, head.shape[1], main)
+        _person_body(canvas, cx, base, h, head.shape[1], main, seated=s.role == "rider" or s.pose == "sitting")
     elif s.body:
         _body(canvas, cx, base, h, head.shape[1], main, light)
     _blit(pixels, head, cx - head.shape[1] / 2, base - h)
@@ -184,11 +195,17 @@ def clothing(s: SubjectPlan) -> RGB:
     return c
 
 
-def _person_body(canvas: skia.Canvas, cx: float, base: float, h: float, head_w: float, main: RGB) -> None:
-    """A standing body under a bust: legs, a torso in the bust's shoulder colour, arms."""
+def _person_body(canvas: skia.Canvas, cx: float, base: float, h: float, head_w: float, main: RGB,
+                 seated: bool = False) -> None:
+    """A body under a bust: legs (standing, or bent at the knee when seated),
+    a torso in the bust's shoulder colour, arms."""
     bw = min(head_w * 0.75, h * 0.27)
     legs = scale(main, 0.55)
+    if seated:
+        _seated_legs(canvas, cx, base, h, bw, legs, scale(main, 0.35))
     for side in (-1, 1):
+        if seated:
+            break
         canvas.drawRoundRect(skia.Rect.MakeXYWH(cx + side * bw * 0.2 - bw * 0.14, base - h * 0.36, bw * 0.28,
                                                 h * 0.36), bw * 0.12, bw * 0.12, paint(legs))
         canvas.drawOval(skia.Rect.MakeXYWH(cx + side * bw * 0.26 - bw * 0.2, base - h * 0.04, bw * 0.4, h * 0.05),
@@ -200,6 +217,19 @@ def _person_body(canvas: skia.Canvas, cx: float, base: float, h: float, head_w: 
         arm.moveTo(cx + side * bw * 0.45, base - h * 0.6)
         arm.quadTo(cx + side * bw * 0.62, base - h * 0.45, cx + side * bw * 0.4, base - h * 0.36)
         canvas.drawPath(arm, paint(scale(main, 0.85), stroke=bw * 0.2))
+
+
+def _seated_legs(canvas: skia.Canvas, cx: float, base: float, h: float, bw: float, legs: RGB, shoes: RGB) -> None:
+    """Thighs forward from the hip (toward the way the art faces, left), shins down to the seat's front."""
+    hip = base - h * 0.34
+    for k, side in enumerate((-1, 1)):
+        y = hip + k * bw * 0.06
+        canvas.drawRoundRect(skia.Rect.MakeXYWH(cx - bw * 0.95, y - bw * 0.14 + side * bw * 0.02, bw * 1.2,
+                                                bw * 0.28), bw * 0.12, bw * 0.12, paint(legs))
+        canvas.drawRoundRect(skia.Rect.MakeXYWH(cx - bw * 0.95 - k * bw * 0.08, y, bw * 0.28, h * 0.3),
+                             bw * 0.12, bw * 0.12, paint(legs))
+        canvas.drawOval(skia.Rect.MakeXYWH(cx - bw * 1.15 - k * bw * 0.08, y + h * 0.28, bw * 0.45, h * 0.05),
+                        paint(shoes))
 
 
 def _paws(canvas: skia.Canvas, cx: float, y: float, item_w: float, h: float, main: RGB) -> None:
