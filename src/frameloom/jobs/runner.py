@@ -69,6 +69,11 @@ class Outcome:
     keys: list[str] = field(default_factory=list)
 
 
+class Parked(Exception):
+    """Raised by work that handed its job on (a parallel export waiting for its chunks, which wake
+    it again): the record is left as the work set it, and the consumer thread is free at once."""
+
+
 Work = Callable[[JobContext], Outcome]
 Ended = Callable[[JobKind, str, float], None]  # kind, how it ended (a status or "requeued"), seconds it ran
 
@@ -154,6 +159,9 @@ class JobRunner:
         """Run the work and record its end; how it ended (a status, or ``requeued``)."""
         try:
             outcome = self.work[kind](context)
+        except Parked:
+            log.info("job %s parked", context.job_id)
+            return "parked"
         except Exception as exc:
             # Whatever the work raised on its way out (the domain's Cancelled, an engine's
             # own cancel error), a cancel, a time limit or a stop is the cause when one is set.
