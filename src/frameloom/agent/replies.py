@@ -46,8 +46,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
     # when something could not be done
     "nothing_changed": ("Nothing changed.", "没有改动。"),
     "cannot": ("I could not do that: {reason}", "这一步没能完成：{reason}"),
-    "refused": ("I can't make that: this server's content policy refuses it ({reason}). Nothing was charged.",
-                "这个无法生成：本服务器的内容规则不允许（{reason}）。没有扣除积分。"),
+    "refused_term": ("I can't make that: \u201c{term}\u201d is refused by this server's content policy. "
+                     "Nothing was charged.", "这个无法生成：“{term}”违反了本服务器的内容规则。没有扣除积分。"),
+    "refused": ("I can't make that: this server's content policy refused it{categories}. Nothing was charged.",
+                "这个无法生成：本服务器的内容规则拒绝了它{categories}。没有扣除积分。"),
     "unknown_style": ("I don't know the style \u201c{style}\u201d; the styles are: {known}.",
                       "我不认识“{style}”这种风格；可用的风格有：{known}。"),
     "no_upload": ("There is no upload \u201c{ref}\u201d in this session; upload a file first, or name one of: "

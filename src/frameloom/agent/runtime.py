@@ -141,7 +141,9 @@ class Agent:
         if isinstance(exc, UserMistake):
             return exc.text
         if isinstance(exc, ContentRefused):
-            return say("refused", run.language, reason=exc.reason)
+            if exc.term is not None:
+                return say("refused_term", run.language, term=exc.term)
+            return say("refused", run.language, categories=f" ({', '.join(exc.categories)})" if exc.categories else "")
         if isinstance(exc, UnknownStyle):
             known = self.services.registry.get(None).capabilities.styles
             return say("unknown_style", run.language, style=exc.name, known=", ".join(known))

@@ -57,7 +57,7 @@ def render_error(
         return error_response(status, code, message, data, headers=headers)
     errors = data.get("errors") or [{}]
     body: dict[str, Any] = {
-        "message": message, "type": openai_type, "code": openai_code or str(code), "param": errors[0].get("field"),
+        "message": message, "type": openai_type, "code": openai_code or str(code), "param": errors[0].get("field") or data.get("field"),
     }
     if data:
         body["data"] = data

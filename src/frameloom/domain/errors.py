@@ -157,17 +157,19 @@ class ContentRefused(FrameloomError):
     """The operator's content policy refuses a prompt or on-screen text; nothing was charged.
 
     ``reason`` is shown to the caller; ``field`` names the text refused
-    (``prompt``, ``title``, ``message``...); ``source`` is ``blocklist`` or
-    ``moderation``; ``categories`` the moderation hook's flagged categories.
+    (``prompt``, ``title``, ``draft.t[0].sg[0].m.text``...); ``source`` is
+    ``blocklist`` (``term``: the refused word or phrase as matched) or
+    ``moderation`` (``categories``: what the hook flagged).
     """
 
     def __init__(self, reason: str, field: str = "prompt", source: str = "blocklist",
-                 categories: tuple[str, ...] = ()) -> None:
+                 categories: tuple[str, ...] = (), term: str | None = None) -> None:
         self.reason = reason
         self.field = field
         self.source = source
         self.categories = categories
-        super().__init__(reason)
+        self.term = term
+        super().__init__(f"{field}: {reason}")
 
 
 class PolicyUnavailable(FrameloomError):

@@ -207,8 +207,8 @@ class PolicyService:
         for item in items:
             found = self.blocklist.find(item.text)
             if found is not None:
-                raise ContentRefused(f"{item.field}: {found!r} is refused by this server's content policy",
-                                     item.field, "blocklist")
+                raise ContentRefused(f"{found!r} is refused by this server's content policy", item.field,
+                                     "blocklist", term=found)
         if self.moderation is None or not items:
             return
         try:
@@ -221,5 +221,5 @@ class PolicyService:
         if flagged:
             index, categories = flagged[0]
             named = f" ({', '.join(categories)})" if categories else ""
-            raise ContentRefused(f"{items[index].field}: flagged by the moderation service{named}",
-                                 items[index].field, "moderation", categories)
+            raise ContentRefused(f"flagged by this server's moderation service{named}", items[index].field,
+                                 "moderation", categories)
