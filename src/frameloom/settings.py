@@ -101,6 +101,8 @@ class Settings(BaseSettings):
     job_requeue_s: float = Field(default=300.0, gt=0)
     job_max_queued_s: float = Field(default=86_400.0, gt=0)
     export_time_limit_s: int = Field(default=1800, ge=1)
+    # parallel exports (docs/parallel-exports.md): MP4/MOV of at least two chunks are split; 0: never
+    export_chunk_s: float = Field(default=20.0, ge=0)
     image_time_limit_s: int = Field(default=600, ge=1)
     video_time_limit_s: int = Field(default=1800, ge=1)
     # the chat stream (SPEC section 4): a turn is a job; its stream heartbeats and is capped
