@@ -5,6 +5,7 @@
 - :mod:`~frameloom.jobs.host`: consumer threads, heartbeats, recovery after a crash;
 - :mod:`~frameloom.jobs.exports`, :mod:`~frameloom.jobs.generation`, :mod:`~frameloom.jobs.chat`: the work of
   each kind (a chat turn's events stored and relayed by its ``EventLog``);
+- :mod:`~frameloom.jobs.chunked`: parallel exports (chunk jobs, the parent parked until its join);
 - :mod:`~frameloom.jobs.verify`: the finished file's facts, checked before completion;
 - :mod:`~frameloom.jobs.metrics`: jobs by kind and status, queue depths, durations, chunk counts.
 """
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from frameloom.domain.jobs import JobKind
 from frameloom.engines.registry import EngineRegistry
 from frameloom.jobs.chat import ChatHub, EventLog, TurnCall, chat_work
+from frameloom.jobs.chunked import ChunkFlow
 from frameloom.jobs.exports import export_work
 from frameloom.jobs.generation import image_work, video_work
 from frameloom.jobs.host import JobHost
@@ -47,8 +49,11 @@ def build_jobs(settings: Settings, db: Database, storage: Storage, registry: Eng
     """
     holder: list[JobQueue] = []
     events = EventLog(db, ChatHub(), clock)
+    chunks = ChunkFlow(db, storage, clock, lambda job_id, kind: holder[0].enqueue(job_id, kind),
+                       settings.export_chunk_s)
     work = {
-        JobKind.EXPORT: export_work(storage, clock),
+        JobKind.EXPORT: export_work(storage, clock, chunks),
+        JobKind.EXPORT_CHUNK: chunks.run_chunk,
         JobKind.IMAGE: image_work(registry, storage, clock),
         JobKind.VIDEO: video_work(storage, clock),
         JobKind.CHAT: chat_work(run_turn, events, clock),
@@ -59,4 +64,5 @@ def build_jobs(settings: Settings, db: Database, storage: Storage, registry: Eng
     holder.append(queue)
     metrics = JobMetrics(db, queue.depths)
     runner.ended = metrics.ended
+    chunks.counted = metrics.chunk
     return Jobs(queue, runner, JobHost(settings, db, queue, runner, clock), events, metrics)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from frameloom.domain.jobs import ExportJob
+from frameloom.jobs.chunked import ChunkFlow
 from frameloom.jobs.results import store_render
 from frameloom.jobs.runner import Clock, JobContext, Outcome, Work
 from frameloom.jobs.verify import check_output
@@ -11,8 +12,8 @@ from frameloom.store.storage import Storage
 from frameloom.timeline import parse_draft
 
 
-def export_work(storage: Storage, clock: Clock) -> Work:
-    """The work function of ``export`` jobs.
+def export_work(storage: Storage, clock: Clock, chunks: ChunkFlow | None = None) -> Work:
+    """The work function of ``export`` jobs; a long one is split across workers by ``chunks``.
 
     Payload: an :class:`~frameloom.domain.jobs.ExportJob`. Result: the rendered file,
     with ``fps`` and ``render_s``.
@@ -20,6 +21,8 @@ def export_work(storage: Storage, clock: Clock) -> Work:
 
     def run(ctx: JobContext) -> Outcome:
         spec = ExportJob(**ctx.payload)
+        if chunks is not None and ((ranges := chunks.ranges(spec)) or chunks.was_split(ctx.job_id)):
+            return chunks.run_parent(ctx, spec, ranges)
         fmt = spec.format
         inputs = ctx.scratch / "inputs"  # fetched here: a worker shares no disk with the API node
         files = {media_id: storage.fetch(key, inputs) for media_id, key in spec.media.items()}

@@ -211,10 +211,12 @@ class JobService:
             return self.view(repo.owned(session, who.account_id, key, kind), base_url)
 
     def cancel(self, who: Principal, key: str, base_url: str, kind: JobKind | None = None) -> JobView:
-        """Cancel a queued or running job and refund its hold; a finished job is left as it is."""
+        """Cancel a queued or running job and refund its hold; a finished job is left as it is.
+        A parallel export's chunks are cancelled with it, in the same transaction."""
         with self.db.write() as session:
             job = repo.owned(session, who.account_id, key, kind)
-            repo.end_open(session, job.id, JobStatus.CANCELLED, None, self.clock())
+            if repo.end_open(session, job.id, JobStatus.CANCELLED, None, self.clock()):
+                repo.end_children(session, job.id, self.clock())
         return self.status(who, key, base_url, kind)
 
     def session_renders(self, session_id: str, base_url: str) -> list[RenderView]:

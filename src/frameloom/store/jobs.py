@@ -12,7 +12,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, case, func, select, update
 from sqlalchemy.orm import Session
 
 from frameloom.domain.errors import NotFound
@@ -22,6 +22,7 @@ from frameloom.store.models import Job
 
 QUEUED, RUNNING = JobStatus.QUEUED.value, JobStatus.RUNNING.value
 OPEN = (QUEUED, RUNNING)
+PARKED = "parked"  # the ``worker`` of a running export waiting for its chunks (no process holds it)
 
 
 def _changed(result: Any) -> bool:
@@ -60,8 +61,9 @@ def claim(session: Session, job_id: str, worker: str, now: datetime,
         query = query.where(Job.kind.in_([kind.value for kind in kinds]))
     return _changed(session.execute(
         query
-        .values(status=RUNNING, worker=worker, attempts=Job.attempts + 1, started_at=now, heartbeat_at=now,
-                progress=0.0)
+        # progress is not reset: a queued job has 0 (requeue resets it), except a parallel export
+        # woken for its join, which keeps the sum of its chunks
+        .values(status=RUNNING, worker=worker, attempts=Job.attempts + 1, started_at=now, heartbeat_at=now)
         .execution_options(synchronize_session=False)
     ))
 
@@ -132,7 +134,8 @@ def requeue(session: Session, job_id: str, worker: str | None, now: datetime) ->
     """Put a running job whose process is gone back in the queue (only if ``worker`` still holds it)."""
     return _changed(session.execute(
         update(Job).where(Job.id == job_id, Job.status == RUNNING, Job.worker == worker)
-        .values(status=QUEUED, worker=None, enqueued_at=now, progress=0.0)
+        .values(status=QUEUED, worker=None, enqueued_at=now,
+                progress=case((Job.worker == PARKED, Job.progress), else_=0.0))
         .execution_options(synchronize_session=False)
     ))
 
@@ -147,3 +150,80 @@ def touch_queued(session: Session, job_id: str, now: datetime) -> bool:
 def open_jobs(session: Session) -> list[Job]:
     """Every queued or running job (what recovery looks at)."""
     return list(session.execute(select(Job).where(Job.status.in_(OPEN))).scalars())
+
+
+# --- parallel exports: a parent export and its chunks (``parent_id``) -----------------------------
+
+
+def children(session: Session, parent_id: str) -> list[Job]:
+    """The chunks of a parallel export, in order (their payload's ``index``: ids sort as made)."""
+    return list(session.execute(
+        select(Job).where(Job.parent_id == parent_id).order_by(Job.created_at, Job.id)
+    ).scalars())
+
+
+def lock_parent(session: Session, parent_id: str, now: datetime) -> bool:
+    """Take the parent's row for this transaction (a write, so SQLite's lock too); False when it is
+    no longer running. Chunks finishing and the parent parking serialize on it, so exactly one of
+    them sees every piece done."""
+    return _changed(session.execute(
+        update(Job).where(Job.id == parent_id, Job.status == RUNNING).values(heartbeat_at=now)
+        .execution_options(synchronize_session=False)
+    ))
+
+
+def park(session: Session, parent_id: str, worker: str, now: datetime) -> bool:
+    """The running parent leaves ``worker`` to wait for its chunks (their progress keeps it alive).
+
+    A park is not an attempt: the count goes back, so recovery's limit counts real runs only.
+    """
+    return _changed(session.execute(
+        update(Job).where(Job.id == parent_id, Job.status == RUNNING, Job.worker == worker)
+        .values(worker=PARKED, heartbeat_at=now, attempts=Job.attempts - 1)
+        .execution_options(synchronize_session=False)
+    ))
+
+
+def parent_progress(session: Session, parent_id: str, fraction: float, now: datetime) -> None:
+    """A parked parent's heartbeat, its progress raised to ``fraction`` (never lowered: a chunk
+    re-run from zero does not move the export back)."""
+    session.execute(
+        update(Job).where(Job.id == parent_id, Job.status == RUNNING, Job.worker == PARKED)
+        .values(heartbeat_at=now, progress=case((Job.progress < fraction, fraction), else_=Job.progress))
+        .execution_options(synchronize_session=False)
+    )
+
+
+def chunks_progress(session: Session, parent_id: str) -> list[tuple[int, float]]:
+    """``(frames, progress)`` of each chunk of ``parent_id`` (frames from the payload's range)."""
+    rows = session.execute(select(Job.payload, Job.progress, Job.status).where(Job.parent_id == parent_id)).all()
+    return [(int(p["end"]) - int(p["start"]), 1.0 if s == JobStatus.COMPLETED.value else float(f))
+            for p, f, s in rows]
+
+
+def set_piece(session: Session, job_id: str, key: str) -> None:
+    session.execute(update(Job).where(Job.id == job_id).values(piece_key=key)
+                    .execution_options(synchronize_session=False))
+
+
+def pieces_missing(session: Session, parent_id: str) -> int:
+    return int(session.execute(
+        select(func.count()).select_from(Job).where(Job.parent_id == parent_id, Job.piece_key.is_(None))
+    ).scalar_one())
+
+
+def wake_parent(session: Session, parent_id: str, now: datetime) -> bool:
+    """A parked parent back in the queue, for its join (its progress kept)."""
+    return _changed(session.execute(
+        update(Job).where(Job.id == parent_id, Job.status == RUNNING, Job.worker == PARKED)
+        .values(status=QUEUED, worker=None, enqueued_at=now)
+        .execution_options(synchronize_session=False)
+    ))
+
+
+def end_children(session: Session, parent_id: str, now: datetime) -> list[str]:
+    """Cancel every open chunk of ``parent_id`` (their running workers stop at their next check)."""
+    ids = list(session.execute(
+        select(Job.id).where(Job.parent_id == parent_id, Job.status.in_(OPEN))
+    ).scalars())
+    return [job_id for job_id in ids if end_open(session, job_id, JobStatus.CANCELLED, None, now)]
