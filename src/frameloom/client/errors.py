@@ -158,7 +158,17 @@ class FileTooLarge(ClientError):
 
 
 class ContentRefused(ClientError):
-    """4003: the prompt is refused by the operator's content policy; nothing was charged."""
+    """4003: the prompt is refused by the operator's content policy; nothing was charged.
+    ``reason`` says why, ``field`` which text (``prompt``, ``title``...)."""
+
+    @property
+    def reason(self) -> str:
+        return str(self.data.get("reason") or self.message)
+
+    @property
+    def field(self) -> str | None:
+        found = self.data.get("field")
+        return str(found) if found is not None else None
 
 
 class _RetryAfter(ClientError):
@@ -202,13 +212,15 @@ _BY_CODE: dict[int, type[ClientError]] = {
     4003: ContentRefused,
     429: RateLimited,
 }
+# OpenAI's own codes on /v1 where it has one for a SPEC code
+_BY_NAME: dict[str, int] = {"content_policy_violation": 4003}
 
 
 def error_for(code: int | str, message: str, status: int = 0, data: Data | None = None,
               retry_after_header: float | None = None) -> ClientError:
     """The exception for an error ``code`` (an int, or a chat event's string); unknown codes are
     ``ServerError``."""
-    number = _int(code)
+    number = _BY_NAME.get(code) if isinstance(code, str) and code in _BY_NAME else _int(code)
     number = 500 if number is None else number
     cls = _BY_CODE.get(number, ServerError)
     if issubclass(cls, _RetryAfter):
