@@ -90,7 +90,7 @@ def road(ctx: Ctx, el: Road) -> None:
     dash = mix((240, 220, 150), ctx.plan.palette.light, 0.3)
     for k in range(1, len(centre) - 1, 3):
         (x0, y0), (x1, y1) = centre[k], centre[k + 1]
-        t = (y0 - ctx.horizon) / max(ctx.h - ctx.horizon, 1)
+        t = min(max((y0 - ctx.horizon) / max(ctx.h - ctx.horizon, 1), 0.0), 1.0)
         ctx.canvas.drawLine(x0, y0, x1, y1, paint(ctx.hazed(dash, 0.6 * (1 - t)), 0.9, stroke=(1 + 10 * t) * ctx.unit))
 
 
@@ -102,7 +102,7 @@ def footpath(ctx: Ctx, el: Path) -> None:
     stones = scale(EARTH, 0.75)
     for _ in range(60):
         x, y = centre[int(rng.integers(5, len(centre)))]
-        t = (y - ctx.horizon) / max(ctx.h - ctx.horizon, 1)
+        t = min(max((y - ctx.horizon) / max(ctx.h - ctx.horizon, 1), 0.0), 1.0)
         r = (2 + 9 * t) * ctx.unit
         ctx.canvas.drawOval(skia.Rect.MakeXYWH(x + float(rng.normal(0, 0.08 * t)) * ctx.w, y, r * 2, r),
                             paint(ctx.hazed(stones, 0.5 * (1 - t)), 0.8))
@@ -303,9 +303,9 @@ def blossoms(ctx: Ctx, el: Blossoms) -> None:
     rng = ctx.rng(el.seed)
     colours = [(255, 190, 210), (255, 220, 232), (240, 160, 190)] if el.season == "spring" else \
         [(214, 110, 40), (236, 160, 50), (180, 70, 40), (200, 140, 60)]
-    for _ in range(140):
+    for _ in range(160):
         x, y = float(rng.uniform(0, ctx.w)), float(rng.uniform(0, ctx.h))
-        r = float(rng.uniform(3, 9)) * ctx.unit
+        r = float(rng.uniform(5, 14)) * ctx.unit
         c = mix(colours[int(rng.integers(0, len(colours)))], ctx.plan.palette.light, 0.15)
         ctx.canvas.save()
         ctx.canvas.translate(x, y)

@@ -308,6 +308,6 @@ def recolour(rgb: Array, alpha: Array, colour: RGB) -> Array:
     light = float(target.mean())
     if light > 0.8:  # white: the folds stay light, so that it still reads white once the scene's light dims it
         tinted = target[None, None, :] * (0.72 + 0.28 * np.minimum(shading, 1.2)[..., None])
-    keep = np.clip((0.16 - lum) / 0.08, 0, 1)[..., None]
+    keep = np.clip((0.16 - rgb.max(axis=-1)) / 0.08, 0, 1)[..., None]
     out: Array = np.clip(tinted, 0, 1) * (1 - keep) + rgb * keep
     return out
