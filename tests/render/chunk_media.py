@@ -46,23 +46,33 @@ def make_media(folder: Path) -> dict[str, Path]:
     return {"sweep": clip, "still": still}
 
 
-def _seg(sid: str, start: int, dur: int, **meta: Any) -> dict[str, Any]:
-    return {"id": sid, "s": start, "d": dur, "m": meta}
+def _seg(sid: str, start: int, dur: int, k: float, **meta: Any) -> dict[str, Any]:
+    return {"id": sid, "s": round(start * k), "d": round(dur * k), "m": meta}
 
 
-def timeline(width: int, height: int, fps: int) -> Draft:
-    """Joins at 20 s and 40 s (3 chunks of 20 s) fall in a crossfade, a title's fade and a clip's middle."""
+def timeline(width: int, height: int, fps: int, length_ms: int = LENGTH_MS) -> Draft:
+    return parse_draft(timeline_json(width, height, fps, length_ms))
+
+
+def timeline_json(width: int, height: int, fps: int, length_ms: int = LENGTH_MS,
+                  names: dict[str, str] | None = None) -> dict[str, Any]:
+    """Joins at a third and two thirds (3 chunks of ``length_ms / 3``) fall in a crossfade, a title's
+    fade and a clip's middle; ``names`` maps ``sweep`` and ``still`` to media ids."""
+    k, src = length_ms / LENGTH_MS, names or {"sweep": "sweep", "still": "still"}
     video = [
-        _seg("v1", 0, 19_600, src="sweep", **{"in": 2_000}),  # decoded from 2 s on
-        _seg("v2", 19_600, 20_000, src="still", motion="ken_burns",
-             transition={"type": "crossfade", "d": 1_000}),  # from 19.6 s to 20.6 s: across the join at 20 s
-        _seg("v3", 39_600, 20_400, src="sweep", transition={"type": "crossfade", "d": 1_000}, **{"in": 5_000}),
+        _seg("v1", 0, 19_600, k, src=src["sweep"], **{"in": 2_000}),  # decoded from 2 s on
+        _seg("v2", 19_600, 20_000, k, src=src["still"], motion="ken_burns",
+             transition={"type": "crossfade", "d": round(1_000 * k)}),  # across the first join
+        _seg("v3", 39_600, 20_400, k, src=src["sweep"], transition={"type": "crossfade", "d": round(1_000 * k)},
+             **{"in": 5_000}),
     ]
-    text = [_seg("t1", 18_000, 4_000, text="Across the join", size=40, pos="center", fade_in=1_500, fade_out=1_500),
-            _seg("t2", 38_000, 4_000, text="And the next", size=36, pos="bottom", fade_in=1_000, fade_out=1_000)]
-    audio = [_seg("a1", 0, LENGTH_MS, src="bgm:lofi", volume=0.5, fade_out=2_000)]
-    return parse_draft({"v": 1, "d": LENGTH_MS, "m": {"w": width, "h": height, "fps": fps}, "t": [
+    text = [_seg("t1", 18_000, 4_000, k, text="Across the join", size=40, pos="center", fade_in=round(1_500 * k),
+                 fade_out=round(1_500 * k)),
+            _seg("t2", 38_000, 4_000, k, text="And the next", size=36, pos="bottom", fade_in=round(1_000 * k),
+                 fade_out=round(1_000 * k))]
+    audio = [_seg("a1", 0, LENGTH_MS, k, src="bgm:lofi", volume=0.5, fade_out=2_000)]
+    return {"v": 1, "d": length_ms, "m": {"w": width, "h": height, "fps": fps}, "t": [
         {"id": "vt", "tt": 0, "m": {"name": "Video"}, "sg": video},
         {"id": "xt", "tt": 7, "sg": text},
         {"id": "at", "tt": 1, "sg": audio},
-    ]})
+    ]}
