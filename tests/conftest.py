@@ -202,7 +202,7 @@ def tmpfs(folder: Path, size: str) -> Iterator[Path]:
 def fill(folder: Path) -> Path:
     """Write zeros into ``folder/filler`` until the disk is full; the file, to remove for space again."""
     filler = folder / "filler"
-    with filler.open("wb") as fh:
+    with filler.open("wb", buffering=0) as fh:  # unbuffered: no partial block left for close() to fail on
         try:
             while True:
                 fh.write(b"\0" * 65536)
