@@ -1,6 +1,7 @@
 """Jobs survive their process: real ``frameloom serve`` and ``frameloom worker`` processes, killed with SIGKILL.
 
-All processes share one data folder (SQLite database, huey's SQLite queue, media).
+The processes share one data folder (SQLite database, huey's SQLite queue, media), or, on the scaled
+stack (``stack_settings``), PostgreSQL, Redis and S3.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,8 +21,9 @@ from typing import Any
 import httpx
 import pytest
 from tests.api.conftest import still
-from tests.conftest import _empty_postgres
+from tests.conftest import stack_env
 
+from frameloom.domain.jobs import JobKind
 from frameloom.jobs.queue import JobQueue, make_huey
 from frameloom.settings import Settings
 from frameloom.store.db import Database
@@ -30,7 +31,6 @@ from frameloom.store.models import Job
 
 FRAMELOOM = str(Path(sys.executable).with_name("frameloom"))
 EXPORT = "/api/render/proxy/lambda"
-REDIS_URL = "redis://127.0.0.1:6379/15"
 SKILL = {"X-Skill-Source": "tests", "X-Skill-Version": "1.0", "X-Skill-Platform": "pytest"}
 
 
@@ -165,28 +165,11 @@ def test_an_export_survives_sigkill_of_its_server(procs: Processes, attempts: st
         assert balance(url, headers) == {"available": 100, "frozen": 0, "total": 100}
 
 
-@pytest.fixture(params=["embedded", "scale-out"])
-def shared(request: pytest.FixtureRequest, procs: Processes) -> Iterator[dict[str, str]]:
-    """What the processes share: the data folder alone (SQLite, huey on SQLite), or PostgreSQL and Redis."""
-    if request.param == "embedded":
-        yield {}
-        return
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"no Redis server at {REDIS_URL}: {exc}")
-    database_url = request.getfixturevalue("database_url_pg")
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    yield {"FRAMELOOM_DATABASE_URL": database_url, "FRAMELOOM_REDIS_URL": REDIS_URL, "FRAMELOOM_QUEUE_NAME": name}
-    redis.Redis.from_url(REDIS_URL).delete(f"huey.redis.{name}")
-
-
 @pytest.fixture
-def database_url_pg(postgres_url: str) -> str:
-    _empty_postgres(postgres_url)
-    return postgres_url
+def shared(stack_settings: Settings) -> dict[str, str]:
+    """What the processes share besides their data folder: nothing more (embedded), or PostgreSQL,
+    Redis and S3 (scaled)."""
+    return {k: v for k, v in stack_env(stack_settings).items() if k != "FRAMELOOM_DATA_DIR"}
 
 
 def test_two_workers_share_the_queue_and_run_each_job_once(procs: Processes, shared: dict[str, str]) -> None:
@@ -210,9 +193,9 @@ def test_two_workers_share_the_queue_and_run_each_job_once(procs: Processes, sha
     assert len({worker for *_, worker in rows}) == 2  # both took jobs
 
     # Every message again (as after a lost acknowledgement): claims are exclusive, nothing runs twice.
-    queue = JobQueue(lambda: make_huey(settings), lambda job_id: None)
+    queue = JobQueue(lambda cls: make_huey(settings, cls), lambda job_id: None)
     for _, _, _, _, job_id in job_rows(db, with_id=True):
-        queue.enqueue(job_id)
+        queue.enqueue(job_id, JobKind.EXPORT)
     deadline = time.monotonic() + 10
     while queue.pending() and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -1,12 +1,12 @@
-"""The queue seam's contract: the embedded storage (SQLite) and the scale-out one (Redis) behave the same."""
+"""The queue seam's contract: the embedded storage (SQLite) and the scale-out one (Redis) behave the same
+(``stack_settings``: both stacks of SPEC section 1)."""
 
 from __future__ import annotations
 
 import threading
 import time
-import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,24 +15,11 @@ from frameloom.domain.jobs import JobKind, WorkerClass
 from frameloom.jobs.queue import JobQueue, make_huey
 from frameloom.settings import Settings
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
 
-
-@pytest.fixture(params=["sqlite", "redis"])
-def queue_settings(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Settings]:
-    if request.param == "sqlite":
-        yield settings
-        return
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"no Redis server at {REDIS_URL}: {exc}")
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    yield settings.model_copy(update={"redis_url": REDIS_URL, "queue_name": name})
-    redis.Redis.from_url(REDIS_URL).delete(*[f"huey.{what}.{name}-{cls}" for what in ("redis", "schedule")
-                                             for cls in WorkerClass])
+@pytest.fixture
+def queue_settings(stack_settings: Settings) -> Settings:
+    """The embedded stack (huey on SQLite) and the scaled one (huey on Redis)."""
+    return stack_settings
 
 
 class Recorder:

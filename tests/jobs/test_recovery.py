@@ -23,8 +23,9 @@ SKILL = {"X-Skill-Source": "t", "X-Skill-Version": "1", "X-Skill-Platform": "t"}
 
 
 @pytest.fixture
-def app(backend_settings: Settings) -> FastAPI:
-    return create_app(backend_settings.model_copy(update={"workers": 0}))
+def app(stack_settings: Settings) -> FastAPI:
+    """Both stacks: SQLite, huey on SQLite, local disk; PostgreSQL, huey on Redis, S3."""
+    return create_app(stack_settings.model_copy(update={"workers": 0}))
 
 
 def queued_export(client: TestClient) -> tuple[dict[str, str], str]:
