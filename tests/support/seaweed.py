@@ -76,6 +76,7 @@ class SeaweedProcess:
     def __init__(self, binary: str, folder: Path) -> None:
         self.binary, self.folder = binary, folder
         self.process: subprocess.Popen[bytes] | None = None
+        self.ports: list[int] = []
         self.log_path = folder / "weed.log"
 
     def _command(self, ports: list[int], config: Path) -> list[str]:
@@ -88,7 +89,8 @@ class SeaweedProcess:
             f"-volume.port={volume}", f"-volume.port.grpc={volume_grpc}", "-volume.max=0",
             "-filer", f"-filer.port={filer}", f"-filer.port.grpc={filer_grpc}",
             "-s3", f"-s3.port={s3}", f"-s3.port.grpc={s3_grpc}", "-s3.port.iceberg=0", "-s3.port.lance=0",
-            f"-s3.config={config}",
+            f"-s3.config={config}", f"-s3.localSocket={self.folder / 's3.sock'}",
+            f"-filer.localSocket={self.folder / 'filer.sock'}",
         ]
 
     def start(self) -> S3Server:
@@ -101,6 +103,7 @@ class SeaweedProcess:
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(self._command(ports, config), stdout=log, stderr=subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+        self.ports = ports
         server = S3Server(endpoint=f"http://127.0.0.1:{ports[6]}", bucket=BUCKET, access_key=ACCESS_KEY,
                           secret_key=secret)
         self._make_bucket(server)
@@ -141,3 +144,6 @@ class SeaweedProcess:
             self.process.kill()
             self.process.wait(timeout=5)
         self.process = None
+        for port in self.ports:  # its gRPC sockets are always made in /tmp, named by port; a kill leaves them
+            for sock in Path("/tmp").glob(f"seaweedfs-*-{port}.sock"):
+                sock.unlink(missing_ok=True)
