@@ -199,36 +199,59 @@ def cave(ctx: Ctx, el: Cave) -> None:
 
 @painter(Waterfall)
 def waterfall(ctx: Ctx, el: Waterfall) -> None:
-    """A cliff behind the scene with a falling sheet of water, mist and a pool below."""
+    """A rocky cliff behind the scene, green along its top, a bright sheet of
+    water down a notch in it, foam and mist boiling at its foot."""
     rng = ctx.rng(el.seed)
-    depth = 0.5
+    depth = 0.3
     pal = ctx.plan.palette
     cx = ctx.w * (0.5 + 0.22 * el.side)
-    top = ctx.horizon * 0.28
-    base = ctx.horizon + (ctx.h - ctx.horizon) * 0.2
+    top = ctx.horizon * 0.3
+    base = ctx.horizon + (ctx.h - ctx.horizon) * 0.22
+    pts = [(cx - ctx.w * 0.45, base)]
+    for k in range(13):
+        t = k / 12
+        bump = float(rng.uniform(-0.04, 0.04)) * ctx.h
+        pts.append((cx - ctx.w * 0.42 + ctx.w * 0.84 * t,
+                    top + bump + (ctx.h * 0.12 * abs(t - 0.5) * 2) ** 1.0))
+    pts.append((cx + ctx.w * 0.45, base))
     wall = skia.Path()
-    wall.moveTo(cx - ctx.w * 0.34, base)
-    wall.lineTo(cx - ctx.w * 0.3, top + ctx.h * 0.05)
-    wall.lineTo(cx - ctx.w * 0.1, top)
-    wall.lineTo(cx + ctx.w * 0.12, top - ctx.h * 0.02)
-    wall.lineTo(cx + ctx.w * 0.32, top + ctx.h * 0.06)
-    wall.lineTo(cx + ctx.w * 0.36, base)
+    wall.moveTo(*pts[0])
+    for pt in pts[1:]:
+        wall.lineTo(*pt)
     wall.close()
-    draw_rimmed(ctx, wall, ctx.land(depth, mix(ROCK, pal.silhouette, 0.3)), depth, 4 * ctx.unit)
-    fall_w = ctx.w * 0.09
-    water = mix((220, 236, 246), pal.light, 0.25)
-    sheet = vertical_gradient(top, base, [(0, water, 0.95), (1, mix(water, (255, 255, 255), 0.5), 0.95)])
-    ctx.canvas.drawRect(skia.Rect.MakeLTRB(cx - fall_w / 2, top, cx + fall_w / 2, base), sheet)
-    for _ in range(26):
+    rock = ctx.land(depth, mix((104, 88, 76), pal.silhouette, 0.3))
+    draw_rimmed(ctx, wall, rock, depth, 4 * ctx.unit)
+    ctx.canvas.save()
+    ctx.canvas.clipPath(wall, doAntiAlias=True)
+    moss = ctx.hazed(mix(pal.ground, (40, 110, 50), 0.5), depth)
+    ridge = skia.Path()
+    ridge.moveTo(*pts[1])
+    for pt in pts[2:-1]:
+        ridge.lineTo(*pt)
+    ctx.canvas.drawPath(ridge, paint(moss, stroke=ctx.h * 0.07))
+    for _ in range(14):
+        y = float(rng.uniform(top, base))
+        ctx.canvas.drawLine(cx - ctx.w * 0.45, y, cx + ctx.w * 0.45, y + float(rng.uniform(-0.03, 0.03)) * ctx.h,
+                            paint(scale(rock, 0.8), 0.5, stroke=3 * ctx.unit))
+    ctx.canvas.restore()
+    fall_w = ctx.w * 0.12
+    fall_top = top + ctx.h * 0.02
+    water = mix((225, 240, 250), pal.light, 0.2)
+    ctx.canvas.drawRect(skia.Rect.MakeLTRB(cx - fall_w / 2, fall_top, cx + fall_w / 2, base),
+                        vertical_gradient(fall_top, base, [(0, scale(water, 0.85), 1), (1, water, 1)]))
+    for _ in range(40):
         x = cx + float(rng.uniform(-0.5, 0.5)) * fall_w
-        ctx.canvas.drawLine(x, top + float(rng.uniform(0, 0.2)) * (base - top), x,
-                            base - float(rng.uniform(0, 0.3)) * (base - top),
-                            paint(scale(water, 0.85), 0.6, stroke=2 * ctx.unit))
-    pool = skia.Rect.MakeXYWH(cx - ctx.w * 0.2, base - ctx.h * 0.02, ctx.w * 0.4, ctx.h * 0.07)
-    ctx.canvas.drawOval(pool, paint(mix(pal.sky_mid, (30, 90, 120), 0.4)))
+        ctx.canvas.drawLine(x, fall_top + float(rng.uniform(0, 0.3)) * (base - fall_top), x, base,
+                            paint(mix(water, (120, 170, 200), 0.35), 0.5, stroke=float(rng.uniform(1, 4)) * ctx.unit))
+    pool = skia.Rect.MakeXYWH(cx - ctx.w * 0.22, base - ctx.h * 0.015, ctx.w * 0.44, ctx.h * 0.08)
+    ctx.canvas.drawOval(pool, paint(mix(pal.sky_mid, (30, 100, 130), 0.45)))
+    for _ in range(18):
+        r = ctx.h * float(rng.uniform(0.02, 0.045))
+        ctx.canvas.drawCircle(cx + float(rng.uniform(-0.7, 0.7)) * fall_w, base + float(rng.uniform(-0.5, 0.8)) * r,
+                              r, paint((250, 252, 255), 0.85))
     with soft_layer(ctx.canvas, ctx.w, ctx.h, blur=30 * ctx.unit) as mist:
-        mist.drawOval(skia.Rect.MakeXYWH(cx - ctx.w * 0.16, base - ctx.h * 0.08, ctx.w * 0.32, ctx.h * 0.12),
-                      paint((255, 255, 255), 0.75))
+        mist.drawOval(skia.Rect.MakeXYWH(cx - ctx.w * 0.18, base - ctx.h * 0.1, ctx.w * 0.36, ctx.h * 0.14),
+                      paint((255, 255, 255), 0.7))
 
 
 @painter(Aurora)
