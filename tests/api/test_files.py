@@ -1,4 +1,5 @@
-"""Download links: signed, expiring, with real HTTP Range requests against a uvicorn server."""
+"""Download links: signed, expiring, with real HTTP Range requests against a uvicorn server, with the
+media on local disk and in S3 (SeaweedFS): the same answers from both."""
 
 from __future__ import annotations
 
@@ -9,9 +10,22 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from tests.api.conftest import FakeClock
+from tests.support.seaweed import S3Server
+
+from frameloom.api import create_app
+from frameloom.settings import Settings
 
 DATA = bytes(range(256)) * 40  # 10240 bytes
 KEY = "m/med_test/clip.mp4"
+
+
+@pytest.fixture(params=["local", "s3"])
+def app(request: pytest.FixtureRequest, settings: Settings, clock: FakeClock) -> FastAPI:
+    if request.param == "s3":
+        server: S3Server = request.getfixturevalue("seaweed")
+        settings = settings.model_copy(update={"s3_url": request.getfixturevalue("s3_url"),
+                                               "s3_endpoint": server.endpoint})
+    return create_app(settings, clock=clock)
 
 
 @pytest.fixture
