@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 PART_BYTES = 8 * 1024 * 1024  # multipart threshold and part size: S3's minimum part is 5 MiB
 READ_BUFFER = 256 * 1024  # bytes asked of the open GET stream at a time
+POOL_CONNECTIONS = 64  # kept-alive connections per client: downloads in flight each hold one (botocore: 10)
 _MISSING = {"404", "NoSuchKey", "NotFound"}
 _T = TypeVar("_T")
 # botocore's JSON service models, read once per process: a fresh session reads them again (0.3 s a client)
@@ -65,7 +66,7 @@ def make_client(endpoint: str | None, *, attempts: int = 3, connect_s: float = 5
     core.register_component("data_loader", _LOADER)
     session = boto3.session.Session(botocore_session=core)
     config = Config(retries={"max_attempts": attempts, "mode": "standard"}, connect_timeout=connect_s,
-                    read_timeout=read_s, signature_version="s3v4",
+                    read_timeout=read_s, signature_version="s3v4", max_pool_connections=POOL_CONNECTIONS,
                     s3={"addressing_style": "path" if endpoint else "auto"})
     return session.client("s3", endpoint_url=endpoint or None, region_name=session.region_name or "us-east-1",
                           config=config)
