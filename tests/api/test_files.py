@@ -109,3 +109,19 @@ def test_a_signed_link_to_nothing_is_1002(server: str, app: FastAPI) -> None:
 def test_path_traversal_is_refused(server: str, app: FastAPI) -> None:
     response = httpx.get(f"{server}/files/m/..%2F..%2Fsecret_key?exp=1&sig=x")
     assert response.status_code in {403, 404}
+
+
+def test_concurrent_ranges_each_get_their_own_bytes(server: str, link: str) -> None:
+    """A player seeking, many viewers at once: the storage's readers share one client, not a position."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    starts = [(i * 617) % (len(DATA) - 300) for i in range(24)]
+
+    def fetch(start: int) -> bytes:
+        response = httpx.get(server + link, headers={"Range": f"bytes={start}-{start + 299}"})
+        assert response.status_code == 206
+        return response.content
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        bodies = list(pool.map(fetch, starts))
+    assert bodies == [DATA[start:start + 300] for start in starts]
