@@ -17,7 +17,7 @@ from typing import Any
 from frameloom.engines.compose.canvas import RGB
 from frameloom.engines.compose.facts import Mention, PromptFacts
 from frameloom.engines.compose.lexicon import NOUNS, Noun
-from frameloom.engines.compose.scenery_nouns import SCENERY, is_drawn
+from frameloom.engines.compose.scenery_nouns import SCENERY, drawn, is_drawn
 from frameloom.engines.compose.set_pieces import (
     BACKGROUND,
     aspect,
@@ -105,7 +105,7 @@ def _place_mentions(facts: PromptFacts, mentions: list[Mention], casts: dict[str
     for index, mention in enumerate(mentions):
         if index in attached and _holder_of(mentions, index) is not None:
             continue
-        noun = NOUNS[mention.noun]
+        noun = drawn(NOUNS[mention.noun])
         role = "main" if slot == 0 else "companion"
         x = width / 2 + main_side * width * (0.17 + 0.02 * rng.random()) * (1 if slot == 0 else -1)
         if slot >= 2:
@@ -117,7 +117,7 @@ def _place_mentions(facts: PromptFacts, mentions: list[Mention], casts: dict[str
         if mention.target is not None and mention.relation and 0 <= mention.target < len(mentions):
             target = mentions[mention.target]
             if target.noun in NOUNS and mention.target != index:
-                group = to_mouth(_relate(group, mention, NOUNS[target.noun], target, width, height,
+                group = to_mouth(_relate(group, mention, drawn(NOUNS[target.noun]), target, width, height,
                                          sizes[mention.target]))
         if group and not any(g.role == "held" for g in group):
             group = _prop_in_hand(group)
@@ -133,7 +133,7 @@ TALLEST = 0.5
 
 def _real_scale(mention: Mention, cast: Any) -> float:
     word = getattr(cast, "size_word", None) or mention.size
-    return NOUNS[mention.noun].scale * SIZE_FACTORS.get(word or "", 1.0)
+    return drawn(NOUNS[mention.noun]).scale * SIZE_FACTORS.get(word or "", 1.0)
 
 
 def _sizes(mentions: list[Mention], casts: dict[str, Any], ref: float) -> dict[int, float]:
@@ -310,7 +310,8 @@ def _place_one(mention: Mention, noun: Noun, role: str, x: float, size: float, g
         back = count >= 4 and k % 2 == 1  # a crowd stands in two rows: the back row higher and smaller
         shrink = 1.0 if count == 1 else (0.8 if back else rng.uniform(0.92, 1.0))
         out.append(SubjectPlan(
-            noun=noun.key, emoji=noun.emoji, x=x + offset, base_y=base_y - (size * 0.08 if back else 0.0),
+            noun=noun.key, emoji=noun.emoji, x=x + offset * (1.25 if flying else 1.0),
+            base_y=base_y - (size * 0.08 if back else 0.0) - (((k * 37) % 5 - 2) * size * 0.18 if flying else 0.0),
             height=size * shrink, role=placed_role, depth=depth + (0.05 if back else 0.0), body=body,
             shadow=shadow, colour=colour, action=mention.action, kind=noun.kind, pose=pose, props=props,
             perch=getattr(cast, "perch", None) if perched else None,

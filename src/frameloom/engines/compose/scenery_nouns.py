@@ -52,6 +52,21 @@ BACKDROPS: dict[str, str] = {
 
 SCENERY: dict[str, Noun] = {row[0]: Noun(*row[:6]) for row in ROWS}
 
+# lexicon nouns whose glyph is a stand-in (twemoji has no hot air balloon, only a party balloon;
+# its cherry blossom is one flower): drawn by a recipe instead, at the real size of what is meant
+ART_OVERRIDES: dict[str, tuple[str, float]] = {
+    "hot air balloon": ("draw:hot air balloon", 4.0),
+    "cherry blossom": ("draw:blossom tree", 3.0),
+}
+
+
+def drawn(noun: Noun) -> Noun:
+    """The noun as the drawing side draws it: its recipe and real size where its glyph stands in."""
+    if noun.key not in ART_OVERRIDES:
+        return noun
+    art, size = ART_OVERRIDES[noun.key]
+    return Noun(noun.key, art, noun.kind, noun.placement, size, noun.head_only)
+
 
 def scenery_names() -> dict[str, str]:
     """Every name of a structure (lower case) -> its key."""

@@ -323,3 +323,62 @@ def bench(c: skia.Canvas, w: float, h: float, rng: np.random.Generator) -> None:
         _shaded_rect(c, 0, h * (0.08 + 0.12 * k), w, h * 0.09, WOOD, h * 0.02)
     _shaded_rect(c, -w * 0.02, h * 0.48, w * 1.04, h * 0.1, scale(WOOD, 1.1), h * 0.02)
     _shaded_rect(c, -w * 0.01, h * 0.58, w * 1.02, h * 0.06, scale(WOOD, 0.8), h * 0.02)
+
+
+@recipe("hot air balloon", 0.78, 1.0)
+def hot_air_balloon(c: skia.Canvas, w: float, h: float, rng: np.random.Generator) -> None:
+    """An envelope in bright gores narrowing to its mouth, ropes down to a wicker basket."""
+    colours = [(220, 60, 60), (250, 200, 60), (60, 120, 200), (250, 250, 240), (90, 170, 90)]
+    first = int(rng.integers(0, len(colours)))
+    envelope = skia.Path()
+    cx, top, belly, mouth = w / 2, 0.0, h * 0.36, h * 0.7
+    envelope.moveTo(cx - w * 0.12, mouth)
+    envelope.cubicTo(cx - w * 0.62, h * 0.5, cx - w * 0.58, top, cx, top)
+    envelope.cubicTo(cx + w * 0.58, top, cx + w * 0.62, h * 0.5, cx + w * 0.12, mouth)
+    envelope.close()
+    c.drawPath(envelope, paint(colours[first]))
+    c.save()
+    c.clipPath(envelope, doAntiAlias=True)
+    gores = 6
+    for k in range(gores):
+        if k % 2:
+            continue
+        x0 = w * k / gores
+        band = skia.Path()
+        band.moveTo(cx, top - h * 0.05)
+        band.cubicTo(x0 - w * 0.1, belly * 0.4, x0, belly, cx + (x0 - cx) * 0.2, mouth)
+        band.lineTo(cx + (x0 + w / gores - cx) * 0.2, mouth)
+        band.cubicTo(x0 + w / gores, belly, x0 + w / gores + w * 0.1, belly * 0.4, cx, top - h * 0.05)
+        c.drawPath(band, paint(colours[(first + 1 + k // 2) % len(colours)]))
+    shade = skia.GradientShader.MakeLinear([skia.Point(0, 0), skia.Point(w, 0)],
+                                           [skia.ColorSetARGB(0, 0, 0, 0), skia.ColorSetARGB(90, 0, 0, 0)])
+    c.drawRect(skia.Rect.MakeWH(w, h), skia.Paint(AntiAlias=True, Shader=shade))
+    c.restore()
+    rope = paint((90, 70, 50), stroke=max(1.0, w * 0.008))
+    basket = skia.Rect.MakeXYWH(cx - w * 0.1, h * 0.86, w * 0.2, h * 0.14)
+    for x0, x1 in ((cx - w * 0.1, basket.left()), (cx + w * 0.1, basket.right())):
+        c.drawLine(x0, mouth, x1, basket.top(), rope)
+    _shaded_rect(c, basket.left(), basket.top(), basket.width(), basket.height(), (150, 104, 60), w * 0.01)
+
+
+@recipe("blossom tree", 1.05, 1.0)
+def blossom_tree(c: skia.Canvas, w: float, h: float, rng: np.random.Generator) -> None:
+    """A cherry tree in flower: a dark forked trunk under clouds of pink blossom."""
+    bark = (80, 52, 44)
+    trunk = skia.Path()
+    trunk.moveTo(w * 0.44, h)
+    trunk.cubicTo(w * 0.46, h * 0.75, w * 0.4, h * 0.6, w * 0.3, h * 0.45)
+    trunk.lineTo(w * 0.36, h * 0.43)
+    trunk.cubicTo(w * 0.48, h * 0.58, w * 0.52, h * 0.5, w * 0.66, h * 0.4)
+    trunk.lineTo(w * 0.7, h * 0.44)
+    trunk.cubicTo(w * 0.58, h * 0.58, w * 0.56, h * 0.75, w * 0.58, h)
+    trunk.close()
+    c.drawPath(trunk, paint(bark))
+    pinks = [(248, 180, 200), (255, 206, 222), (236, 150, 180), (255, 226, 236)]
+    for k in range(26):
+        a = float(rng.uniform(0, 2 * math.pi))
+        r = float(rng.uniform(0, 1)) ** 0.5
+        x = w / 2 + math.cos(a) * r * w * 0.36
+        y = h * 0.33 + math.sin(a) * r * h * 0.22
+        rad = w * float(rng.uniform(0.1, 0.17))
+        c.drawCircle(x, y, rad, paint(scale(pinks[k % len(pinks)], 0.88 if y > h * 0.38 else 1.0)))
