@@ -166,3 +166,14 @@ def test_a_suspended_accounts_tokens_answer_1001_everywhere_until_restored(serve
     assert (balance["code"], balance["message"]) == (1001, "account suspended; ask the operator of this service")
     assert admin.suspend(account_id, suspended=False).suspended_at is None
     assert _available(client, headers) == 100
+
+
+def test_a_suspended_account_cannot_log_in(serve: Serve) -> None:
+    client = serve()
+    registered = client.post("/api/auth/register", json={"email": "gone@example.com", "password": "password123"})
+    services_of(client).accounts.suspend("gone@example.com")
+    login = client.post("/api/auth/login", json={"email": "gone@example.com", "password": "password123"})
+    assert (login.status_code, login.json()["message"]) == (401, "account suspended; ask the operator of this service")
+    assert registered.json()["data"]["account_id"]
+    wrong = client.post("/api/auth/login", json={"email": "gone@example.com", "password": "not-the-password"})
+    assert wrong.json()["message"] == "wrong email or password"

@@ -140,6 +140,8 @@ class AuthService:
             self.throttle.failed(creds.email, address)
             raise AuthError("wrong email or password")
         self.throttle.succeeded(creds.email)
+        if found.suspended_at is not None:  # only after the password: the answer tells a guesser nothing
+            raise AuthError(repo.SUSPENDED)
         now = self.clock()
         with self.db.write() as session:
             account = session.get(Account, found.id)
