@@ -241,3 +241,27 @@ def test_missing_credentials_are_named(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     storage = S3Storage.from_url(f"s3://{seaweed.bucket}/p", seaweed.endpoint)
     assert storage.check() == "object storage: no credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
+
+
+def test_a_stream_cut_short_is_opened_again_once(s3: S3Storage) -> None:
+    from botocore.exceptions import ResponseStreamingError
+
+    data = payload(600_000)
+    s3.put_bytes("m/med_13/cut.mp4", data)
+
+    class Cut:
+        def read(self, _: int) -> bytes:
+            raise ResponseStreamingError(error="connection reset by peer")
+
+        def close(self) -> None:
+            pass
+
+    with s3.open("m/med_13/cut.mp4") as fh:
+        assert fh.read(1000) == data[:1000]
+        raw = cast("Any", fh).raw
+        raw.body = {"Body": Cut()}  # the connection dies under the open stream
+        assert fh.read(300_000) == data[1000:301_000]  # a new ranged GET took over at the same byte
+        fh.seek(599_000)  # past what the reader's buffer holds
+        raw._get = lambda: {"Body": Cut()}  # the new stream dies too: no third try
+        with pytest.raises(StoreUnavailable, match="ResponseStreamingError"):
+            fh.read(10)

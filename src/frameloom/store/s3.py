@@ -15,6 +15,7 @@ instance role). docs/storage.md has the decisions; in short:
 
 from __future__ import annotations
 
+import functools
 import io
 import secrets
 from collections.abc import Callable
@@ -43,8 +44,12 @@ READ_BUFFER = 256 * 1024  # bytes asked of the open GET stream at a time
 POOL_CONNECTIONS = 64  # kept-alive connections per client: downloads in flight each hold one (botocore: 10)
 _MISSING = {"404", "NoSuchKey", "NotFound"}
 _T = TypeVar("_T")
-# botocore's JSON service models, read once per process: a fresh session reads them again (0.3 s a client)
-_LOADER = botocore.loaders.create_loader()
+
+
+@functools.cache
+def _loader() -> botocore.loaders.Loader:
+    """botocore's JSON service models, read once per process: a fresh session reads them again (0.3 s a client)."""
+    return botocore.loaders.create_loader()
 
 
 def parse_s3_url(url: str) -> tuple[str, str]:
@@ -63,7 +68,7 @@ def make_client(endpoint: str | None, *, attempts: int = 3, connect_s: float = 5
     for servers other than AWS).
     """
     core = botocore.session.Session()
-    core.register_component("data_loader", _LOADER)
+    core.register_component("data_loader", _loader())
     session = boto3.session.Session(botocore_session=core)
     config = Config(retries={"max_attempts": attempts, "mode": "standard"}, connect_timeout=connect_s,
                     read_timeout=read_s, signature_version="s3v4", max_pool_connections=POOL_CONNECTIONS,
@@ -229,14 +234,28 @@ class S3Reader(io.RawIOBase):
     def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
         if self.pos >= self.size:
             return 0
-        if self.body is None:
-            self.body = self._get()
-        data = self.body["Body"].read(len(buffer))
-        if not data:
-            raise StoreUnavailable(f"object storage: {self.key} ended at byte {self.pos} of {self.size}")
+        data = self._read(len(buffer))
         buffer[: len(data)] = data
         self.pos += len(data)
         return len(data)
+
+    def _read(self, count: int) -> bytes:
+        """Up to ``count`` bytes from the open stream; a stream cut short (a reset connection, a read
+        timeout) is opened again once at the same position before ``StoreUnavailable``."""
+        for attempt in range(2):
+            if self.body is None:
+                self.body = self._get()
+            try:
+                data = self.body["Body"].read(count)
+            except BotoCoreError as exc:
+                self._drop()
+                if attempt:
+                    raise StoreUnavailable(f"object storage: reading {self.key} failed: {type(exc).__name__}") from exc
+                continue
+            if data:
+                return data
+            self._drop()
+        raise StoreUnavailable(f"object storage: {self.key} ended at byte {self.pos} of {self.size}")
 
     def _get(self) -> GetObjectOutputTypeDef:
         try:
