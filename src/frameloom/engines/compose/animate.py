@@ -115,9 +115,11 @@ def _grade_all(pixels: Array, plan: ScenePlan, opaque: bool) -> Array:
 class Film:
     """All shots of one prompt: the scene painted once at the closest shot's
     zoom, each shot's zoom level derived by downscaling, shots framed on the
-    main subject and what goes with it. ``player(i)`` gives a source that plays shot ``i``."""
+    main subject and what goes with it (leaving ``headroom``, until ms and px,
+    for a title above it). ``player(i)`` gives a source that plays shot ``i``."""
 
-    def __init__(self, facts_plan: ScenePlan, hi_plan: ScenePlan, duration_ms: int, seed: int) -> None:
+    def __init__(self, facts_plan: ScenePlan, hi_plan: ScenePlan, duration_ms: int, seed: int,
+                 headroom: tuple[int, float] = (0, 0.0)) -> None:
         self.plan, self.hi_plan = facts_plan, hi_plan
         self.width, self.height = facts_plan.width, facts_plan.height
         top = max(ZOOMS.values())
@@ -125,7 +127,7 @@ class Film:
         main = next((s for s in painted.sprites if s.main), None)
         keep = _keep_box(main, hi_plan.width, self.width / hi_plan.width) if main is not None else None
         direction = main.motion.direction if main is not None and main.motion.speed > 0 else 0
-        self.shots = plan_shots(self.width, self.height, duration_ms, seed, keep, direction)
+        self.shots = plan_shots(self.width, self.height, duration_ms, seed, keep, direction, headroom)
         self.levels = {z: painted if z == top else scaled(painted, z) for z in {s.zoom for s in self.shots}}
 
     def player(self, index: int, reference: bool = False) -> ShotPlayer:

@@ -14,9 +14,10 @@ from typing import TypeVar
 import numpy as np
 import skia
 
-from frameloom.engines.compose.canvas import RGB, mix, paint
+from frameloom.engines.compose.canvas import RGB, Array, mix, new_layer, paint, surface
 from frameloom.engines.compose.elements import BaseElement, Motes, Rain
 from frameloom.engines.compose.plan import ScenePlan
+from frameloom.engines.compose.tiles import add_scaled
 
 PLUS = skia.BlendMode.kPlus
 
@@ -34,6 +35,7 @@ class Life:
         self.horizon = plan.horizon / plan.height * height * zoom
         night = plan.time_of_day in ("night", "dusk") or plan.setting == "space"
         self.stars = rng.random((60, 4)) if night and "stars" in kinds else None
+        self.star_sprites: list[tuple[Array, int, int]] | None = None
         self.rain = rng.random((500 if rain.heavy else 320, 3)) if rain is not None else None
         self.snow = rng.random((260, 4)) if "snowfall" in kinds else None
         self.motes = rng.random((70, 4)) if "motes" in kinds else None
@@ -45,10 +47,16 @@ class Life:
         self.light_colour = plan.palette.light
         self.dark: RGB = mix(plan.palette.silhouette, (0, 0, 0), 0.5)
 
-    def draw(self, canvas: skia.Canvas, ms: int) -> None:
+    def draw(self, canvas: skia.Canvas, ms: int, pixels: Array | None = None) -> None:
+        """Draw the life at ``ms`` on ``canvas``; ``pixels``, the canvas's own
+        array when given, takes the stars as sprites prepared once (their
+        glow is a blur: drawn per frame it costs a few ms)."""
         t = ms / 1000
         if self.stars is not None:
-            self._twinkle(canvas, t)
+            if pixels is None:
+                self._twinkle(canvas, t)
+            else:
+                self._twinkle_sprites(pixels, t)
         if self.leaves is not None:
             self._leaves(canvas, t)
         if self.motes is not None:
@@ -61,6 +69,31 @@ class Life:
             self._bubbles(canvas, t)
         if self.flashes:
             self._lightning(canvas, t)
+
+    def _star_sprites(self) -> list[tuple[Array, int, int]]:
+        """Each star at full brightness on a patch of its own, and where the patch's corner goes (px)."""
+        assert self.stars is not None
+        sky = min(self.horizon, self.h) * 0.9
+        out = []
+        for x, y, f, _ in self.stars:
+            r = (1.0 + 1.5 * f) * self.unit
+            cx, cy, reach = x * self.w, y * sky, math.ceil(r * 9) + 1
+            x0, y0 = math.floor(cx) - reach, math.floor(cy) - reach
+            patch = new_layer(2 * reach + 2, 2 * reach + 2)
+            canvas = surface(patch).getCanvas()
+            canvas.drawCircle(cx - x0, cy - y0, r * 3, paint((255, 250, 235), 0.25, blend=PLUS, blur=r * 2))
+            canvas.drawCircle(cx - x0, cy - y0, r, paint((255, 255, 255), 0.9, blend=PLUS))
+            out.append((patch, x0, y0))
+        return out
+
+    def _twinkle_sprites(self, pixels: Array, t: float) -> None:
+        assert self.stars is not None
+        if self.star_sprites is None:
+            self.star_sprites = self._star_sprites()
+        for (_, _, f, p), (patch, x0, y0) in zip(self.stars, self.star_sprites, strict=True):
+            level = max(0.0, math.sin(2 * math.pi * (0.3 + f * 0.9) * t + p * 6.28)) ** 3
+            if level > 0.05:
+                add_scaled(pixels, patch, x0, y0, level)
 
     def _twinkle(self, canvas: skia.Canvas, t: float) -> None:
         assert self.stars is not None

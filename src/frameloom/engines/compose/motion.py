@@ -30,7 +30,7 @@ GAITS: dict[str, tuple[float, float, float, float]] = {
     "sailing": (0.04, 0.010, 0.4, 1.8),
     "skating": (0.09, 0.004, 0.8, 1.2),
 }
-STILL = frozenset({"sleeping", "sitting", "lying", "resting", "reading", "meditating"})
+STILL = frozenset({"sleeping", "sitting", "lying", "resting", "meditating"})
 BREATH = 0.008  # the vertical swell of breathing, a share of height
 BREATH_STILL = 0.006
 

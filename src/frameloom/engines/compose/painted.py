@@ -6,11 +6,14 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import cv2
+import numpy as np
 
 from frameloom.engines.compose.canvas import RGB, Array
 from frameloom.engines.compose.layers import Layer
 from frameloom.engines.compose.motion import Motion
 from frameloom.engines.compose.tiles import TiledLayer
+
+SOLID = 128  # alpha from which a sprite's pixel counts as the figure's own
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,16 @@ class Sprite:
     motion: Motion
     main: bool
     keep: tuple[float, float, float, float]
+
+    @cached_property
+    def body(self) -> tuple[int, int, int, int]:
+        """The box of what is solid in the sprite (x0, y0, x1, y1 px of the sprite):
+        the figure, without the faint ground shadow and glow around it."""
+        solid = self.pixels[..., 3] >= SOLID
+        rows, cols = np.nonzero(solid.any(axis=1))[0], np.nonzero(solid.any(axis=0))[0]
+        if rows.size == 0:
+            return (0, 0, self.pixels.shape[1], self.pixels.shape[0])
+        return (int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
 
     def at(self, k: float) -> Sprite:
         """The same sprite at ``k`` times the size."""

@@ -55,19 +55,25 @@ Box = tuple[float, float, float, float]  # x0, y0, x1, y1 px
 
 
 def plan_shots(width: int, height: int, duration_ms: int, seed: int, keep: Box | None,
-               direction: int = 0) -> list[Shot]:
+               direction: int = 0, headroom: tuple[int, float] = (0, 0.0)) -> list[Shot]:
     """Wide, medium and close shots in turn, about 4 s each. ``keep`` (px of
     the scene at the output size) is what medium and close shots frame and keep
-    in view; ``direction`` the way the main subject travels (0: it does not)."""
+    in view; ``direction`` the way the main subject travels (0: it does not);
+    ``headroom`` (until ms, px) the band a title needs above the subject in
+    the shots that start before the title ends."""
     rng = random.Random(seed)
     count = max(1, round(duration_ms / SHOT_MS))
     lengths = [duration_ms // count] * count
     lengths[-1] += duration_ms - sum(lengths)
-    shots = []
+    shots, start = [], 0
     for i, length in enumerate(lengths):
         kind = ("wide", "medium", "close")[i % 3]
         side = direction or (1 if rng.random() < 0.5 else -1)
-        shots.append(_shot(kind, width, height, length, seed * 101 + i, keep, side))
+        framed = keep
+        if keep is not None and start < headroom[0]:
+            framed = (keep[0], keep[1] - headroom[1], keep[2], keep[3])
+        shots.append(_shot(kind, width, height, length, seed * 101 + i, framed, side))
+        start += length
     return shots
 
 
@@ -166,7 +172,7 @@ class ShotPlayer:
             if i == self.painted.subjects_after:
                 self._subjects(x, y, local_ms)
         self._flicker(offsets, local_ms / 1000)
-        self.life.draw(self.canvas, local_ms)
+        self.life.draw(self.canvas, local_ms, None if self.reference else self.frame_px)
         yuv: Array = cv2.cvtColor(self.frame_px, cv2.COLOR_RGBA2YUV_I420)
         luma = yuv[: self.height]
         cv2.multiply(luma, self.vignette, dst=luma, scale=1 / 255)

@@ -111,8 +111,10 @@ def posed(sprite: Sprite, pose: Pose) -> tuple[Array, int, int]:
 
 
 def box(sprite: Sprite, pose: Pose) -> tuple[float, float, float, float]:
-    """Where the sprite's pixels can be at ``pose`` (x0, y0, x1, y1 scene px, sway included)."""
+    """Where the figure (its solid pixels) can be at ``pose`` (x0, y0, x1, y1
+    scene px; as far as its sway and breath can take it)."""
     h, w = sprite.pixels.shape[:2]
     grow = 0.0 if pose.angle == 0 and pose.stretch == 1 else reach(sprite.motion, max(h, w))
-    x0, y0 = sprite.x + pose.dx - grow, sprite.y + pose.dy - grow
-    return (x0, y0, x0 + w + 2 * grow, y0 + h + 2 * grow)
+    bx0, by0, bx1, by1 = sprite.body
+    x, y = sprite.x + pose.dx, sprite.y + pose.dy
+    return (x + bx0 - grow, y + by0 - grow, x + bx1 + grow, y + by1 + grow)
