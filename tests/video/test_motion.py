@@ -42,7 +42,9 @@ def test_a_running_dog_crosses_the_frame() -> None:
 def test_a_sleeping_fox_stays_put_but_breathes() -> None:
     player, bare = players("a fox sleeping in a forest")
     sprite = player.painted.sprites[0]
-    assert sprite.motion.speed == 0 and sprite.motion.sway == 0 and sprite.motion.bob == 0
+    assert sprite.motion.speed == 0
+    assert sprite.motion.sway == 0
+    assert sprite.motion.bob == 0
     places = [drawn_at(player, bare, ms) for ms in range(0, 4000, 400)]
     xs, ys = [p[0] for p in places], [p[1] for p in places]
     amplitude = sprite.motion.breath * sprite.height
@@ -56,7 +58,8 @@ def test_every_subject_has_secondary_motion_and_it_is_the_same_each_time() -> No
     player, _ = players("a fox reading a book in a forest")
     again, _ = players("a fox reading a book in a forest")
     fox = player.painted.sprites[0]
-    assert fox.motion.sway > 0 and fox.motion.speed == 0, "an idle subject sways in place"
+    assert fox.motion.sway > 0, "an idle subject sways"
+    assert fox.motion.speed == 0, "in place"
     angles = [player.pose(fox, ms).angle for ms in range(0, 4000, 250)]
     assert max(angles) - min(angles) > 0.5
     assert angles == [again.pose(again.painted.sprites[0], ms).angle for ms in range(0, 4000, 250)]
@@ -73,4 +76,5 @@ def test_what_a_subject_holds_is_on_its_sprite() -> None:
     h, w = fox.pixels.shape[:2]
     k = player.painted.zoom / max(ZOOMS.values())  # the plan is the closest shot's; this level is smaller
     x, y = book[0].x * k, book[0].base_y * k
-    assert fox.x <= x <= fox.x + w and fox.y <= y <= fox.y + h
+    assert fox.x <= x <= fox.x + w
+    assert fox.y <= y <= fox.y + h

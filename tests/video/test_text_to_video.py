@@ -113,7 +113,8 @@ def test_the_title_is_a_text_segment_from_0_that_fades_in_and_out() -> None:
     request = VideoRequest(prompt="a city at night", seconds=8, title="Urban Dreams", seed=1)
     title = title_track(request)
     assert (title.text, title.start_ms, title.duration_ms) == ("Urban Dreams", 0, 3000)
-    assert isinstance(title.pos, tuple) and title.pos[0] == 0.5, "centred across (where it goes: test_titles.py)"
+    assert isinstance(title.pos, tuple)
+    assert title.pos[0] == 0.5, "centred across (where it goes: test_titles.py)"
     assert title.fade_in_ms == title.fade_out_ms == 500
     assert title.size == 96, "SPEC section 5's title size at 1080p"
     draft = draft_for(request, film_for(request))
@@ -151,7 +152,8 @@ def test_the_title_is_drawn_over_the_video(tmp_path: Path) -> None:
     white = (with_title.min(axis=2) > 200) & ((with_title.astype(int) - without).min(axis=2) > 40)
     draft = draft_for(replace(base, title="URBAN DREAMS"), film_for(replace(base, title="URBAN DREAMS")))
     (seg,) = next(t for t in draft.tracks if t.kind == TrackKind.TEXT).segments
-    assert isinstance(seg, TextSegment) and isinstance(seg.pos, tuple)
+    assert isinstance(seg, TextSegment)
+    assert isinstance(seg.pos, tuple)
     cy = round(seg.pos[1] * 360)
     band = slice(cy - 32, cy + 32)  # a 32 px title across the frame at its height
     assert white[band, 160:480].sum() > 400, "bright letters in the title's band"

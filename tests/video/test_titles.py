@@ -49,11 +49,14 @@ def check_clear(prompt: str, aspect: str, seconds: float) -> None:
     for box in boxes:
         assert overlap(title, box) == 0, f"title {title} over the subject {box}"
     x0, y0, x1, y1 = safe_area(width, height)
-    assert x0 - 2 <= title[0] and title[2] <= x1 + 2 and y0 - 2 <= title[1] and title[3] <= y1 + 2
+    assert x0 - 2 <= title[0]
+    assert title[2] <= x1 + 2
+    assert y0 - 2 <= title[1]
+    assert title[3] <= y1 + 2
 
 
 def test_the_vertical_safe_zone_keeps_the_phone_bands_clear() -> None:
-    x0, y0, x1, y1 = safe_area(1080, 1920)
+    x0, y0, _x1, y1 = safe_area(1080, 1920)
     assert (y0, 1920 - y1) == pytest.approx((0.14 * 1920, 0.35 * 1920)), "Reels: 358 px top, 896 px bottom of 2560"
     assert x0 == pytest.approx(0.06 * 1080)
     assert safe_area(1920, 1080) == pytest.approx((96, 54, 1824, 1026)), "title safe: 90 %"
@@ -61,11 +64,14 @@ def test_the_vertical_safe_zone_keeps_the_phone_bands_clear() -> None:
 
 def test_a_title_moves_off_a_subject_and_shrinks_when_it_must() -> None:
     centred = place((400, 100), 1920, 1080, [])
-    assert centred.scale == 1 and centred.cx == 960
+    assert centred.scale == 1
+    assert centred.cx == 960
     blocked = place((400, 100), 1920, 1080, [(0, 0, 1920, 700)])
-    assert blocked.box[1] >= 700 and blocked.scale == 1
+    assert blocked.box[1] >= 700
+    assert blocked.scale == 1
     tight = place((1600, 400), 1920, 1080, [(0, 0, 1920, 650)])
-    assert tight.box[1] >= 650 and tight.scale < 1
+    assert tight.box[1] >= 650
+    assert tight.scale < 1
 
 
 def test_the_treatment_follows_the_picture_under_the_title() -> None:
@@ -73,4 +79,5 @@ def test_the_treatment_follows_the_picture_under_the_title() -> None:
     bright = np.full((40, 200), 200, np.uint8)
     busy = np.tile(np.array([20, 220], np.uint8), (40, 100))
     assert not needs_scrim(dark)
-    assert needs_scrim(bright) and needs_scrim(busy)
+    assert needs_scrim(bright)
+    assert needs_scrim(busy)
