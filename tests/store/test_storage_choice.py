@@ -55,3 +55,25 @@ def test_readyz_names_an_unreachable_object_store(settings: Settings, monkeypatc
     assert response.status_code == 503
     assert response.json()["checks"]["storage"] == "object storage unreachable: EndpointConnectionError"
     assert not down.media_dir.exists()
+
+
+def test_an_upload_while_the_object_store_is_down_is_503_and_leaves_nothing(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.api.conftest import bearer, new_token, still
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "someone")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    down = settings.model_copy(update={"s3_url": "s3://frameloom/media", "s3_endpoint": "http://127.0.0.1:1"})
+    with TestClient(create_app(down), raise_server_exceptions=False) as client:
+        headers = bearer(new_token(client))
+        sid = client.post("/api/tasks/me/with-session/nemo_agent", json={}, headers=headers).json()["data"][
+            "session_id"]
+        response = client.post(f"/api/upload-video/nemo_agent/me/{sid}", headers=headers,
+                               files={"file": ("pic.png", still("png"), "image/png")})
+        state = client.get(f"/api/state/nemo_agent/me/{sid}/latest", headers=headers).json()["data"]
+    assert response.status_code == 503
+    assert response.json()["code"] == 503
+    assert "Retry-After" in response.headers
+    assert state["media"] == []
+    assert not [p for p in down.staging_dir.rglob("*") if p.is_file()]
