@@ -9,6 +9,7 @@ checked in ``domain``; only the compose engine draws shots here.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from frameloom.domain.images import ImageRequest
 from frameloom.domain.video import VideoRequest
 from frameloom.engines.compose.animate import ZOOMS, Film
 from frameloom.engines.compose.engine import ComposeEngine
+from frameloom.music import music_loop
 from frameloom.render.compositor import RenderResult, SourceMap, render_draft
 from frameloom.render.sources import VisualSource
 from frameloom.render.text import TextStyle, render_text
@@ -120,9 +122,19 @@ def _luma_under(film: Film, box: tuple[float, float, float, float], end_ms: int)
 def text_to_video(request: VideoRequest, target: Path, fmt: str = "mp4",
                   progress: Callable[[float], None] | None = None,
                   cancelled: Callable[[], bool] | None = None) -> RenderResult:
-    """Render ``request`` to ``target`` through a draft and the compositor."""
-    film = film_for(request)
-    draft = draft_for(request, film)
+    """Render ``request`` to ``target`` through a draft and the compositor.
+    The music is composed on a second thread while the scene is painted on this
+    one (both mostly one core's work; the compositor then finds it cached)."""
+    music = threading.Thread(target=music_loop, args=(request.music, request.seed), daemon=True) \
+        if request.music else None
+    if music is not None:
+        music.start()
+    try:
+        film = film_for(request)
+        draft = draft_for(request, film)
+    finally:
+        if music is not None:
+            music.join()
 
     def shot(index: int) -> Callable[[VideoSegment, int, int], VisualSource]:
         return lambda seg, width, height: film.player(index)

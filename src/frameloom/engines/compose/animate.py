@@ -128,7 +128,9 @@ class Film:
         keep = _keep_box(main, hi_plan.width, self.width / hi_plan.width) if main is not None else None
         direction = main.motion.direction if main is not None and main.motion.speed > 0 else 0
         self.shots = plan_shots(self.width, self.height, duration_ms, seed, keep, direction, headroom)
-        self.levels = {z: painted if z == top else scaled(painted, z) for z in {s.zoom for s in self.shots}}
+        self.levels = {top: painted}
+        for z in sorted({s.zoom for s in self.shots} - {top}, reverse=True):
+            self.levels[z] = scaled(self.levels[min(self.levels)], z)  # from the next larger: less to read
 
     def player(self, index: int, reference: bool = False) -> ShotPlayer:
         shot = self.shots[index]
