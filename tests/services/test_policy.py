@@ -153,3 +153,16 @@ def test_an_unreachable_hook_fails_closed_unless_the_operator_says_open(hook: di
     with pytest.raises(PolicyUnavailable):
         PolicyService(Blocklist(), moderation).check("a quiet lake")
     PolicyService(Blocklist(), moderation, fail_open=True).check("a quiet lake")  # let through, logged
+
+
+def test_a_passed_text_is_not_asked_again_at_once_a_flagged_one_is(hook: dict[str, Any]) -> None:
+    from frameloom.services.policy import Moderation
+
+    policy = PolicyService(Blocklist(), Moderation(hook["url"], None, None, 5.0))
+    policy.check("a quiet lake")
+    policy.check("a quiet lake")  # the chat checks an order, says its price, then submits it
+    assert len(hook["seen"]) == 1
+    for _ in range(2):
+        with pytest.raises(ContentRefused):
+            policy.check("forbidden")
+    assert len(hook["seen"]) == 3

@@ -21,7 +21,8 @@ the list's length (``bench/policy.py``).
 
 The moderation hook (``FRAMELOOM_MODERATION_URL``) takes OpenAI's moderation
 shape: ``POST {"input": text}`` answers ``{"results": [{"flagged", "categories"}]}``.
-It is asked after the blocklist passes. When it cannot answer (timeout, refused
+It is asked after the blocklist passes (a text it passed is not asked again for
+:data:`PASSED_FOR_S`; a flagged one always is). When it cannot answer (timeout, refused
 connection, an error status, a body of another shape) the prompt is refused with
 503 (``PolicyUnavailable``), unless ``FRAMELOOM_MODERATION_FAIL_OPEN`` lets it
 through: an operator who configured moderation expects it enforced.
@@ -32,6 +33,8 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+import threading
+import time
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +47,8 @@ from frameloom.domain.errors import ContentRefused, InvalidRequest, PolicyUnavai
 from frameloom.settings import Settings
 
 log = logging.getLogger("frameloom.policy")
+PASSED_FOR_S = 60.0  # how long a text the moderation hook passed is taken as passed
+PASSED_KEEP = 1024
 
 # Scripts written without spaces between words: their entries match as substrings.
 _NO_SPACE = (
@@ -186,6 +191,10 @@ class PolicyService:
 
     def __init__(self, blocklist: Blocklist, moderation: Moderation | None = None, fail_open: bool = False) -> None:
         self.blocklist, self.moderation, self.fail_open = blocklist, moderation, fail_open
+        # Texts the hook passed a moment ago: a chat turn checks its order before saying the price
+        # and again when it submits, and that should be one request to the hook, not two.
+        self._passed: dict[tuple[str, ...], float] = {}
+        self._lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PolicyService:
@@ -211,8 +220,11 @@ class PolicyService:
                                      "blocklist", term=found)
         if self.moderation is None or not items:
             return
+        texts = tuple(item.text for item in items)
+        if self._recently_passed(texts):
+            return
         try:
-            flagged = self.moderation.flagged([item.text for item in items])
+            flagged = self.moderation.flagged(list(texts))
         except PolicyUnavailable as exc:
             if not self.fail_open:
                 raise
@@ -223,3 +235,12 @@ class PolicyService:
             named = f" ({', '.join(categories)})" if categories else ""
             raise ContentRefused(f"flagged by this server's moderation service{named}", items[index].field,
                                  "moderation", categories)
+        with self._lock:
+            if len(self._passed) >= PASSED_KEEP:
+                self._passed.clear()
+            self._passed[texts] = time.monotonic() + PASSED_FOR_S
+
+    def _recently_passed(self, texts: tuple[str, ...]) -> bool:
+        with self._lock:
+            until = self._passed.get(texts)
+            return until is not None and until > time.monotonic()
