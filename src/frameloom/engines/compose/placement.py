@@ -414,7 +414,7 @@ def _carry(group: list[SubjectPlan], carrier: SubjectPlan, relation: str, ratio:
                       base_y=max(subject.base_y, height * 0.93) if subject.role == "flyer" else subject.base_y,
                       depth=0.15)
     riders_scale = min(1.0, big / (subject.height * ratio)) if ratio else 1.0
-    seat = {"rides": 0.55, "on": 0.6, "in": 0.35}[relation]
+    seat = {"rides": 0.55, "on": 0.5, "in": 0.35}[relation]
     out: list[SubjectPlan] = []
     n = len(group)
     for k, s in enumerate(group):

@@ -114,8 +114,8 @@ def river_bank(ctx: Ctx, el: RiverBank) -> None:
     rng = ctx.rng(el.seed)
     pal = ctx.plan.palette
     path, _ = _band(ctx, el.side, 0.75, 0.04, 0.3, rng)
-    bank = mix(scale(pal.ground, 0.6), pal.ambient, 0.3)
-    ctx.canvas.drawPath(path, paint(bank, stroke=14 * ctx.unit))
+    bank = mix(mix(pal.ground, (150, 130, 100), 0.4), pal.ambient, 0.3)
+    ctx.canvas.drawPath(path, paint(bank, 0.8, stroke=10 * ctx.unit, blur=3 * ctx.unit))
     water = vertical_gradient(ctx.horizon, ctx.h, [(0, pal.sky_horizon, 1), (0.5, pal.sky_mid, 1),
                                                    (1, mix(pal.sky_top, (20, 60, 90), 0.4), 1)])
     ctx.canvas.drawPath(path, water)
@@ -207,13 +207,13 @@ def waterfall(ctx: Ctx, el: Waterfall) -> None:
     cx = ctx.w * (0.5 + 0.22 * el.side)
     top = ctx.horizon * 0.3
     base = ctx.horizon + (ctx.h - ctx.horizon) * 0.22
-    pts = [(cx - ctx.w * 0.45, base)]
+    pts = [(cx - ctx.w * 0.3, base)]
     for k in range(13):
         t = k / 12
-        bump = float(rng.uniform(-0.04, 0.04)) * ctx.h
-        pts.append((cx - ctx.w * 0.42 + ctx.w * 0.84 * t,
-                    top + bump + (ctx.h * 0.12 * abs(t - 0.5) * 2) ** 1.0))
-    pts.append((cx + ctx.w * 0.45, base))
+        bump = float(rng.uniform(-0.03, 0.03)) * ctx.h
+        # a rounded crag: highest over the fall, falling away to each side
+        pts.append((cx - ctx.w * 0.28 + ctx.w * 0.56 * t, top + bump + ctx.h * 0.22 * (abs(t - 0.5) * 2) ** 1.6))
+    pts.append((cx + ctx.w * 0.3, base))
     wall = skia.Path()
     wall.moveTo(*pts[0])
     for pt in pts[1:]:
@@ -231,11 +231,11 @@ def waterfall(ctx: Ctx, el: Waterfall) -> None:
     ctx.canvas.drawPath(ridge, paint(moss, stroke=ctx.h * 0.07))
     for _ in range(14):
         y = float(rng.uniform(top, base))
-        ctx.canvas.drawLine(cx - ctx.w * 0.45, y, cx + ctx.w * 0.45, y + float(rng.uniform(-0.03, 0.03)) * ctx.h,
+        ctx.canvas.drawLine(cx - ctx.w * 0.3, y, cx + ctx.w * 0.3, y + float(rng.uniform(-0.03, 0.03)) * ctx.h,
                             paint(scale(rock, 0.8), 0.5, stroke=3 * ctx.unit))
     ctx.canvas.restore()
-    fall_w = ctx.w * 0.12
-    fall_top = top + ctx.h * 0.02
+    fall_w = ctx.w * 0.1
+    fall_top = top + ctx.h * 0.03
     water = mix((225, 240, 250), pal.light, 0.2)
     ctx.canvas.drawRect(skia.Rect.MakeLTRB(cx - fall_w / 2, fall_top, cx + fall_w / 2, base),
                         vertical_gradient(fall_top, base, [(0, scale(water, 0.85), 1), (1, water, 1)]))

@@ -8,7 +8,7 @@ whole figure is relit at once so that the light is consistent across parts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -19,6 +19,7 @@ from frameloom.engines.compose.canvas import RGB, Array, mix, new_layer, paint, 
 from frameloom.engines.compose.painters import poses
 from frameloom.engines.compose.painters.context import Ctx
 from frameloom.engines.compose.placement import EMISSIVE, OVERHEAD, SubjectPlan
+from frameloom.engines.compose.scenery_nouns import is_drawn
 
 MARGIN = 0.18
 
@@ -58,7 +59,9 @@ def paint_subjects(ctx: Ctx) -> None:
         box = _box(fig.main, pixels, left, top, up)
         if fig.main.shadow:
             width = pixels.shape[1] - 2 * MARGIN * fig.main.height
-            _shadow(ctx, fig.main, width * (0.7 if up else 1.0))
+            # flat-bottomed structures sit on their shadow, rounded art's feet sink into it a little
+            at = replace(fig.main, base_y=fig.main.base_y - width * 0.04) if is_drawn(fig.main.emoji) else fig.main
+            _shadow(ctx, at, width * (0.7 if up else 1.0))
         poses.before(ctx, fig.main, box)
         if glow is not None:
             _glow(ctx, fig.main, glow, 2.2, 0.45)
@@ -132,7 +135,7 @@ def _assemble(fig: Figure) -> tuple[Array, float, float]:
     main, light = colours(s.emoji)
     if person:
         main = clothing(s)
-        _person_body(canvas, cx, base, h, head.shape[1], main, seated=s.role == "rider" or s.pose == "sitting")
+        _person_body(canvas, cx, base, h, head.shape[1], main, seated=s.role == "rider")
     elif s.body:
         _body(canvas, cx, base, h, head.shape[1], main, light)
     _blit(pixels, head, cx - head.shape[1] / 2, base - h)
