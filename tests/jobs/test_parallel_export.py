@@ -3,7 +3,7 @@
 A 60 s timeline (``tests.render.chunk_media``: a clip from an in-point, crossfades, a Ken Burns
 still, fading titles, music; every join inside something moving) is exported with chunks of 20 s,
 and the file is compared with a single render of the same timeline made here: frame count,
-duration, audio sample for sample, and the pictures at each join. 10 fps at 640x360 keeps it to
+duration, audio sample for sample, and the pictures at each join. 10 fps at 320x180 keeps it to
 seconds; bench/chunks.py runs it at 1080p and 30 fps.
 """
 
@@ -29,7 +29,7 @@ from frameloom.settings import Settings
 from frameloom.store.db import Database
 from frameloom.store.models import Job
 
-W, H, FPS = 640, 360, 10
+W, H, FPS = 320, 180, 10
 FINAL = {"completed", "failed", "cancelled"}
 
 
