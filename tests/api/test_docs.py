@@ -174,7 +174,7 @@ def test_error_responses_per_route(schema: dict[str, Any]) -> None:
         "POST /api/auth/anonymous-token": {400: {400}, 429: {429}, 500: {500}},
         "GET /api/state/nemo_agent/me/{session_id}/latest": {401: {1001}, 404: {1002}, 500: {500}},
         "POST /api/render/proxy/lambda":
-            {400: {400, 4003}, 401: {1001}, 402: {2001, 402}, 404: {1002}, 500: {500}, 503: {503}},
+            {400: {400, 4003}, 401: {1001}, 402: {2001, 402}, 404: {1002}, 429: {429}, 500: {500}, 503: {503}},
         "POST /api/upload-video/nemo_agent/me/{session_id}":
             {400: {400}, 401: {1001}, 404: {1002}, 413: {4002}, 415: {4001}, 500: {500}},
     }

@@ -70,7 +70,8 @@ CODES: Mapping[int, Code] = {
     1001: Code(401, "token missing, malformed, unknown or expired"),
     2001: Code(402, "not enough credits (register_url for anonymous accounts)",
                {"required": 6, "available": 2, "register_url": "http://127.0.0.1:8000/register?bind=b_123"}),
-    402: Code(402, "the plan does not allow export, or attribution headers are missing on export",
+    402: Code(402, "the plan does not allow this (export, resolution, video length: data.limit and data.allowed), "
+                   "or attribution headers are missing on export",
               {"reason": "export needs the attribution headers; missing: X-Skill-Source"}),
     403: Code(403, "the download link is not signed, does not match or has expired"),
     1002: Code(404, "session, media or render not found, or not the caller's"),
@@ -93,15 +94,15 @@ ROUTE_CODES: Mapping[str, tuple[int, ...]] = {
     "POST /api/tasks/me/with-session/nemo_agent": (400,),
     "GET /api/state/nemo_agent/me/{session_id}/latest": (1002,),
     "POST /api/upload-video/nemo_agent/me/{session_id}": (400, 1002, 4001, 4002),
-    "POST /api/render/proxy/lambda": (400, 1002, 2001, 402, 4003, 503),
+    "POST /api/render/proxy/lambda": (400, 1002, 2001, 402, 4003, 429, 503),
     "GET /api/render/proxy/lambda/{render_id}": (1002,),
     "DELETE /api/render/proxy/lambda/{render_id}": (1002,),
-    "POST /api/jobs/video": (400, 2001, 4003, 503),
-    "POST /api/jobs/image": (400, 2001, 4003, 503),
+    "POST /api/jobs/video": (400, 2001, 402, 4003, 429, 503),
+    "POST /api/jobs/image": (400, 2001, 402, 4003, 429, 503),
     "GET /api/jobs/{job_id}": (1002,),
     "DELETE /api/jobs/{job_id}": (1002,),
     "GET /api/engines": (),
-    "POST /v1/images/generations": (400, 2001, 4003, 503),
+    "POST /v1/images/generations": (400, 2001, 402, 4003, 429, 503),
     "GET /files/{key}": (400, 403, 1002),
     "GET /api/state/nemo_agent/me/{session_id}/versions": (1002,),
     "GET /api/state/nemo_agent/me/{session_id}/versions/{number}": (1002,),
@@ -118,6 +119,7 @@ ROUTE_CODES: Mapping[str, tuple[int, ...]] = {
     "PUT /api/account/webhook": (400,),
     "DELETE /api/account/webhook": (),
     "POST /api/account/webhook/secret": (),
+    "GET /api/admin/usage": (400, 1001),  # the operator's token; 404 (no such route) when none is set
 }
 
 SKILL_DESCRIPTIONS = {
