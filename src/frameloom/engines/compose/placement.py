@@ -145,7 +145,9 @@ def _sizes(mentions: list[Mention], casts: dict[str, Any], ref: float) -> dict[i
     targets = {m.target for m in mentions if m.target is not None and m.relation in ("holds", "rides", "on", "in")}
     grounded = [i for i, m in enumerate(mentions)
                 if NOUNS[m.noun].placement not in ("air", "sky") and i not in targets]
-    top = max((scales[i] for i in grounded), default=max(scales.values()))
+    # buildings and big things stand back: they do not shrink the foreground (a knight beside a castle)
+    fore = [i for i in grounded if not _stands_back(mentions[i])] or grounded
+    top = max((scales[i] for i in fore), default=max(scales.values()))
     lead = mentions[grounded[0]] if grounded else mentions[0]
     word = getattr(casts.get(lead.noun), "size_word", None) or lead.size
     tallest = ref * TALLEST * {"tiny": 0.45, "small": 0.72, "big": 1.25, "giant": 1.5}.get(word or "", 1.0)
@@ -156,8 +158,15 @@ def _sizes(mentions: list[Mention], casts: dict[str, Any], ref: float) -> dict[i
             out[i] = _size_for(noun, "flyer", ref) * (tallest / (ref * TALLEST)) ** 0.5
             continue
         ratio = (scales[i] / max(top, 1e-3)) ** 0.6
-        out[i] = tallest * min(max(ratio, 0.16), 1.0)
+        if i not in fore:  # farther back: its real size shows less
+            ratio = min((scales[i] / max(top, 1e-3)) ** 0.25, 1.3)
+        out[i] = tallest * min(max(ratio, 0.16), 1.3 if i not in fore else 1.0)
     return out
+
+
+def _stands_back(mention: Mention) -> bool:
+    noun = drawn(NOUNS[mention.noun])
+    return noun.kind == "building" or noun.scale >= 3
 
 
 def _spread(placed: list[SubjectPlan], width: int) -> list[SubjectPlan]:
@@ -461,9 +470,9 @@ def add_structures(placed: list[SubjectPlan], facts: PromptFacts, width: int, he
     out = _perch_flyers(placed, width, height, ref)
     out = _ring_fires(out)
     ground_y = _ground_y(setting, height, horizon)
-    still = is_still_life(facts, setting)
     for key in named_structures(facts):
-        if any(s.noun == key for s in out) or (still and key in ("table", "desk")):
+        if any(s.noun == key for s in out) or (key == "table" and is_still_life(facts, setting)):
+            # a still life stands on the close-up table top the recipe draws
             continue
         out = _stand(out, key, facts, width, height, horizon, ground_y, ref, rng)
     return out
@@ -479,6 +488,8 @@ def _structure(key: str, x: float, base_y: float, size: float, role: str, depth:
 def _stand(out: list[SubjectPlan], key: str, facts: PromptFacts, width: int, height: int, horizon: float,
            ground_y: float, ref: float, rng: random.Random) -> list[SubjectPlan]:
     mains = [i for i, s in enumerate(out) if s.role in ("main", "companion", "perched")]
+    if not mains and rests_on(facts.text, key):  # "a dragon on a pedestal": a flyer the text sets down
+        mains = [i for i, s in enumerate(out) if s.role == "flyer"][:1]
     resting = [i for i in mains if getattr(_mention_of(facts, out[i].noun), "on", None) == key]
     if mains and (resting or rests_on(facts.text, key)) and key not in ("lighthouse", "bridge"):
         return _rest_on(out, (resting or mains)[0], key, ground_y, ref, width)
@@ -504,6 +515,8 @@ def _rest_on(out: list[SubjectPlan], i: int, key: str, ground_y: float, ref: flo
     much smaller than the structure (a mouse on a table) stays small on a
     full-size structure; otherwise the structure is about half the subject's
     height. Both shrink until they fit the frame."""
+    if out[i].role == "flyer":  # set down on it: a grounded subject's size, not a flyer's
+        out = [*out[:i], replace(out[i], role="main", height=out[i].height * 1.8, depth=0.15), *out[i + 1:]]
     s = out[i]
     own = NOUNS[s.noun].scale if s.noun in NOUNS else 1.0
     real = own / SCENERY[key].scale

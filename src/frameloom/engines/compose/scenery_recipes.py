@@ -143,7 +143,7 @@ def layers_for(setting: str, time_of_day: str, weather: str, lights: tuple[str, 
     for name, depth, elements in [*body, *_backdrops(setting, words.settings[1:], rng),
                                   *_features(setting, words, rng)]:
         layers.append(Layer(name, depth, tuple(elements)))
-    if table:
+    if table and "desk" not in words.features:  # a desk is drawn whole, as a structure
         layers.append(Layer("table", 0.2, (Table(top=TABLE_TOP, seed=_seed(rng)),)))
     layers.append(Layer("atmosphere", 0.0, tuple(atmosphere)))
     return sorted(layers, key=lambda layer: -layer.depth)

@@ -32,6 +32,9 @@ def sky(ctx: Ctx, el: Sky) -> None:
     ctx.canvas.drawRect(skia.Rect.MakeWH(ctx.w, ctx.h), grad)
 
 
+SKY_BODIES = frozenset({"sun", "moon", "crescent moon"})
+
+
 @painter(LightGlow)
 def light(ctx: Ctx, el: LightGlow) -> None:
     """The key light: a wide glow (always, it colours the sky) and, when visible, its disc."""
@@ -45,8 +48,8 @@ def light(ctx: Ctx, el: LightGlow) -> None:
     ctx.canvas.drawRect(skia.Rect.MakeWH(ctx.w, ctx.horizon + 4 * u),
                         radial_paint(lt.x, max(lt.y, 0), glow_r, [(0, glow, 0.9), (0.35, glow, 0.35),
                                                                    (1, glow, 0.0)], PLUS))
-    if not lt.visible:
-        return
+    if not lt.visible or any(sub.noun in SKY_BODIES for sub in ctx.plan.subjects):
+        return  # a sun or moon the prompt names is drawn as a subject: one disc, not two
     r = (58 if lt.kind == "sun" else 50) * u * (1.2 if ctx.plan.time_of_day in ("sunset", "dawn") else 1.0)
     core = mix(lt.colour, (255, 255, 250), 0.65)
     ctx.canvas.drawCircle(lt.x, lt.y, r * 3.2, radial_paint(lt.x, lt.y, r * 3.2, [(0, lt.colour, 0.6),
