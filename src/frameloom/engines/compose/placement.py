@@ -166,7 +166,7 @@ def _sizes(mentions: list[Mention], casts: dict[str, Any], ref: float) -> dict[i
 
 def _stands_back(mention: Mention) -> bool:
     noun = drawn(NOUNS[mention.noun])
-    return noun.kind == "building" or noun.scale >= 3
+    return noun.placement == "ground" and (noun.kind == "building" or noun.scale >= 3)
 
 
 def _spread(placed: list[SubjectPlan], width: int) -> list[SubjectPlan]:
