@@ -10,7 +10,7 @@ leaves a half-written file.
 | mkv | H.264 + AAC in Matroska |
 | avi | H.264 + MP3 |
 | webm | VP9 (realtime settings) + Opus |
-| gif, webp | animated, at most 15 fps (palette per file); frame delays add up to the timeline |
+| gif, webp | animated, at most 15 fps, 480 / 640 px long side by default (``render.animation``): streamed |
 | jpg, png | one frame: the middle of the timeline |
 | mp3, wav, m4a, aac | the audio mix alone |
 """
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -55,6 +56,9 @@ _AV: dict[str, tuple[str, str | None, str | None, dict[str, str]]] = {
 X264 = {"preset": "veryfast", "crf": "21",
         # the frames are BT.601 limited range (OpenCV's I420): say so, or players shift colours
         "x264-params": "colorprim=smpte170m:transfer=smpte170m:colormatrix=smpte170m"}
+# FFmpeg's AAC at its default 128 kb/s overshoots a -2.5 dBTP master past -1 dBTP on bright music
+# (bgm:upbeat: -0.6 dBTP decoded); at 192 kb/s it stays under -1.7 (docs/loudness.md)
+AUDIO_BIT_RATES = {"aac": 192_000}
 VP9 = {"deadline": "realtime", "cpu-used": "8", "row-mt": "1", "crf": "32", "b:v": "0"}
 
 
@@ -127,6 +131,8 @@ class AVWriter:
             sound = self.container.add_stream(acodec, rate=RATE, layout="stereo")
             assert isinstance(sound, AudioStream)
             sound.time_base = Fraction(1, RATE)
+            if acodec in AUDIO_BIT_RATES:
+                sound.bit_rate = AUDIO_BIT_RATES[acodec]
             self.astream = sound
         self.afmt = "s16" if acodec == "pcm_s16le" else ("s16p" if acodec == "libmp3lame" else "fltp")
         self.encoder = EncodeThread(self.container)
@@ -202,6 +208,8 @@ class StillWriter:
         self.frame = None
 
 
+Preview = Callable[[Sequence[int]], Iterator[Array]]
+"""Frames (I420, the output's size) at the given times in ms, in increasing order."""
 ANIMATION_MAX_FPS = 15
 # GIF stores frame delays in 1/100 s, WebP in ms
 DELAY_UNIT_MS = {"gif": 10, "webp": 1}
@@ -212,72 +220,14 @@ def animation_step(fps: int) -> int:
     return max(1, round(fps / ANIMATION_MAX_FPS))
 
 
-def animation_delays(kept: int, step: int, frames: int, fps: int, unit_ms: int) -> list[int]:
-    """How long each of ``kept`` frames shows (ms, multiples of ``unit_ms``)
-    when frame k stands for frames ``k * step`` to ``(k + 1) * step - 1`` of
-    ``frames`` at ``fps``. Each delay ends at its frame's rounded end time, so
-    the rounding never adds up: the total is the timeline's, to ``unit_ms``."""
-    ends = [unit_ms * round(min((k + 1) * step, frames) * 1000 / fps / unit_ms) for k in range(kept)]
-    return [end - start for start, end in zip([0, *ends[:-1]], ends, strict=True)]
-
-
-class AnimationWriter:
-    """Animated GIF or WebP: frames kept small (Pillow writes the file at the end)."""
-
-    def __init__(self, target: Path, spec: OutputSpec) -> None:
-        self.target, self.spec = target, spec
-        self.step = animation_step(spec.fps)
-        self.frames: list[Image.Image] = []
-        self.count = 0  # frames of the timeline seen
-
-    def video(self, frame: Array, index: int) -> None:
-        self.count = max(self.count, index + 1)
-        if index % self.step == 0:
-            self.frames.append(Image.fromarray(i420_to_rgb(frame)))
-
-    def audio(self, samples: Array, start: int) -> None:
-        return None
-
-    def close(self) -> None:
-        if not self.frames:
-            raise InvalidRequest.of("draft", "the timeline has no frame to export")
-        ms = animation_delays(len(self.frames), self.step, self.count, self.spec.fps,
-                              DELAY_UNIT_MS[self.spec.format])
-        temp = _temp_beside(self.target)
-        try:
-            if self.spec.format == "gif":
-                palette = _palette(self.frames)
-                frames = [f.quantize(palette=palette, dither=Image.Dither.NONE) for f in self.frames]
-                frames[0].save(temp, "GIF", save_all=True, append_images=frames[1:], duration=ms, loop=0,
-                               optimize=False, disposal=1)
-            else:
-                self.frames[0].save(temp, "WEBP", save_all=True, append_images=self.frames[1:], duration=ms,
-                                    loop=0, quality=80, method=2)
-            os.replace(temp, self.target)
-        finally:
-            temp.unlink(missing_ok=True)
-            self.frames = []
-
-    def abort(self) -> None:
-        self.frames = []
-
-
-def _palette(frames: list[Image.Image]) -> Image.Image:
-    """One palette for the whole GIF, from up to eight frames spread over it."""
-    count = min(8, len(frames))
-    picks = [frames[round(i * (len(frames) - 1) / max(count - 1, 1))] for i in range(count)]
-    small = [f.resize((max(1, f.width // 4), max(1, f.height // 4))) for f in picks]
-    mosaic = Image.new("RGB", (small[0].width, small[0].height * len(small)))
-    for i, f in enumerate(small):
-        mosaic.paste(f, (0, i * small[0].height))
-    return mosaic.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
-
-
-def open_writer(target: Path, spec: OutputSpec) -> Writer:
-    """The writer for ``spec.format``; the target's folder must exist."""
+def open_writer(target: Path, spec: OutputSpec, preview: Preview | None = None) -> Writer:
+    """The writer for ``spec.format``; the target's folder must exist. ``preview`` gives
+    frames at chosen times ahead of the render (a GIF's palette is made from a sample)."""
     if spec.format in STILL_FORMATS:
         frames = max(1, spec.duration_ms * spec.fps // 1000)
         return StillWriter(target, spec, frames // 2)
     if spec.format in ("gif", "webp"):
-        return AnimationWriter(target, spec)
+        from frameloom.render.animation import AnimationWriter  # it builds on this module
+
+        return AnimationWriter(target, spec, preview)
     return AVWriter(target, spec)
