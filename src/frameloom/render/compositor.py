@@ -13,7 +13,7 @@ the prepared overlays.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from PIL import Image
 
 from frameloom.domain.errors import Cancelled, InvalidRequest
 from frameloom.music import music_loop
+from frameloom.render.animation import web_defaults
 from frameloom.render.audio import RATE, AudioClip, AudioSource, BufferAudio, FileAudio
 from frameloom.render.export import OutputSpec, check_format, open_writer
 from frameloom.render.frames import Array, Box, Overlay, black, blend, draw, overlay_from_rgba
@@ -242,8 +243,8 @@ def render_draft(draft: Draft, target: Path, fmt: str = "mp4", *, media: SourceM
     # 1. what to write
     fmt = check_format(fmt)
     media = media or SourceMap()
+    width, height, rate = web_defaults(fmt, draft.width, draft.height, width, height, fps, draft.fps)
     w, h = output_size(draft, width, height)
-    rate = fps or draft.fps
     duration = duration_ms(draft)
     if duration <= 0:
         raise InvalidRequest.of("d", "the timeline is empty")
@@ -258,7 +259,7 @@ def render_draft(draft: Draft, target: Path, fmt: str = "mp4", *, media: SourceM
     clips = [_clip(s, media) for t in draft.tracks if t.kind == TrackKind.AUDIO
              for s in t.segments if isinstance(s, AudioSegment)] if spec.wants_audio else []
     audio = MasteredMix(clips, frames * RATE // rate)  # measures the whole mix first: loudness is global
-    writer = open_writer(target, spec)
+    writer = open_writer(target, spec, lambda times: preview(draft, media, texts, w, h, times))
     canvas = Canvas(w, h)
     try:
         # 3. frame by frame
@@ -282,6 +283,18 @@ def render_draft(draft: Draft, target: Path, fmt: str = "mp4", *, media: SourceM
         visuals.close()
     return RenderResult(target, fmt, w, h, rate, duration, frames, target.stat().st_size,
                         time.perf_counter() - started)
+
+
+def preview(draft: Draft, media: SourceMap, texts: Mapping[str, TextLayer], width: int, height: int,
+            times: Sequence[int]) -> Iterator[Array]:
+    """Frames at ``times`` (ms, increasing) from sources of their own, before the render
+    (a GIF's palette is made from them); each valid until the next is asked for."""
+    visuals, canvas = OpenVisuals(media, width, height), Canvas(width, height)
+    try:
+        for t_ms in times:
+            yield compose_frame(draft, t_ms, visuals, texts, canvas)
+    finally:
+        visuals.close()
 
 
 def compose_frame(draft: Draft, t_ms: int, visuals: OpenVisuals, texts: Mapping[str, TextLayer],
