@@ -172,8 +172,9 @@ def test_a_minute_split_across_two_workers_matches_a_single_render(
     assert_matches(download(url, final, tmp_path), single, joins=(200, 400))
 
     parent, kids = rows(worker_settings(procs, shared))
-    assert [(k.payload["start"], k.payload["end"], k.status) for k in kids] == [
-        (0, 200, "completed"), (200, 400, "completed"), (400, 600, "completed")]
+    assert [(k.payload["start"], k.payload["end"], k.payload["audio"], k.status) for k in kids] == [
+        (0, 200, False, "completed"), (200, 400, False, "completed"), (400, 600, False, "completed"),
+        (0, 0, True, "completed")]  # the audio, mixed once for the whole minute
     assert len({k.worker for k in kids}) == 2, "both workers rendered chunks"
     assert all(k.price == 0 and k.hold_id is None for k in kids)
     assert parent.attempts == 1  # the split's run is not an attempt; the join's is
@@ -192,7 +193,7 @@ def test_a_killed_worker_reruns_only_its_chunk(procs: Processes, files: dict[str
     deadline = time.monotonic() + 60
     while victim is None and time.monotonic() < deadline:
         _, kids = rows(settings) if _has_jobs(settings) else (None, [])
-        running = [k for k in kids if k.status == "running" and k.progress > 0.1]
+        running = [k for k in kids if k.status == "running" and k.progress > 0.1 and not k.payload["audio"]]
         if running:
             victim = running[0]
         time.sleep(0.05)
@@ -228,7 +229,7 @@ def test_one_embedded_thread_splits_renders_and_joins_without_waiting_on_itself(
     assert seen[-1]["duration_ms"] == 6_000
     monotone(seen)
     parent, kids = rows(settings)
-    assert [k.status for k in kids] == ["completed"] * 3
+    assert [k.status for k in kids] == ["completed"] * 4  # 3 ranges and the audio
     assert {k.worker for k in kids} == {parent.worker}, "one process, one thread did it all"
 
 
@@ -247,7 +248,7 @@ def test_cancel_stops_every_chunk_and_refunds(settings: Settings, live_server: C
             break
         time.sleep(0.1)
     assert parent.status == "cancelled"
-    assert [k.status for k in kids] == ["cancelled"] * 3  # the running one stopped, the queued never ran
+    assert [k.status for k in kids] == ["cancelled"] * 4  # the running one stopped, the queued never ran
     time.sleep(1.0)
     assert rows(settings)[0].status == "cancelled"  # nothing woke it
     balance = httpx.get(url + "/api/credits/balance/simple", headers=headers).json()["data"]

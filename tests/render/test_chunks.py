@@ -17,7 +17,7 @@ import pytest
 from tests.render.chunk_media import make_media, timeline
 
 from frameloom.domain.errors import Cancelled, InvalidRequest
-from frameloom.render.chunks import Piece, frames_of, join_pieces, plan_ranges, render_range, timeline_mix
+from frameloom.render.chunks import Piece, frames_of, join_pieces, plan_ranges, render_audio, render_range
 from frameloom.render.compositor import (
     Canvas,
     OpenVisuals,
@@ -106,7 +106,8 @@ def test_joined_chunks_match_a_single_render(media: SourceMap, tmp_path: Path) -
         assert not piece.streams.audio
         first = next(p for p in piece.demux(video=0) if p.size)
         assert first.is_keyframe
-    joined = join_pieces(pieces, tmp_path / "joined.mp4", "mp4", timeline_mix(draft, media, frames), frames)
+    sound = render_audio(draft, tmp_path / "audio.m4a", frames, media=media)
+    joined = join_pieces(pieces, sound, tmp_path / "joined.mp4", "mp4", frames)
 
     assert facts(joined) == facts(single.path)
     assert facts(joined)[:2] == (60, 6.0)
@@ -125,11 +126,11 @@ def test_a_join_refuses_pieces_that_do_not_add_up(media: SourceMap, tmp_path: Pa
     draft = timeline(W, H, FPS, LENGTH)
     frames = frames_of(draft, None, None, None)
     piece = render_range(draft, tmp_path / "p.mp4", frames, 0, 20, media=media)
-    mix = timeline_mix(draft, media, frames)
+    sound = render_audio(draft, tmp_path / "a.m4a", frames, media=media)
     with pytest.raises(InvalidRequest, match="not 60"):
-        join_pieces([piece], tmp_path / "j.mp4", "mp4", mix, frames)
+        join_pieces([piece], sound, tmp_path / "j.mp4", "mp4", frames)
     with pytest.raises(InvalidRequest, match="starts at frame 40, not 20"):
-        join_pieces([piece, Piece(piece.path, 40, 20, 0)], tmp_path / "j.mp4", "mp4", mix, frames)
+        join_pieces([piece, Piece(piece.path, 40, 20, 0)], sound, tmp_path / "j.mp4", "mp4", frames)
     with pytest.raises(InvalidRequest, match="not within"):
         render_range(draft, tmp_path / "q.mp4", frames, 50, 61, media=media)
     assert not list(tmp_path.glob("*.part"))

@@ -122,16 +122,19 @@ class ExportJob:
 @dataclass(frozen=True)
 class ExportChunkJob:
     """An ``export_chunk`` job: frames ``[start, end)`` (indices at the export's fps) of its parent
-    export, ``index`` in order; ``export`` is the parent's spec (the same timeline and media)."""
+    export, ``index`` in order, or (``audio``) the whole timeline's audio; ``export`` is the parent's
+    spec (the same timeline and media)."""
 
     export: ExportJob
     index: int
     start: int
     end: int
+    audio: bool = False
 
     @classmethod
     def from_payload(cls, data: Mapping[str, Any]) -> ExportChunkJob:
-        return cls(ExportJob(**data["export"]), int(data["index"]), int(data["start"]), int(data["end"]))
+        return cls(ExportJob(**data["export"]), int(data["index"]), int(data["start"]), int(data["end"]),
+                   bool(data.get("audio", False)))
 
 
 @dataclass(frozen=True)

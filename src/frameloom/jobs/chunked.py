@@ -7,12 +7,13 @@ The export job (the parent) runs twice, and no worker ever waits for another:
    their own: the parent holds the whole export's credits), queues them and *parks*: it stays
    ``running``, held by no process (``worker = parked``), and its thread is free (with the one
    consumer thread of the embedded default, the chunks run next on that same thread);
-2. each **chunk** renders its range (video only), puts the piece in storage under
-   ``chunks/<parent>/<index>.mp4``, then, holding the parent's row, marks its piece and, when
+2. each **chunk** renders its range (video only) or, one of them, the whole timeline's audio
+   (mixed once), puts the piece in storage under ``chunks/<parent>/<index>.mp4`` (or
+   ``audio.m4a``), then, holding the parent's row, marks its piece and, when
    none is missing, puts the parent back in the queue. While it runs, it raises the parent's
    progress to the sum of the chunks' (weighted by frames) and keeps its heartbeat;
 3. **join**: the parent, run again by any ``cpu`` worker, fetches the pieces, copies their
-   packets into one file with the audio mixed once (:mod:`frameloom.render.chunks`), checks it
+   packets and the audio's into one file (:mod:`frameloom.render.chunks`), checks it
    and stores it as a single render would; the hold is settled by the runner as for any export.
 
 Failures: a chunk whose worker dies is re-run alone by recovery (it is a job). A chunk that
@@ -45,8 +46,8 @@ from frameloom.render.chunks import (
     frames_of,
     join_pieces,
     plan_ranges,
+    render_audio,
     render_range,
-    timeline_mix,
 )
 from frameloom.render.compositor import SourceMap
 from frameloom.store import jobs as repo
@@ -107,7 +108,10 @@ class ChunkFlow:
         with self.db.write() as session:
             parent = repo.by_id(session, ctx.job_id)
             assert parent is not None
-            kids = [_child(parent, ExportChunkJob(spec, i, a, b), now) for i, (a, b) in enumerate(ranges)]
+            # the audio first: mixing the whole timeline is the longest single piece of work
+            chunks = [ExportChunkJob(spec, len(ranges), 0, 0, audio=True)]
+            chunks += [ExportChunkJob(spec, i, a, b) for i, (a, b) in enumerate(ranges)]
+            kids = [_child(parent, chunk, now) for chunk in chunks]
             session.add_all(kids)
             session.flush()
             worker = parent.worker or ""
@@ -147,18 +151,22 @@ class ChunkFlow:
             parent = repo.by_id(session, ctx.job_id)
             base = parent.progress if parent is not None else 0.0
         began = time.perf_counter()
-        files = _fetch_inputs(self.storage, spec, ctx)
         pieces_dir = ctx.scratch / "pieces"
-        pieces = []
+        pieces, sound = [], None
         for kid in sorted(kids, key=lambda k: int(k.payload["index"])):
             chunk = ExportChunkJob.from_payload(kid.payload)
             assert kid.piece_key is not None
-            pieces.append(Piece(self.storage.fetch(kid.piece_key, pieces_dir), chunk.start, chunk.end - chunk.start, 0))
-        draft, frames = parse_draft(dict(spec.draft)), _frames(spec)
-        media = SourceMap(files=files)
+            path = self.storage.fetch(kid.piece_key, pieces_dir)
+            if chunk.audio:
+                sound = path
+            else:
+                pieces.append(Piece(path, chunk.start, chunk.end - chunk.start, 0))
+        if sound is None:
+            raise JobFailed("the export's audio piece is missing")
+        frames = _frames(spec)
         ctx.progress(max(base, 1 - JOIN_SHARE))
         target = ctx.scratch / f"render.{spec.format}"
-        join_pieces(pieces, target, spec.format, timeline_mix(draft, media, frames), frames, ctx.cancelled)
+        join_pieces(pieces, sound, target, spec.format, frames, ctx.cancelled)
         check_output(target, spec.format, frames.width, frames.height, frames.fps, frames.duration_ms)
         outcome = store_render(self.storage, self.clock, ctx, target, spec.format, width=frames.width,
                                height=frames.height, duration_ms=frames.duration_ms, fps=frames.fps,
@@ -190,10 +198,14 @@ class ChunkFlow:
         files = _fetch_inputs(self.storage, spec, ctx)
         draft, frames = parse_draft(dict(spec.draft)), _frames(spec)
         beat = _ParentBeat(self, parent_id, ctx)
-        target = ctx.scratch / f"piece-{chunk.index}.mp4"
-        render_range(draft, target, frames, chunk.start, chunk.end, media=SourceMap(files=files),
-                     progress=beat.progress, cancelled=beat.cancelled)
-        key = f"chunks/{parent_id}/{chunk.index}.mp4"
+        name = "audio.m4a" if chunk.audio else f"{chunk.index}.mp4"
+        target = ctx.scratch / name
+        if chunk.audio:
+            render_audio(draft, target, frames, media=SourceMap(files=files), cancelled=beat.cancelled)
+        else:
+            render_range(draft, target, frames, chunk.start, chunk.end, media=SourceMap(files=files),
+                         progress=beat.progress, cancelled=beat.cancelled)
+        key = f"chunks/{parent_id}/{name}"
         self.storage.put_file(key, target)
         woke = self._done(ctx.job_id, parent_id, key)
         if woke is None:

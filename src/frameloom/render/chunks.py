@@ -1,5 +1,5 @@
 """Parallel exports, the rendering side: a timeline split into frame ranges, each range
-rendered to a piece of its own, the pieces joined by stream copy with the audio mixed once.
+rendered to a piece of its own, the pieces and the audio (mixed once) joined by stream copy.
 
 Why the result matches a single render:
 
@@ -12,14 +12,16 @@ Why the result matches a single render:
 - every piece is H.264 with the single render's encoder settings (``X264``), so
   the pieces share their SPS/PPS; each piece is one encode, so it starts with an
   IDR frame and its GOPs are closed (x264's default): no frame refers across a join;
-- the join copies packets, their timestamps moved by the range's start, and adds
-  the audio mixed once over the whole timeline through the same
-  :class:`MasteredMix` a single render uses (one loudness measurement, one gain),
-  encoded frame by frame as a single render encodes it.
+- the audio is mixed once over the whole timeline through the same :class:`MasteredMix`
+  and the same writer a single render uses (one loudness measurement, one gain, the same
+  frame-sized reads), into a piece of its own, rendered alongside the video pieces;
+- the join copies packets, the video's timestamps moved by each range's start, the audio's as
+  they are: nothing is encoded twice.
 """
 
 from __future__ import annotations
 
+import heapq
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -30,8 +32,6 @@ from pathlib import Path
 from typing import Any
 
 import av
-import numpy as np
-from av.audio.stream import AudioStream
 from av.video.stream import VideoStream
 
 from frameloom.domain.errors import Cancelled, InvalidRequest
@@ -46,7 +46,7 @@ from frameloom.render.compositor import (
     prepare_text,
 )
 from frameloom.render.encoding import EncodeThread
-from frameloom.render.export import X264
+from frameloom.render.export import X264, AVWriter, OutputSpec
 from frameloom.render.frames import Array
 from frameloom.render.loudness import MasteredMix
 from frameloom.timeline import AudioSegment, Draft, TextSegment, TrackKind, VideoSegment, duration_ms
@@ -178,37 +178,28 @@ def timeline_mix(draft: Draft, media: SourceMap, frames: Frames) -> MasteredMix:
     return MasteredMix(clips, frames.count * RATE // frames.fps)
 
 
-class _Audio:
-    """AAC of the mix, encoded in the single render's frame-sized reads and muxed as it goes."""
-
-    def __init__(self, container: av.container.OutputContainer, mix: MasteredMix, fps: int, frames: int) -> None:
-        stream = container.add_stream("aac", rate=RATE, layout="stereo")
-        assert isinstance(stream, AudioStream)
-        stream.time_base = Fraction(1, RATE)
-        self.container, self.stream, self.mix, self.fps, self.frames = container, stream, mix, fps, frames
-        self.next = 0  # the video frame whose audio comes next
-
-    def until(self, seconds: float) -> None:
-        """Mux the audio of every frame that starts at or before ``seconds``."""
-        while self.next < self.frames and self.next / self.fps <= seconds:
-            a0, a1 = self.next * RATE // self.fps, (self.next + 1) * RATE // self.fps
-            samples = self.mix.read(a0, a1 - a0)
-            if len(samples):
-                af = av.AudioFrame.from_ndarray(np.ascontiguousarray(samples.T, dtype=np.float32), format="fltp",
-                                                layout="stereo")
-                af.sample_rate, af.pts, af.time_base = RATE, a0, Fraction(1, RATE)
-                for packet in self.stream.encode(af):
-                    self.container.mux(packet)
-            self.next += 1
-
-    def close(self) -> None:
-        self.until(float("inf"))
-        for packet in self.stream.encode(None):
-            self.container.mux(packet)
+def render_audio(draft: Draft, target: Path, frames: Frames, *, media: SourceMap | None = None,
+                 cancelled: Cancel | None = None) -> Path:
+    """The whole timeline's audio, mixed once, to ``target`` (AAC in M4A) through the single render's
+    writer, in its frame-sized reads: the packets a single render muxes, ready to be copied."""
+    media = media or SourceMap()
+    mix = timeline_mix(draft, media, frames)
+    writer = AVWriter(target, OutputSpec("m4a", frames.width, frames.height, frames.fps, frames.duration_ms))
+    try:
+        for i in range(frames.count):
+            if i % 64 == 0 and cancelled is not None and cancelled():
+                raise Cancelled("the render was cancelled")
+            a0, a1 = i * RATE // frames.fps, (i + 1) * RATE // frames.fps
+            writer.audio(mix.read(a0, a1 - a0), a0)
+        writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    return target
 
 
-def _packets(pieces: Sequence[Piece], fps: int) -> Iterator[tuple[av.Packet[Any], float]]:
-    """Every piece's packets in order, timestamps moved by the piece's start; with each, its dts in seconds."""
+def _video_packets(pieces: Sequence[Piece], fps: int) -> Iterator[tuple[float, av.Packet[Any]]]:
+    """Every piece's packets in order, timestamps moved by the piece's start; each with its dts in seconds."""
     for piece in pieces:
         with av.open(str(piece.path)) as source:
             stream = source.streams.video[0]
@@ -222,13 +213,23 @@ def _packets(pieces: Sequence[Piece], fps: int) -> Iterator[tuple[av.Packet[Any]
                     continue  # the demuxer's end marker
                 packet.pts = None if packet.pts is None else packet.pts + int(shift)
                 packet.dts += int(shift)
-                yield packet, float(packet.dts * tb)
+                yield float(packet.dts * tb), packet
 
 
-def join_pieces(pieces: Sequence[Piece], target: Path, fmt: str, mix: MasteredMix, frames: Frames,
+def _audio_packets(path: Path) -> Iterator[tuple[float, av.Packet[Any]]]:
+    with av.open(str(path)) as source:
+        stream = source.streams.audio[0]
+        tb = stream.time_base
+        assert tb is not None
+        for packet in source.demux(stream):
+            if packet.dts is not None and packet.size:
+                yield float(packet.dts * tb), packet
+
+
+def join_pieces(pieces: Sequence[Piece], sound: Path, target: Path, fmt: str, frames: Frames,
                 cancelled: Cancel | None = None) -> Path:
-    """The pieces (in frame order, adjacent) stream-copied into one ``fmt`` file at ``target`` with
-    the mix's AAC; written beside ``target`` and moved into place when complete."""
+    """The pieces (in frame order, adjacent) and the audio (:func:`render_audio`) stream-copied into one
+    ``fmt`` file at ``target``, interleaved by time; written beside it and moved into place when complete."""
     expected = 0
     for piece in pieces:
         if piece.start != expected:
@@ -239,16 +240,18 @@ def join_pieces(pieces: Sequence[Piece], target: Path, fmt: str, mix: MasteredMi
     temp = target.with_name(f".{target.name}.part")
     try:
         with av.open(str(temp), "w", format=SPLIT_FORMATS[fmt], options={"movflags": "+faststart"}) as out:
-            with av.open(str(pieces[0].path)) as first:
+            with av.open(str(pieces[0].path)) as first, av.open(str(sound)) as audio:
                 video = out.add_stream_from_template(first.streams.video[0])
-            audio = _Audio(out, mix, frames.fps, frames.count)
-            for n, (packet, at) in enumerate(_packets(pieces, frames.fps)):
-                if n % 64 == 0 and cancelled is not None and cancelled():
+                aac = out.add_stream_from_template(audio.streams.audio[0])
+            streams = (video, aac)
+            merged = heapq.merge(((t, 0, n, p) for n, (t, p) in enumerate(_video_packets(pieces, frames.fps))),
+                                 ((t, 1, n, p) for n, (t, p) in enumerate(_audio_packets(sound))),
+                                 key=lambda item: item[:3])
+            for count, (_, which, _, packet) in enumerate(merged):
+                if count % 64 == 0 and cancelled is not None and cancelled():
                     raise Cancelled("the render was cancelled")
-                audio.until(at)
-                packet.stream = video
+                packet.stream = streams[which]
                 out.mux(packet)
-            audio.close()
         os.replace(temp, target)
     finally:
         temp.unlink(missing_ok=True)
