@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from prometheus_client.parser import text_string_to_metric_families
 from tests.api.conftest import bearer, new_token
 
 from frameloom.api import create_app
@@ -144,18 +145,21 @@ def test_metrics_show_jobs_by_kind_and_status_queue_depths_and_durations(app: Fa
     _, job_id = image_job(client)
     image_job(client)
     text = client.get("/metrics").text
-    assert 'frameloom_jobs{kind="image",status="queued"} 2.0' in text
+    assert 'frameloom_jobs_by_status{kind="image",status="queued"} 2.0' in text
     assert f'frameloom_queue_depth{{queue="{name}-gpu"}} 2.0' in text
     assert f'frameloom_queue_depth{{queue="{name}-cpu"}} 0.0' in text
     assert 'frameloom_export_chunks_total{outcome="completed"} 0.0' in text
     assert "frameloom_job_duration_seconds_count" not in text
     app.state.jobs.runner.run(job_id)
     text = client.get("/metrics").text
-    assert 'frameloom_jobs{kind="image",status="completed"} 1.0' in text
-    assert 'frameloom_jobs{kind="image",status="queued"} 1.0' in text
+    assert 'frameloom_jobs_by_status{kind="image",status="completed"} 1.0' in text
+    assert 'frameloom_jobs_by_status{kind="image",status="queued"} 1.0' in text
     assert 'frameloom_job_duration_seconds_count{kind="image",outcome="completed"} 1.0' in text
     app.state.jobs.metrics.chunk("retried")
     assert 'frameloom_export_chunks_total{outcome="retried"} 1.0' in client.get("/metrics").text
+    types = [line.split()[2] for line in text.splitlines() if line.startswith("# TYPE ")]
+    assert len(types) == len(set(types))  # no family named twice by two registries
+    assert list(text_string_to_metric_families(text))  # Prometheus's own parser reads it
     with pytest.raises(ValueError, match="chunk outcome 'lost'"):
         app.state.jobs.metrics.chunk("lost")
 

@@ -1,6 +1,6 @@
 """Job metrics, in a registry of their own that ``GET /metrics`` and ``frameloom worker --metrics-port`` show.
 
-- ``frameloom_jobs{kind, status}``: jobs in the database by kind and status, counted at
+- ``frameloom_jobs_by_status{kind, status}``: jobs in the database by kind and status, counted at
   scrape time (one ``GROUP BY`` on the ``(kind, status)`` index), the same figure on
   every node;
 - ``frameloom_queue_depth{queue}``: messages waiting in each huey queue, at scrape time;
@@ -51,7 +51,7 @@ class _ScrapeCollector(Collector):
         return iter(())  # nothing to read before a scrape
 
     def collect(self) -> Iterator[Metric]:
-        jobs = GaugeMetricFamily("frameloom_jobs", "Jobs in the database by kind and status",
+        jobs = GaugeMetricFamily("frameloom_jobs_by_status", "Jobs in the database by kind and status",
                                  labels=["kind", "status"])
         try:
             for (kind, status), count in sorted(count_jobs(self.db).items()):
