@@ -1,6 +1,6 @@
 """Media storage: local disk against S3 (SeaweedFS on loopback) (a benchmark: it asserts nothing).
 
-    python bench/storage.py [--mb 50] [--runs 3] [--ranges 30]
+    python bench/storage.py [--mb 50] [--runs 5] [--ranges 30]
 
 For each storage, with a ``--mb`` MB object of random bytes, the median of ``--runs`` runs of:
 
@@ -145,7 +145,7 @@ def measure(name: str, settings: Settings, data: Path, args: argparse.Namespace)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--mb", type=int, default=50)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--ranges", type=int, default=30)
     args = parser.parse_args()
     seaweed = seaweed_helper()
