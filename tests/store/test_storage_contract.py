@@ -265,3 +265,10 @@ def test_a_stream_cut_short_is_opened_again_once(s3: S3Storage) -> None:
         raw._get = lambda: {"Body": Cut()}  # the new stream dies too: no third try
         with pytest.raises(StoreUnavailable, match="ResponseStreamingError"):
             fh.read(10)
+
+
+def test_fetching_into_the_media_folder_itself_keeps_the_object(tmp_path: Path) -> None:
+    storage = LocalStorage(tmp_path / "media")
+    storage.put_bytes("m/med_14/k.png", b"kept")
+    assert storage.fetch("m/med_14/k.png", tmp_path / "media").read_bytes() == b"kept"
+    assert storage.size("m/med_14/k.png") == 4

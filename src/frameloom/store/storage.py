@@ -122,6 +122,8 @@ class LocalStorage(Storage):
         if not path.is_file():
             raise NotFound("file", key)
         target = dest_dir / key
+        if target.resolve() == path.resolve():  # asked to fetch into the media folder itself
+            return path
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             target.unlink(missing_ok=True)
