@@ -117,8 +117,9 @@ def _place_mentions(facts: PromptFacts, mentions: list[Mention], casts: dict[str
         if mention.target is not None and mention.relation and 0 <= mention.target < len(mentions):
             target = mentions[mention.target]
             if target.noun in NOUNS and mention.target != index:
+                water = horizon + (height - horizon) * 0.45 if setting in WATER_SETTINGS else None
                 group = to_mouth(_relate(group, mention, drawn(NOUNS[target.noun]), target, width, height,
-                                         sizes[mention.target]))
+                                         sizes[mention.target], water))
         if group and not any(g.role == "held" for g in group):
             group = _prop_in_hand(group)
         placed.extend(group)
@@ -331,7 +332,8 @@ def _place_one(mention: Mention, noun: Noun, role: str, x: float, size: float, g
 
 
 def _relate(group: list[SubjectPlan], mention: Mention, target: Noun, target_mention: Mention,
-            width: int, height: int, target_size: float | None = None) -> list[SubjectPlan]:
+            width: int, height: int, target_size: float | None = None,
+            water: float | None = None) -> list[SubjectPlan]:
     """Place the target of an action relative to the subject copies in ``group``."""
     subject = group[0]
     own_scale = NOUNS[subject.noun].scale
@@ -342,9 +344,13 @@ def _relate(group: list[SubjectPlan], mention: Mention, target: Noun, target_men
                         kind=target.kind, body=target.head_only and target.kind in BODY_KINDS)
     if relation == "holds":
         return _hold(group, other, min(max(0.45 * _ratio(target.scale, own_scale, 0.0, 9.9), 0.15), 0.45))
+    if relation in ("on", "in") and target.scale < own_scale * 0.3:
+        relation = "beside"  # "in the leaves", "on the grass": too small to carry it; they lie about it
     if relation in ("rides", "on", "in"):
-        return _carry(group, other, relation, _ratio(target.scale, own_scale, 0.8, 2.2), frame_ref(width, height),
-                      height)
+        afloat = water is not None and target.placement == "water"
+        carried = _carry(group, other, relation, _ratio(target.scale, own_scale, 0.8, 2.2),
+                         frame_ref(width, height), height)
+        return _afloat(carried, water) if afloat and water is not None else carried
     if relation == "above":
         below = replace(other, base_y=height * 0.93, depth=0.2,
                         height=subject.height * _ratio(target.scale, own_scale, 0.5, 1.5))
@@ -418,21 +424,36 @@ def _carry(group: list[SubjectPlan], carrier: SubjectPlan, relation: str, ratio:
     """The group rides, sits on, or sits in the carrier; all copies share it."""
     subject = group[0]
     big = min(subject.height * ratio, ref * 0.58)
-    # what carries stands on the ground, even when its rider is a bird
-    carrier = replace(carrier, height=big, role="mount" if relation == "rides" else "support", shadow=True,
+    # what carries stands on the ground, even when its rider is a bird; under the middle of a group
+    carrier = replace(carrier, height=big, x=sum(g.x for g in group) / len(group), role="mount" if relation == "rides" else "support", shadow=True,
                       base_y=max(subject.base_y, height * 0.93) if subject.role == "flyer" else subject.base_y,
                       depth=0.15)
     riders_scale = min(1.0, big / (subject.height * ratio)) if ratio else 1.0
-    seat = {"rides": 0.55, "on": 0.5, "in": 0.35}[relation]
+    if len(group) > 1:  # a row of riders no wider than what carries them
+        row = max(g.x for g in group) - min(g.x for g in group) + subject.height * art_aspect(subject.emoji)
+        riders_scale = min(riders_scale, big * art_aspect(carrier.emoji) * 0.95 / max(row, 1.0))
+    seat = {"rides": 0.55, "on": 0.5, "in": 0.45}[relation]
     out: list[SubjectPlan] = []
-    n = len(group)
-    for k, s in enumerate(group):
+    for s in group:
         size = s.height * riders_scale * (0.85 if relation == "rides" else 0.9)
-        dx = (k - (n - 1) / 2) * carrier.height * 0.45
+        dx = (s.x - carrier.x) * riders_scale  # copies keep their row, closed up to the new size
         out.append(replace(s, x=carrier.x + dx, base_y=carrier.base_y - carrier.height * seat + size * 0.12,
                            height=size, role="rider", shadow=False))
     # a vessel is drawn over what sits in it; a mount or a seat under its riders
     return [*out, carrier] if relation == "in" else [carrier, *out]
+
+
+def _afloat(carried: list[SubjectPlan], water: float) -> list[SubjectPlan]:
+    """A boat with its crew sits in the water: the vessel floats at the waterline
+    (its art's own water sinks away), the crew moves down with it."""
+    vessel = next(s for s in carried if s.role in ("support", "mount"))
+    crew = [s for s in carried if s is not vessel]
+    size = min(vessel.height, max(c.height for c in crew) * 1.4) if crew else vessel.height
+    boat = replace(vessel, base_y=water, height=size, role="floater", shadow=False, depth=0.3)
+    # the crew stands in the hull, drawn over the boat so that it shows (a boat's art hides what is behind it)
+    deck = water - size * 0.45
+    return [boat, *(replace(c, base_y=deck + c.height * 0.2, shadow=False, depth=0.3,
+                            x=boat.x + (c.x - vessel.x) * size / vessel.height) for c in crew)]
 
 
 def _face_centre(placed: list[SubjectPlan], width: int) -> list[SubjectPlan]:

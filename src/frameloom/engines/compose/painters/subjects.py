@@ -46,8 +46,11 @@ def paint_subjects(ctx: Ctx) -> None:
         pixels, origin_x, origin_y = _assemble(fig)
         if fig.main.role == "floater" and ctx.plan.setting != "underwater":
             # a swimmer sinks to its shoulders; a boat or a duck sits on the water
-            deep = fig.main.height * 0.38 if fig.main.pose == "swimming" else 0.0
-            _submerge(pixels, origin_y - deep, fig.main.height * (0.1 if deep else 0.2))
+            swims = fig.main.pose == "swimming"
+            deep = fig.main.height * 0.38 if swims else (
+                _water_strip(pixels, origin_y) if fig.main.kind == "vehicle" else 0.0)
+            _submerge(pixels, origin_y - deep, fig.main.height * (0.1 if swims else 0.2))
+            origin_y -= deep  # the waterline, not the art's foot, lies on the planned base
         if fig.main.flip:
             pixels = np.ascontiguousarray(pixels[:, ::-1])
             origin_x = pixels.shape[1] - origin_x
@@ -97,6 +100,26 @@ def _glow(ctx: Ctx, s: SubjectPlan, colour: RGB, reach: float, alpha: float) -> 
     cx, cy, r = s.x, s.base_y - s.height * 0.55, s.height * reach
     ctx.canvas.drawCircle(cx, cy, r, radial_paint(cx, cy, r, [(0, colour, alpha), (0.4, colour, alpha * 0.35),
                                                               (1, colour, 0)], skia.BlendMode.kPlus))
+
+
+def _water_strip(pixels: Array, base: float) -> float:
+    """How tall the strip of water is that floating art carries at its foot
+    (a canoe or a speedboat sits on a blue block): rows from the bottom up
+    whose opaque pixels are mostly water blue."""
+    rows = 0
+    bottom = min(int(base), pixels.shape[0]) - 1
+    for y in range(bottom, max(bottom - int(pixels.shape[0] * 0.45), 0), -1):
+        row = pixels[y]
+        solid = row[..., 3] > 128
+        if solid.sum() < 4:
+            rows += 1
+            continue
+        rgb = row[solid][:, :3].astype(np.int16)
+        blue = (rgb[:, 2] > rgb[:, 0] + 30) & (rgb[:, 2] >= rgb[:, 1])
+        if blue.mean() < 0.6:
+            break
+        rows += 1
+    return float(rows)
 
 
 def _submerge(pixels: Array, base: float, fade: float) -> None:
