@@ -110,7 +110,7 @@ class SeaweedProcess:
         return server
 
     def _make_bucket(self, server: S3Server) -> None:
-        """Create the bucket, retrying while the gateway or its filer is still starting."""
+        """Create the bucket and write to it, retrying while the gateway, filer or volume server starts."""
         import boto3
         from botocore.config import Config
         from botocore.exceptions import BotoCoreError, ClientError
@@ -119,13 +119,17 @@ class SeaweedProcess:
                               aws_secret_access_key=server.secret_key, region_name=server.region,
                               config=Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=10))
         deadline = time.monotonic() + START_TIMEOUT_S
-        last = ""
+        last, made = "", False
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
                 break
             try:
-                client.create_bucket(Bucket=server.bucket)
-                client.head_bucket(Bucket=server.bucket)
+                if not made:
+                    client.create_bucket(Bucket=server.bucket)
+                    made = True
+                # a first write too: the volume server may still be joining after the gateway answers
+                client.put_object(Bucket=server.bucket, Key="warm-up", Body=b"x")
+                client.delete_object(Bucket=server.bucket, Key="warm-up")
                 return
             except (BotoCoreError, ClientError) as exc:
                 last = str(exc)
