@@ -114,7 +114,8 @@ def test_a_turn_is_a_free_chat_job_and_the_message_is_stored_first(make: Callabl
     who = _principal(services)
     session_id, invocation_id = _start(services, who, "a fox")
     job = _job(services, invocation_id)
-    assert (job.kind, job.status, job.price, job.hold_id, job.session_id) == ("chat", "queued", 0, None, session_id)
+    assert (job.kind, job.status, job.price, job.session_id) == ("chat", "queued", 0, session_id)
+    assert services.credits.balance(who.account_id).frozen == 0  # its hold is of 0: counted as usage, nothing frozen
     assert job.time_limit_s == 900
     [said] = services.chat.session_events(who, session_id)
     assert (said.author, said.text, said.invocation_id, said.content and said.content.role) == (
