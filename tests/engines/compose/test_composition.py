@@ -131,3 +131,19 @@ def test_poses_and_props_reach_the_plan() -> None:
     eater = plan("a rabbit eating a carrot")
     rabbit, carrot = subject(eater, "rabbit"), subject(eater, "carrot")
     assert carrot.base_y < rabbit.base_y - rabbit.height * 0.3, "held up at the mouth"
+
+
+def test_a_crew_sits_in_a_boat_that_floats() -> None:
+    p = plan("two kids in a boat on a lake")
+    boat = subject(p, "boat")
+    kids = [s for s in p.subjects if s.noun == "child"]
+    assert boat.role == "floater"
+    assert boat.base_y > p.horizon, "on the water, below the horizon"
+    assert p.subjects.index(boat) < p.subjects.index(kids[0]), "the crew is drawn over the hull"
+    for kid in kids:
+        assert boat.base_y - boat.height < kid.base_y < boat.base_y
+
+
+def test_a_knight_on_a_horse_is_not_dwarfed_by_the_castle_behind() -> None:
+    p = plan("a knight riding a horse toward a castle")
+    assert subject(p, "horse").height > subject(p, "castle").height * 0.6
