@@ -142,8 +142,8 @@ class SeaweedProcess:
         if self.process is None:
             return
         self.process.terminate()
-        try:
-            self.process.wait(timeout=3)  # its graceful stop takes 15 s; the data is thrown away
+        try:  # its graceful stop takes 10 s and more; the data is thrown away anyway
+            self.process.wait(timeout=1)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=5)
