@@ -139,7 +139,11 @@ class AnimationWriter:
             # copies: a preview frame is valid only until the next one
             self.palette = shared_palette([f.copy() for f in preview(sample_times(spec.duration_ms, spec.fps))])
         self.temp = _temp_beside(target)
-        self.container = av.open(str(self.temp), "w", format=spec.format, options={"loop": "0"})
+        options = {"loop": "0"}
+        if spec.format == "gif":  # the muxer would repeat the previous delay
+            last = (self.frames - 1) // self.step
+            options["final_delay"] = str(self._end(last) - (self._end(last - 1) if last else 0))
+        self.container = av.open(str(self.temp), "w", format=spec.format, options=options)
         self.stream = self._stream()
         self.written = 0
 
@@ -184,6 +188,8 @@ class AnimationWriter:
             for packet in self.stream.encode(None):
                 self.container.mux(packet)
             self.container.close()
+            if self.spec.format == "webp":
+                _set_last_webp_delay(self.temp, self._end(self.written - 1))
             os.replace(self.temp, self.target)
         finally:
             self.temp.unlink(missing_ok=True)
@@ -193,3 +199,23 @@ class AnimationWriter:
             self.container.close()
         finally:
             self.temp.unlink(missing_ok=True)
+
+
+def _set_last_webp_delay(path: Path, total_ms: int) -> None:
+    """Make an animated WebP's delays add up to ``total_ms``: libwebp's encoder merges identical
+    frames into the one before, and gives the last frame one frame period (rounded down) even when
+    it stands for several; the last ANMF chunk's 24-bit duration gets the rest."""
+    with path.open("r+b") as f:
+        data = f.read()
+        pos, frames = 12, []  # after "RIFF", the size and "WEBP"
+        while pos + 8 <= len(data):
+            size = int.from_bytes(data[pos + 4:pos + 8], "little")
+            if data[pos:pos + 4] == b"ANMF":
+                frames.append(pos)
+            pos += 8 + size + (size & 1)
+        if not frames:
+            raise ValueError(f"{path.name}: no animation frame")
+        # in each ANMF: the chunk header, then x, y, width - 1, height - 1 (3 bytes each), then the duration
+        before = sum(int.from_bytes(data[p + 20:p + 23], "little") for p in frames[:-1])
+        f.seek(frames[-1] + 20)
+        f.write((total_ms - before).to_bytes(3, "little"))
