@@ -235,6 +235,11 @@ class ChunkFlow:
             status = me.status if me is not None else JobStatus.CANCELLED.value
         if status != JobStatus.RUNNING.value:
             self.counted("cancelled")
+            with self.db.read() as session:
+                parent = repo.by_id(session, parent_id)
+                kids = repo.children(session, parent_id)
+            if parent is not None and JobStatus(parent.status).final:
+                self._drop_pieces(kids)  # what the chunks done before the cancel left
             return
         if ctx.cancelled():  # a stopping worker or the time limit: the runner decides (re-run or fail)
             self.counted("retried")
