@@ -30,7 +30,7 @@ help:
 	@echo "make faults  SIGKILL of the server or the worker in $(FAULT_RUNS) runs of a mixed workload, then the outages (tests/faults; FAULT_SEED replays)"
 	@echo "make load    50 concurrent clients on loopback: req/s, p50 and p99 (bench/load.py)"
 	@echo "make soak    the mixed load for $(SOAK_S) s, the server's RSS growth printed"
-	@echo "make bench   compose images, the API against bare FastAPI, the video compositor, text to video, the diffusers engine against its bare pipeline, the web studio in Chromium, media storage on local disk and S3"
+	@echo "make bench   compose images, the API against bare FastAPI, the video compositor, text to video, the diffusers engine against its bare pipeline, the web studio in Chromium, media storage on local disk and S3, a 60 s 1080p export on 1 worker and split across 2"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -93,6 +93,7 @@ bench: $(STAMP) $(MODELS)
 	$(BIN)/python bench/web.py
 	$(BIN)/python bench/storage.py
 	$(BIN)/python bench/policy.py
+	$(BIN)/python bench/chunks.py
 
 # make test runs tests/faults too, with 2 SIGKILL runs (FAULT_RUNS defaults to 2 there)
 faults: $(STAMP)
