@@ -3,10 +3,12 @@ outbox survives a restart; private addresses refused at submission unless the op
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -164,7 +166,9 @@ def test_a_500_is_retried_with_backoff_until_the_receiver_answers_200(running: T
         "prompt": "a red fox", "size": "128x72", "webhook_url": receiver.url}).json()["data"]
     got = receiver.wait_for(3)
     assert len({r.headers["Frameloom-Delivery"] for r in got}) == 1
-    assert got[2].at - got[1].at >= 2 * (got[1].at - got[0].at) * 0.7  # the wait doubles (0.2 s, then 0.4 s)
+    gaps = [later.at - earlier.at for earlier, later in itertools.pairwise(got)]
+    assert gaps[0] >= 0.2 * 0.95  # the first wait, webhook_retry_first_s
+    assert gaps[1] >= 0.4 * 0.95  # then doubled
     secret = secret_of(running, headers)
     assert all(verify(r.body, r.headers["Frameloom-Signature"], secret)["data"]["status"] == "completed"
                for r in got)
@@ -280,3 +284,49 @@ def test_the_secret_is_the_owners_and_rotates(running: TestClient) -> None:
     assert rotated != first
     assert secret_of(running, headers) == rotated
     assert running.get("/api/account/webhook").json()["code"] == 1001
+
+
+def test_a_receiver_that_never_answers_200_is_given_up_after_the_window(hook_settings: Settings,
+                                                                        receiver: Receiver) -> None:
+    receiver.answers = [500] * 10
+    short = hook_settings.model_copy(update={"webhook_retry_for_s": 0.5})  # waits 0.2, then 0.4: past 0.5
+    with TestClient(create_app(short)) as client:
+        headers = bearer(new_token(client))
+        job = client.post("/api/jobs/image", headers=headers, json={
+            "prompt": "a red fox", "size": "128x72", "webhook_url": receiver.url}).json()["data"]
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            row, attempts = services(client).webhooks.delivery_of(job["job_id"])
+            if row is not None and row.status == "given_up":
+                break
+            time.sleep(0.05)
+        assert row is not None
+        assert row.status == "given_up"
+        assert attempts
+        assert all(a.status_code == 500 for a in attempts)
+        assert row.last_error == "HTTP 500"
+        time.sleep(0.5)
+        assert len(receiver.got) == len(attempts)
+
+
+def test_the_waits_double_up_to_the_cap_and_stop_at_the_window(settings: Settings) -> None:
+    from frameloom.services.webhooks import WebhookSender
+    from frameloom.store.models import WebhookDelivery
+
+    timing = settings.model_copy(update={"webhook_retry_first_s": 30.0, "webhook_retry_max_s": 3600.0,
+                                         "webhook_retry_for_s": 86_400.0})
+    sender = WebhookSender(None, timing, lambda: datetime.now(UTC), lambda job, base: {})  # type: ignore[arg-type]
+    ended = datetime(2026, 3, 1, tzinfo=UTC)
+    delivery = WebhookDelivery(ended_at=ended, created_at=ended)
+    waits = []
+    now = ended
+    for failed in range(1, 40):
+        at = sender._next_at(delivery, failed, now)
+        if at is None:
+            break
+        waits.append((at - now).total_seconds())
+        now = at
+    assert waits[:8] == [30, 60, 120, 240, 480, 960, 1920, 3600]
+    assert set(waits[8:]) == {3600}
+    assert now <= ended + timedelta(days=1) < now + timedelta(hours=1)  # the last one inside the day
+    assert len(waits) == 8 + 21  # 7,410 s of doubling, then hourly until the day is over
