@@ -29,7 +29,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -187,8 +187,8 @@ class ChunkFlow:
             raise JobFailed("an export chunk without its export")
         try:
             self._render_chunk(ctx, chunk, parent_id)
-        except Exception:
-            self._chunk_ended(ctx, parent_id, chunk)
+        except Exception as exc:
+            self._chunk_ended(ctx, parent_id, chunk, exc)
             raise
         self.counted("completed")
         return Outcome(result=_no_files())
@@ -227,7 +227,7 @@ class ChunkFlow:
             _raise_parent(session, parent_id, now)
             return False
 
-    def _chunk_ended(self, ctx: JobContext, parent_id: str, chunk: ExportChunkJob) -> None:
+    def _chunk_ended(self, ctx: JobContext, parent_id: str, chunk: ExportChunkJob, exc: Exception) -> None:
         """A chunk that did not finish: a cancel or a stopping worker changes nothing more; a
         failure fails the export (credits refunded) and cancels the other chunks."""
         with self.db.read() as session:
@@ -241,13 +241,16 @@ class ChunkFlow:
             if parent is not None and JobStatus(parent.status).final:
                 self._drop_pieces(kids)  # what the chunks done before the cancel left
             return
-        if ctx.cancelled():  # a stopping worker or the time limit: the runner decides (re-run or fail)
+        now = self.clock()
+        limit = me.time_limit_s if me is not None else 0
+        over = me is not None and me.started_at is not None and (now - _aware(me.started_at)).total_seconds() >= limit
+        if ctx.cancelled() and not over:  # a stopping worker: the chunk goes back to the queue
             self.counted("retried")
             return
         self.counted("failed")
-        now = self.clock()
+        error = f"time limit of {limit} s exceeded" if over else f"chunk {chunk.index} failed: {exc}"
         with self.db.write() as session:
-            repo.end_open(session, parent_id, JobStatus.FAILED, f"chunk {chunk.index} failed", now)
+            repo.end_open(session, parent_id, JobStatus.FAILED, error, now)
             for kid in repo.children(session, parent_id):
                 if kid.id != ctx.job_id:
                     repo.end_open(session, kid.id, JobStatus.CANCELLED, None, now)
@@ -280,6 +283,11 @@ def _raise_parent(session: Session, parent_id: str, now: datetime) -> None:
     total = sum(frames for frames, _ in parts) or 1
     done = sum(frames * fraction for frames, fraction in parts) / total
     repo.parent_progress(session, parent_id, done * (1 - JOIN_SHARE), now)
+
+
+def _aware(moment: datetime) -> datetime:
+    """A stored time as aware UTC (SQLite gives it back naive)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _frames(spec: ExportJob) -> Frames:
