@@ -77,3 +77,16 @@ def test_an_upload_while_the_object_store_is_down_is_503_and_leaves_nothing(
     assert "Retry-After" in response.headers
     assert state["media"] == []
     assert not [p for p in down.staging_dir.rglob("*") if p.is_file()]
+
+
+def test_the_region_comes_from_either_aws_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from frameloom.store.s3 import make_client
+
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    assert make_client(None).meta.region_name == "us-east-1"
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    assert make_client(None).meta.region_name == "eu-west-1"
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-south-1")
+    assert make_client(None).meta.region_name == "ap-south-1"

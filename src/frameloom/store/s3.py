@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import io
+import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
@@ -64,8 +65,8 @@ def make_client(endpoint: str | None, *, attempts: int = 3, connect_s: float = 5
     """An S3 client on ``endpoint`` (None: AWS), credentials and region from boto3's usual sources.
 
     Path-style addressing when an endpoint is given: S3-compatible servers rarely serve
-    ``bucket.host`` names. The region defaults to ``us-east-1`` (it only names the signature's scope
-    for servers other than AWS).
+    ``bucket.host`` names. The region: ``AWS_DEFAULT_REGION`` (or a profile's), else ``AWS_REGION``,
+    else ``us-east-1`` (it only names the signature's scope for servers other than AWS).
     """
     core = botocore.session.Session()
     core.register_component("data_loader", _loader())
@@ -73,8 +74,8 @@ def make_client(endpoint: str | None, *, attempts: int = 3, connect_s: float = 5
     config = Config(retries={"max_attempts": attempts, "mode": "standard"}, connect_timeout=connect_s,
                     read_timeout=read_s, signature_version="s3v4", max_pool_connections=POOL_CONNECTIONS,
                     s3={"addressing_style": "path" if endpoint else "auto"})
-    return session.client("s3", endpoint_url=endpoint or None, region_name=session.region_name or "us-east-1",
-                          config=config)
+    region = session.region_name or os.environ.get("AWS_REGION") or "us-east-1"  # botocore reads only the first
+    return session.client("s3", endpoint_url=endpoint or None, region_name=region, config=config)
 
 
 def _status(exc: ClientError) -> int:
