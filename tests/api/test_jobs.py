@@ -72,9 +72,10 @@ def test_a_video_job_draws_its_title(running: TestClient) -> None:
 
 def test_an_engine_that_cannot_make_video_is_refused_before_any_credit_moves(running: TestClient) -> None:
     headers = bearer(new_token(running))
-    refused = running.post("/api/jobs/video", headers=headers, json={"prompt": "a boat", "engine": "diffusers"})
+    refused = running.post("/api/jobs/video", headers=headers, json={"prompt": "a boat", "engine": "dalle"})
     assert refused.status_code == 400
-    assert refused.json()["message"] == "engine: 'diffusers' cannot make a video; text to video draws with compose"
+    assert refused.json()["message"] == ("engine: 'dalle' cannot make a video; text to video draws with compose, "
+                                         "diffusers, openai")
     assert running.get("/api/credits/balance/simple", headers=headers).json()["data"]["available"] == 100
 
 

@@ -40,7 +40,7 @@ def test_a_title_in_any_script_up_to_200_characters_is_taken(title: str) -> None
         ({"title": "  "}, "title"),
         ({"title_seconds": 0}, "title_seconds"),
         ({"title_seconds": float("inf")}, "title_seconds"),
-        ({"engine": "diffusers"}, "engine"),
+        ({"engine": "dall-e"}, "engine"),
         ({"engine": "nope"}, "engine"),
         ({"prompt": " "}, "prompt"),
         ({"width": 100}, "size"),
@@ -56,8 +56,9 @@ def test_bad_fields_are_named(kwargs: dict[str, Any], field: str) -> None:
 
 def test_an_engine_that_cannot_make_video_is_refused_naming_the_one_that_can() -> None:
     with pytest.raises(InvalidRequest) as caught:
-        VideoRequest(prompt="a fox", engine="diffusers")
-    assert str(caught.value) == "engine: 'diffusers' cannot make a video; text to video draws with compose"
+        VideoRequest(prompt="a fox", engine="dalle")
+    assert str(caught.value) == ("engine: 'dalle' cannot make a video; text to video draws with compose, diffusers, "
+                                 "openai")
 
 
 def test_random_seeds_are_in_range_and_vary() -> None:

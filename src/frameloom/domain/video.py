@@ -20,8 +20,9 @@ MAX_VIDEO_SECONDS = 300
 MAX_TITLE_CHARS = 200
 DEFAULT_SECONDS = 8.0
 DEFAULT_TITLE_SECONDS = 3.0
-VIDEO_ENGINES: tuple[str, ...] = ("compose",)
-"""The engines text to video draws with. Diffusers video shots are not wired in (docs/VIDEO.md)."""
+VIDEO_ENGINES: tuple[str, ...] = ("compose", "diffusers", "openai")
+"""The engines text to video draws with: compose's animated scene, or another engine's shots
+(its images moved by the camera, or a diffusers text-to-video pipeline's clips; docs/VIDEO.md)."""
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from frameloom.domain.images import ImageRequest
 from frameloom.domain.video import VideoRequest
 from frameloom.engines.compose.animate import ZOOMS, Film
 from frameloom.engines.compose.engine import ComposeEngine
+from frameloom.engines.registry import EngineRegistry
 from frameloom.music import music_loop
 from frameloom.render.compositor import RenderResult, SourceMap, render_draft
 from frameloom.render.sources import VisualSource
@@ -121,10 +122,17 @@ def _luma_under(film: Film, box: tuple[float, float, float, float], end_ms: int)
 
 def text_to_video(request: VideoRequest, target: Path, fmt: str = "mp4",
                   progress: Callable[[float], None] | None = None,
-                  cancelled: Callable[[], bool] | None = None) -> RenderResult:
+                  cancelled: Callable[[], bool] | None = None,
+                  engines: EngineRegistry | None = None) -> RenderResult:
     """Render ``request`` to ``target`` through a draft and the compositor.
     The music is composed on a second thread while the scene is painted on this
-    one (both mostly one core's work; the compositor then finds it cached)."""
+    one (both mostly one core's work; the compositor then finds it cached).
+    With ``engines``, an engine other than compose (the request's, else the
+    registry's default) draws the shots instead (``video.engine_shots``)."""
+    if engines is not None and (request.engine or engines.default) != "compose":
+        from frameloom.video.engine_shots import engine_video
+
+        return engine_video(request, engines.get(request.engine), target, fmt, progress, cancelled)
     music = threading.Thread(target=music_loop, args=(request.music, request.seed), daemon=True) \
         if request.music else None
     if music is not None:
