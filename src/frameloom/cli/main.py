@@ -263,6 +263,7 @@ def _video(prompt: str, target: Path, aspect: str | None, size: str | None, n: i
 
     Raises ``InvalidRequest`` (``n``, and every field :class:`VideoRequest` checks, ``engine`` included).
     """
+    from frameloom.engines import default_registry
     from frameloom.render import check_writable
     from frameloom.video.text_to_video import text_to_video
 
@@ -276,9 +277,11 @@ def _video(prompt: str, target: Path, aspect: str | None, size: str | None, n: i
                            engine=options.engine)
     _check_policy(load_settings(), [("prompt", prompt), ("title", options.title or "")])
     check_writable(target)
+    engines = default_registry(load_settings())  # FRAMELOOM_ENGINE: another engine draws the shots
     bar = progress_bar(sys.stderr, f"rendering {seconds:g} s")
     try:
-        result = text_to_video(request, target, target.suffix.lower().lstrip("."), progress=bar.update)
+        result = text_to_video(request, target, target.suffix.lower().lstrip("."), progress=bar.update,
+                               engines=engines)
     finally:
         bar.close()
     click.echo(f"{target}  {result.width}x{result.height}  {result.duration_ms / 1000:g} s  {result.fps} fps  "

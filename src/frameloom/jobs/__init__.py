@@ -55,7 +55,7 @@ def build_jobs(settings: Settings, db: Database, storage: Storage, registry: Eng
         JobKind.EXPORT: export_work(storage, clock, chunks),
         JobKind.EXPORT_CHUNK: chunks.run_chunk,
         JobKind.IMAGE: image_work(registry, storage, clock),
-        JobKind.VIDEO: video_work(storage, clock),
+        JobKind.VIDEO: video_work(registry, storage, clock),
         JobKind.CHAT: chat_work(run_turn, events, clock),
     }
     runner = JobRunner(db, storage, settings.staging_dir, clock, work,

@@ -65,16 +65,17 @@ def _store_image(storage: Storage, clock: Clock, ctx: JobContext, spec: ImageJob
     return row
 
 
-def video_work(storage: Storage, clock: Clock) -> Work:
-    """``video`` jobs (text to video, the compose engine). Payload: the fields of ``VideoRequest``.
-    Result: the MP4, with ``fps`` and ``render_s``."""
+def video_work(registry: EngineRegistry, storage: Storage, clock: Clock) -> Work:
+    """``video`` jobs (text to video: the compose engine, or the request's or default engine's shots).
+    Payload: the fields of ``VideoRequest``. Result: the MP4, with ``fps`` and ``render_s``."""
 
     def run(ctx: JobContext) -> Outcome:
         from frameloom.video.text_to_video import text_to_video
 
         request = VideoRequest(**ctx.payload)
         target = ctx.scratch / "video.mp4"
-        done = text_to_video(request, target, "mp4", progress=ctx.progress, cancelled=ctx.cancelled)
+        done = text_to_video(request, target, "mp4", progress=ctx.progress, cancelled=ctx.cancelled,
+                             engines=registry)
         check_output(target, "mp4", done.width, done.height, done.fps, done.duration_ms)
         return store_render(storage, clock, ctx, target, "mp4", width=done.width, height=done.height,
                             duration_ms=done.duration_ms, fps=done.fps, render_s=done.seconds, source="video")
