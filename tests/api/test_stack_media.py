@@ -8,6 +8,7 @@ puts its result there, and ``/files`` streams ranges from S3.
 
 from __future__ import annotations
 
+import base64
 import io
 import time
 from collections.abc import Callable
@@ -18,6 +19,7 @@ import av
 import boto3
 import httpx
 import pytest
+from PIL import Image
 from tests.api.conftest import video
 from tests.api.test_renders import SKILL, tiny_draft
 from tests.conftest import stack_env
@@ -132,3 +134,28 @@ def test_a_worker_with_its_own_data_folder_renders_from_s3(
         assert not _media_files(folder), folder
     assert not (worker_dir / "media").exists()
     assert not list((worker_dir / "tmp").glob("job-*"))  # the scratch folder went with the job
+
+
+def test_generated_images_are_stored_and_served_on_each_stack(
+    stack_settings: Settings, live_server: Callable[[Any], str],
+) -> None:
+    """An image job writes its PNG through the storage; ``b64_json`` reads it back from there, and the
+    ``url`` answer downloads the same bytes."""
+    settings = stack_settings.model_copy(update={"workers": 1, "job_heartbeat_s": 0.2})
+    base = live_server(create_app(settings))
+    with httpx.Client(base_url=base, timeout=120) as http:
+        token = http.post("/api/auth/anonymous-token", headers={"X-Client-Id": "images"}).json()["data"]["token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        body = {"prompt": "a red fox in the snow", "size": "1024x1024", "seed": 5}
+        inline = http.post("/v1/images/generations", headers=headers, json={**body, "response_format": "b64_json"})
+        assert inline.status_code == 200, inline.text
+        linked = http.post("/v1/images/generations", headers=headers, json={**body, "response_format": "url"})
+        assert linked.status_code == 200, linked.text
+        png = base64.b64decode(inline.json()["data"][0]["b64_json"])
+        downloaded = http.get(linked.json()["data"][0]["url"])
+    assert downloaded.status_code == 200
+    assert downloaded.headers["content-type"] == "image/png"
+    assert downloaded.content == png  # the same seed, the same picture, whichever way it came back
+    assert Image.open(io.BytesIO(png)).size == (1024, 1024)
+    if settings.s3_url is not None:
+        assert not settings.media_dir.exists()
