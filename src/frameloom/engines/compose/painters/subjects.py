@@ -49,7 +49,8 @@ def paint_subjects(ctx: Ctx) -> None:
             swims = fig.main.pose == "swimming"
             deep = fig.main.height * 0.38 if swims else (
                 _water_strip(pixels, origin_y) if fig.main.kind == "vehicle" else 0.0)
-            _submerge(pixels, origin_y - deep, fig.main.height * (0.1 if swims else 0.2))
+            # a hull whose art's water is cut away keeps its lines: only a short fade at the waterline
+            _submerge(pixels, origin_y - deep, fig.main.height * (0.1 if swims else 0.04 if deep else 0.2))
             origin_y -= deep  # the waterline, not the art's foot, lies on the planned base
         if fig.main.flip:
             pixels = np.ascontiguousarray(pixels[:, ::-1])
