@@ -46,13 +46,13 @@ def weed_binary() -> str | None:
     return str(beside) if beside.is_file() else shutil.which("weed")
 
 
-def _free_ports(count: int) -> list[int]:
-    """``count`` distinct ports free on 127.0.0.1 now (all held open together so none repeats)."""
+def _free_ports(count: int, ip: str) -> list[int]:
+    """``count`` distinct ports free on ``ip`` now (all held open together so none repeats)."""
     socks = []
     try:
         for _ in range(count):
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            sock.bind(("127.0.0.1", 0))
+            sock.bind((ip, 0))
             socks.append(sock)
         return [sock.getsockname()[1] for sock in socks]
     finally:
@@ -71,10 +71,11 @@ class SeaweedProcess:
 
     ``start()`` returns when the bucket exists; ``stop()`` ends the process. Raises ``RuntimeError``
     with the end of the server's log when it does not come up within :data:`START_TIMEOUT_S`.
+    ``ip``: the address it listens on (another than loopback for clients in other network namespaces).
     """
 
-    def __init__(self, binary: str, folder: Path) -> None:
-        self.binary, self.folder = binary, folder
+    def __init__(self, binary: str, folder: Path, ip: str = "127.0.0.1") -> None:
+        self.binary, self.folder, self.ip = binary, folder, ip
         self.process: subprocess.Popen[bytes] | None = None
         self.ports: list[int] = []
         self.log_path = folder / "weed.log"
@@ -84,7 +85,7 @@ class SeaweedProcess:
         data = self.folder / "data"
         data.mkdir(parents=True, exist_ok=True)
         return [
-            self.binary, "server", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", f"-dir={data}",
+            self.binary, "server", f"-ip={self.ip}", f"-ip.bind={self.ip}", f"-dir={data}",
             f"-master.port={master}", f"-master.port.grpc={master_grpc}", "-master.volumeSizeLimitMB=512",
             f"-volume.port={volume}", f"-volume.port.grpc={volume_grpc}", "-volume.max=0",
             "-filer", f"-filer.port={filer}", f"-filer.port.grpc={filer_grpc}",
@@ -99,12 +100,12 @@ class SeaweedProcess:
         identity = {"name": "frameloom", "credentials": [{"accessKey": ACCESS_KEY, "secretKey": secret}],
                     "actions": ["Admin", "Read", "Write", "List", "Tagging"]}
         config.write_text(json.dumps({"identities": [identity]}), encoding="utf-8")
-        ports = _free_ports(8)
+        ports = _free_ports(8, self.ip)
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(self._command(ports, config), stdout=log, stderr=subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
         self.ports = ports
-        server = S3Server(endpoint=f"http://127.0.0.1:{ports[6]}", bucket=BUCKET, access_key=ACCESS_KEY,
+        server = S3Server(endpoint=f"http://{self.ip}:{ports[6]}", bucket=BUCKET, access_key=ACCESS_KEY,
                           secret_key=secret)
         self._make_bucket(server)
         return server
