@@ -179,6 +179,12 @@ def test_a_500_is_retried_with_backoff_until_the_receiver_answers_200(running: T
     assert row.status == "delivered"
     assert [(a.number, a.status_code) for a in attempts] == [(1, 500), (2, 503), (3, 200)]
     assert attempts[0].error == "HTTP 500"
+    shown = running.get(f"/api/account/webhook/deliveries/{job['job_id']}", headers=headers).json()["data"]
+    assert (shown["status"], shown["event"], shown["url"]) == ("delivered", "completed", receiver.url)
+    assert [(a["number"], a.get("status_code"), a.get("error")) for a in shown["attempts"]] == [
+        (1, 500, "HTTP 500"), (2, 503, "HTTP 503"), (3, 200, None)]
+    other = bearer(new_token(running))
+    assert running.get(f"/api/account/webhook/deliveries/{job['job_id']}", headers=other).json()["code"] == 1002
 
 
 def test_a_cancelled_job_and_the_account_default_webhook(hook_settings: Settings, receiver: Receiver) -> None:

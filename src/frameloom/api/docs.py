@@ -119,6 +119,7 @@ ROUTE_CODES: Mapping[str, tuple[int, ...]] = {
     "PUT /api/account/webhook": (400,),
     "DELETE /api/account/webhook": (),
     "POST /api/account/webhook/secret": (),
+    "GET /api/account/webhook/deliveries/{job_id}": (1002,),
     "GET /api/admin/usage": (400, 1001),  # the operator's token; 404 (no such route) when none is set
 }
 

@@ -51,6 +51,7 @@ from frameloom.services.fetch import (
     resolve_allowed,
 )
 from frameloom.settings import Settings
+from frameloom.store import jobs as jobs_repo
 from frameloom.store import webhooks as repo
 from frameloom.store.db import Database
 from frameloom.store.ids import new_id
@@ -159,6 +160,16 @@ class WebhookService:
         with self.db.read() as session:
             found = repo.of_job(session, job_id)
             return found, repo.attempts(session, found.id) if found is not None else []
+
+    def delivery_for(self, who: Principal, key: str) -> tuple[WebhookDelivery, list[WebhookAttempt]]:
+        """The delivery of the caller's job ``key`` (a job id or an export's render_id) and its attempts;
+        ``NotFound`` when the job is not the caller's or names no webhook."""
+        with self.db.read() as session:
+            job = jobs_repo.owned(session, who.account_id, key)
+            found = repo.of_job(session, job.id)
+            if found is None:
+                raise NotFound("webhook delivery", key[:64])
+            return found, repo.attempts(session, found.id)
 
 
 # The body a poll of the job shows (the API layer provides it: the export and job envelopes).

@@ -62,6 +62,41 @@ def rotate(who: CurrentAccount, webhooks: WebhooksDep) -> Envelope[WebhookOut]:
     return _out(webhooks.rotate_secret(who))
 
 
+class AttemptOut(BaseModel):
+    """One try: the receiver's ``status_code``, or the ``error`` that kept it from answering."""
+
+    number: int
+    status_code: int | None = None
+    error: str | None = None
+    duration_ms: int
+    attempted_at: str
+
+
+class DeliveryOut(BaseModel):
+    """A job's webhook: ``status`` waiting (the job is open), pending, delivered or given_up;
+    ``event`` the job's end; ``next_attempt_at`` while pending."""
+
+    delivery_id: str
+    url: str
+    status: str
+    event: str | None = None
+    next_attempt_at: str | None = None
+    delivered_at: str | None = None
+    attempts: list[AttemptOut]
+
+
+@router.get(PATH + "/deliveries/{job_id}", response_model=Envelope[DeliveryOut], response_model_exclude_none=True)
+def delivery(job_id: str, who: CurrentAccount, webhooks: WebhooksDep) -> Envelope[DeliveryOut]:
+    """The webhook of one of your jobs (a job id or an export's render_id) and every attempt so far."""
+    row, attempts = webhooks.delivery_for(who, job_id)
+    return ok(DeliveryOut(
+        delivery_id=row.id, url=row.url, status=row.status, event=row.event,
+        next_attempt_at=row.next_attempt_at.isoformat() if row.status == "pending" else None,
+        delivered_at=row.delivered_at.isoformat() if row.delivered_at else None,
+        attempts=[AttemptOut(number=a.number, status_code=a.status_code, error=a.error, duration_ms=a.duration_ms,
+                             attempted_at=a.attempted_at.isoformat()) for a in attempts]))
+
+
 def poll_body(jobs: JobService) -> PollBody:
     """What a delivery of ``job`` carries: an export's poll envelope, or a generation job's."""
 
