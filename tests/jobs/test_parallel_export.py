@@ -9,6 +9,7 @@ seconds; bench/chunks.py runs it at 1080p and 30 fps.
 
 from __future__ import annotations
 
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,7 +20,7 @@ import httpx
 import numpy as np
 import pytest
 from tests.conftest import stack_env
-from tests.jobs.test_durability import EXPORT, SKILL, Processes
+from tests.jobs.test_durability import EXPORT, FRAMELOOM, SKILL, Processes, free_port
 from tests.render.chunk_media import make_media, timeline, timeline_json
 
 from frameloom.api import create_app
@@ -45,9 +46,42 @@ def single(files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> 
     return render_draft(timeline(W, H, FPS), target, "mp4", media=SourceMap(files=files)).path
 
 
+class Logged(Processes):
+    """As the durability tests' processes, but each may take a minute and a half to start (the suites
+    around share two cores), and ``serve`` logs to a file."""
+
+    def serve(self, **extra: str) -> tuple[subprocess.Popen[bytes], str]:
+        port = free_port()
+        log = self.data.parent / f"serve-{port}.log"
+        with log.open("wb") as sink:
+            proc = subprocess.Popen([FRAMELOOM, "serve", "--port", str(port)], env=self.env(**extra),
+                                    stdout=subprocess.DEVNULL, stderr=sink)
+        self.started.append(proc)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                    return proc, url
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError(f"frameloom serve did not start: {log.read_bytes()[-2000:]!r}")
+
+    def workers(self, count: int, **extra: str) -> None:
+        logs = [self.data.parent / f"worker-{len(self.started) + i}.log" for i in range(count)]
+        for log in logs:
+            with log.open("wb") as sink:
+                self.started.append(subprocess.Popen([FRAMELOOM, "worker", "--threads", "1"], env=self.env(**extra),
+                                                     stdout=subprocess.DEVNULL, stderr=sink))
+        deadline = time.monotonic() + 90
+        while not all(b"ready" in log.read_bytes() for log in logs):
+            assert time.monotonic() < deadline, [log.read_bytes()[-500:] for log in logs]
+            time.sleep(0.1)
+
+
 @pytest.fixture
 def procs(tmp_path: Path) -> Iterator[Processes]:
-    processes = Processes(tmp_path / "data")
+    processes = Logged(tmp_path / "data")
     yield processes
     processes.close()
 
