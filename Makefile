@@ -94,6 +94,7 @@ bench: $(STAMP) $(MODELS)
 	$(BIN)/python bench/storage.py
 	$(BIN)/python bench/policy.py
 	$(BIN)/python bench/chunks.py
+	$(BIN)/python bench/usage.py
 
 # make test runs tests/faults too, with 2 SIGKILL runs (FAULT_RUNS defaults to 2 there)
 faults: $(STAMP)

@@ -4,11 +4,15 @@ and outcome.
 Read from the database at each scrape rather than counted in memory: jobs settle in whichever
 process runs them (a ``frameloom worker`` elsewhere), and every API node should show the same
 totals. They only grow (usage rows are never deleted), so they are counters.
+Reading them scans the usage table (about 0.2 to 2 s per million rows, see
+``bench/usage.py``), so one read serves every scrape for :data:`TTL_S`.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -22,6 +26,7 @@ from frameloom.services.usage import UsageService
 log = logging.getLogger("frameloom.metrics")
 NO_SOURCE = "unknown"  # the caller sent no X-Skill-Source
 OTHER = "other"
+TTL_S = 30.0  # a scrape within this long of the last read answers the same totals
 
 
 def _families() -> tuple[CounterMetricFamily, CounterMetricFamily]:
@@ -35,8 +40,10 @@ def _families() -> tuple[CounterMetricFamily, CounterMetricFamily]:
 class UsageCollector(Collector):
     """The two families above; sources past the :data:`MAX_SOURCES` that spent most are ``other``."""
 
-    def __init__(self, usage: UsageService) -> None:
-        self.usage = usage
+    def __init__(self, usage: UsageService, ttl_s: float = TTL_S) -> None:
+        self.usage, self.ttl_s = usage, ttl_s
+        self._read: tuple[float, list[tuple[str, str | None, int]], list[tuple[str, str | None, str, int]]] | None = None
+        self._lock = threading.Lock()  # two scrapes at once read the database once
 
     def describe(self) -> Iterator[Metric]:
         yield from _families()  # names only: registering must not query the database
@@ -44,7 +51,7 @@ class UsageCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         spent_family, jobs_family = _families()
         try:
-            spent, actions = self.usage.spent(), self.usage.actions()
+            spent, actions = self._totals()
         except StoreUnavailable:  # the request metrics are still worth a scrape while the database is away
             log.warning("usage metrics left out: the database is unavailable")
             return
@@ -61,6 +68,13 @@ class UsageCollector(Collector):
             jobs_family.add_metric(list(job_labels), value)
         yield spent_family
         yield jobs_family
+
+    def _totals(self) -> tuple[list[tuple[str, str | None, int]], list[tuple[str, str | None, str, int]]]:
+        with self._lock:
+            now = time.monotonic()
+            if self._read is None or now - self._read[0] >= self.ttl_s:
+                self._read = (now, self.usage.spent(), self.usage.actions())
+            return self._read[1], self._read[2]
 
     @staticmethod
     def _names(sources: list[tuple[str | None, int]]) -> dict[str | None, str]:
