@@ -125,7 +125,8 @@ class ChunkFlow:
         """Park again unless, with the parent's row held, every piece turns out done (then join now)."""
         now = self.clock()
         with self.db.write() as session:
-            repo.lock_parent(session, ctx.job_id, now)
+            if not repo.lock_parent(session, ctx.job_id, now):
+                raise Cancelled("the export has ended")  # cancelled meanwhile: the runner sees it
             if repo.pieces_missing(session, ctx.job_id) == 0:
                 return False
             parent = repo.by_id(session, ctx.job_id)
