@@ -25,7 +25,7 @@ from pathlib import Path
 from prometheus_client import CollectorRegistry, generate_latest
 
 from frameloom.api.usage_metrics import UsageCollector
-from frameloom.domain.accounts import Attribution, Principal
+from frameloom.domain.accounts import Attribution, Plan, Principal
 from frameloom.domain.plans import PlanSettings
 from frameloom.domain.usage import UsageBy
 from frameloom.services.plans import PlanService
@@ -63,7 +63,7 @@ def request_overhead() -> None:
 def fill(db: Database, rows: int, accounts_n: int = 500, sources: int = 60) -> None:
     rng = random.Random(7)
     with db.write() as session:
-        ids = [accounts.create_account(session, accounts.Plan.ANONYMOUS, 100, NOW).id for _ in range(accounts_n)]
+        ids = [accounts.create_account(session, Plan.ANONYMOUS, 100, NOW).id for _ in range(accounts_n)]
     kinds = ("image", "image", "image", "video", "export", "chat")
     outcomes = ("settled",) * 8 + ("refunded", "failed")
     batch = []
