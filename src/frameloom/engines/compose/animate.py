@@ -15,6 +15,7 @@ each group is kept only while a later group reflects it (water).
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 
 import numpy as np
@@ -67,22 +68,26 @@ def _reflects(group: Group) -> bool:
 
 def paint_groups(plan: ScenePlan) -> Painted:
     """Paint every group at the plan's size and each subject unit on its own
-    sprite; grade each (bloom only on the sky)."""
+    sprite; grade each (bloom only on the sky). A group is graded on a second
+    thread while the next one is painted: grading is NumPy and OpenCV work
+    that runs without the GIL, painting is mostly skia's."""
     groups = split_groups(plan)
     composite = new_layer(plan.width, plan.height)
-    out: list[tuple[Group, Array]] = []
+    graded: list[Future[Array]] = []
     emitters: list[tuple[int, float, float, float, float, tuple[int, int, int]]] = []
-    for index, group in enumerate(groups):
-        pixels = new_layer(plan.width, plan.height)
-        ctx = Ctx(canvas=surface(pixels).getCanvas(), pixels=pixels, plan=plan, underlay=composite)
-        paint_layers(ctx, group.layers, with_subjects=False)
-        if any(_reflects(later) for later in groups[index + 1:]):
-            composite = ctx.seen(slice(0, plan.height)).copy()
-        out.append((group, _grade(pixels, plan, group.name == "sky")))
-        emitters.extend((index, *e) for e in ctx.emitters)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="frameloom-grade") as pool:
+        for index, group in enumerate(groups):
+            pixels = new_layer(plan.width, plan.height)
+            ctx = Ctx(canvas=surface(pixels).getCanvas(), pixels=pixels, plan=plan, underlay=composite)
+            paint_layers(ctx, group.layers, with_subjects=False)
+            if any(_reflects(later) for later in groups[index + 1:]):
+                composite = ctx.seen(slice(0, plan.height)).copy()
+            graded.append(pool.submit(_grade, pixels, plan, group.name == "sky"))
+            emitters.extend((index, *e) for e in ctx.emitters)
+        sprites = paint_sprites(plan, lambda px: _grade(px, plan, False))
+        out = tuple((group, done.result()) for group, done in zip(groups, graded, strict=True))
     after = next(i for i, g in enumerate(groups) if g.subjects)
-    sprites = paint_sprites(plan, lambda px: _grade(px, plan, False))
-    return Painted(1.0, plan.width, plan.height, tuple(out), tuple(emitters), sprites, after)
+    return Painted(1.0, plan.width, plan.height, out, tuple(emitters), sprites, after)
 
 
 def _grade(pixels: Array, plan: ScenePlan, opaque: bool) -> Array:
