@@ -123,7 +123,8 @@ def test_refused_on_v1_in_openais_shape(running: TestClient, language: str) -> N
 
 
 @pytest.mark.parametrize(("message", "language"), [
-    ("generate an image of a fox with a machete", "en"), ("生成一张图片：一只狐狸拿着一把刀", "zh")])
+    ("generate an image of a fox with a machete", "en"), ("生成一张图片：一只狐狸拿着一把刀", "zh"),
+    ("make a 2 second video of a fox with a machete", "en"), ("做一个2秒的视频：一只狐狸拿着一把刀", "zh")])
 def test_the_chat_explains_the_refusal_in_text(running: TestClient, message: str, language: str) -> None:
     headers = bearer(new_token(running))
     sid = new_session(running, headers)
@@ -138,6 +139,8 @@ def test_the_chat_explains_the_refusal_in_text(running: TestClient, message: str
     text = " ".join(p.get("text", "") for p in last["content"]["parts"])
     assert ("content policy" in text) if language == "en" else ("内容规则" in text), text
     assert ("machete" if language == "en" else "刀") in text
+    parts = [p for e in events for p in (e.get("content") or {}).get("parts", [])]
+    assert not any("functionCall" in p for p in parts)  # refused before any tool ran or any price was said
     assert books(running, headers) == before
 
 

@@ -126,6 +126,7 @@ def _image(run: TurnRun, order: ImageOrder, placement: Placement, price_key: str
 
 
 def _video(run: TurnRun, request: VideoRequest, placement: Placement, price_key: str) -> Prepared:
+    run.services.generation.check_video(request)  # refused before its price is said
     price = run.services.generation.video_price(request.seconds)
     seconds = seconds_text(round(request.seconds * 1000))
 

@@ -83,11 +83,15 @@ class GenerationService:
         limit = self.settings.image_time_limit_s + self.settings.job_stale_s
         return await self.jobs.finished(who, queued.key, base_url, timeout_s=limit)
 
+    def check_video(self, request: VideoRequest) -> None:
+        """The content policy over a video's prompt and title (``ContentRefused``); nothing is charged."""
+        self.policy.check_all([Checked("prompt", request.prompt), Checked("title", request.title or "")])
+
     def video(self, who: Principal, request: VideoRequest, session_id: str | None = None,
               base_url: str = "", webhook_url: str | None = None) -> JobView:
         """Queue a text-to-video ``request`` for ``video_price_per_second`` credits a started second;
         its prompt and title pass the content policy first (``ContentRefused``, nothing charged)."""
-        self.policy.check_all([Checked("prompt", request.prompt), Checked("title", request.title or "")])
+        self.check_video(request)
         if request.style is not None:
             request = _with_style(request, style_key(request.style, self.registry.get("compose").capabilities.styles))
         return self.jobs.view(self.jobs.submit(
