@@ -289,3 +289,20 @@ def test_cancel_stops_every_chunk_and_refunds(settings: Settings, live_server: C
     balance = httpx.get(url + "/api/credits/balance/simple", headers=headers).json()["data"]
     assert balance == {"available": 100, "frozen": 0, "total": 100}
     assert [p for p in settings.media_dir.rglob("*") if "chunks" in p.parts and p.is_file()] == []
+
+
+def test_a_failed_chunk_fails_the_export_and_cancels_the_others(settings: Settings,
+                                                                live_server: Callable[[Any], str],
+                                                                files: dict[str, Path]) -> None:
+    url = live_server(create_app(settings.model_copy(update={"workers": 1, "export_chunk_s": 2.0})))
+    headers, sid, names = studio(url, files)
+    for stored in [p for p in settings.media_dir.rglob("*") if p.is_file() and names["sweep"] in str(p)]:
+        stored.unlink()  # the clip is gone from storage: the first chunk to fetch it fails
+    export(url, headers, sid, names, "broken", length_ms=6_000)
+    final = follow(url, headers, "broken", lambda d: d["status"] in FINAL, timeout=60)[-1]
+    assert final["status"] == "failed", final
+    assert final["error"].startswith("chunk 3 failed: "), final  # the audio, first in the queue
+    _, kids = rows(settings)
+    assert [k.status for k in kids] == ["cancelled"] * 3 + ["failed"]
+    balance = httpx.get(url + "/api/credits/balance/simple", headers=headers).json()["data"]
+    assert balance == {"available": 100, "frozen": 0, "total": 100}
