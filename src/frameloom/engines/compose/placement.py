@@ -425,7 +425,8 @@ def _carry(group: list[SubjectPlan], carrier: SubjectPlan, relation: str, ratio:
     subject = group[0]
     big = min(subject.height * ratio, ref * 0.58)
     # what carries stands on the ground, even when its rider is a bird; under the middle of a group
-    carrier = replace(carrier, height=big, x=sum(g.x for g in group) / len(group), role="mount" if relation == "rides" else "support", shadow=True,
+    carrier = replace(carrier, height=big, x=sum(g.x for g in group) / len(group),
+                      role="mount" if relation == "rides" else "support", shadow=True,
                       base_y=max(subject.base_y, height * 0.93) if subject.role == "flyer" else subject.base_y,
                       depth=0.15)
     riders_scale = min(1.0, big / (subject.height * ratio)) if ratio else 1.0
@@ -514,16 +515,24 @@ def _stand(out: list[SubjectPlan], key: str, facts: PromptFacts, width: int, hei
     resting = [i for i in mains if getattr(_mention_of(facts, out[i].noun), "on", None) == key]
     if mains and (resting or rests_on(facts.text, key)) and key not in ("lighthouse", "bridge"):
         return _rest_on(out, (resting or mains)[0], key, ground_y, ref, width)
+    if key == "bridge":  # spans the water from bank to bank, its ends beyond the frame
+        size = width * 1.15 / aspect(key)
+        base = horizon + (ground_y - horizon) * 0.3
+        return [_structure(key, width / 2, base, size, "edge", 0.4), *out]
     if key in BACKGROUND:
         size = ref * BACKGROUND[key] * (0.75 if mains else 1.0)
-        if key == "bridge":
-            size = width * 0.8 / aspect(key)
         side = (1 if out[0].x < width / 2 else -1) if out else (1 if rng.random() < 0.5 else -1)
-        x = width / 2 + side * width * (0.22 if mains else 0.14) if key != "bridge" else width / 2
-        base = horizon + (ground_y - horizon) * (0.25 if key != "iceberg" else 0.2) if mains or key == "bridge"             else ground_y - (ground_y - horizon) * 0.1
+        x = width / 2 + side * width * (0.22 if mains else 0.14)
+        if mains:
+            base = horizon + (ground_y - horizon) * (0.25 if key != "iceberg" else 0.2)
+        else:
+            base = ground_y - (ground_y - horizon) * 0.1
         return [_structure(key, x, base, size, "companion" if mains else "main", 0.4 if mains else 0.2), *out]
     main = out[mains[0]] if mains else None
-    size = structure_size(key, main.height, NOUNS[main.noun].scale if main.noun in NOUNS else 1.0, ref)         if main is not None else ref * 0.4
+    if main is not None:
+        size = structure_size(key, main.height, NOUNS[main.noun].scale if main.noun in NOUNS else 1.0, ref)
+    else:
+        size = ref * 0.4
     side = (1 if main.x < width / 2 else -1) if main is not None else (1 if rng.random() < 0.5 else -1)
     x = (main.x if main is not None else width / 2) + side * (
         (main.height * 0.5 if main is not None else 0) + size * aspect(key) * 0.5 + width * 0.03)

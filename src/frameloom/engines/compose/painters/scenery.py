@@ -229,19 +229,28 @@ def waterfall(ctx: Ctx, el: Waterfall) -> None:
     for pt in pts[2:-1]:
         ridge.lineTo(*pt)
     ctx.canvas.drawPath(ridge, paint(moss, stroke=ctx.h * 0.07))
-    for _ in range(14):
+    for _ in range(16):  # cracks and ledges down the rock, not courses of a wall
+        x = cx + float(rng.uniform(-0.3, 0.3)) * ctx.w
         y = float(rng.uniform(top, base))
-        ctx.canvas.drawLine(cx - ctx.w * 0.3, y, cx + ctx.w * 0.3, y + float(rng.uniform(-0.03, 0.03)) * ctx.h,
-                            paint(scale(rock, 0.8), 0.5, stroke=3 * ctx.unit))
+        crack = skia.Path()
+        crack.moveTo(x, y)
+        crack.lineTo(x + float(rng.uniform(-0.02, 0.02)) * ctx.w, y + float(rng.uniform(0.04, 0.12)) * ctx.h)
+        ctx.canvas.drawPath(crack, paint(scale(rock, 0.7), 0.6, stroke=3 * ctx.unit))
     ctx.canvas.restore()
     fall_w = ctx.w * 0.1
     fall_top = top + ctx.h * 0.03
     water = mix((225, 240, 250), pal.light, 0.2)
-    ctx.canvas.drawRect(skia.Rect.MakeLTRB(cx - fall_w / 2, fall_top, cx + fall_w / 2, base),
-                        vertical_gradient(fall_top, base, [(0, scale(water, 0.85), 1), (1, water, 1)]))
+    sheet = skia.Path()  # narrow at the lip, spreading as it falls
+    sheet.moveTo(cx - fall_w * 0.4, fall_top)
+    sheet.lineTo(cx + fall_w * 0.4, fall_top)
+    sheet.lineTo(cx + fall_w * 0.62, base)
+    sheet.lineTo(cx - fall_w * 0.62, base)
+    sheet.close()
+    ctx.canvas.drawPath(sheet, vertical_gradient(fall_top, base, [(0, mix(water, (150, 200, 230), 0.35), 1),
+                                                                (1, water, 1)]))
     for _ in range(40):
-        x = cx + float(rng.uniform(-0.5, 0.5)) * fall_w
-        ctx.canvas.drawLine(x, fall_top + float(rng.uniform(0, 0.3)) * (base - fall_top), x, base,
+        x = cx + float(rng.uniform(-0.4, 0.4)) * fall_w
+        ctx.canvas.drawLine(x, fall_top + float(rng.uniform(0, 0.3)) * (base - fall_top), x * 1.0 + (x - cx) * 0.5, base,
                             paint(mix(water, (120, 170, 200), 0.35), 0.5, stroke=float(rng.uniform(1, 4)) * ctx.unit))
     pool = skia.Rect.MakeXYWH(cx - ctx.w * 0.22, base - ctx.h * 0.015, ctx.w * 0.44, ctx.h * 0.08)
     ctx.canvas.drawOval(pool, paint(mix(pal.sky_mid, (30, 100, 130), 0.45)))
