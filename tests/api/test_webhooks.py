@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -336,3 +336,24 @@ def test_the_waits_double_up_to_the_cap_and_stop_at_the_window(settings: Setting
     assert set(waits[8:]) == {3600}
     assert now <= ended + timedelta(days=1) < now + timedelta(hours=1)  # the last one inside the day
     assert len(waits) == 8 + 21  # 7,410 s of doubling, then hourly until the day is over
+
+
+def test_the_sdk_names_a_webhook_and_verifies_what_it_gets(hook_settings: Settings, receiver: Receiver,
+                                                           live_server: Callable[[Any], str]) -> None:
+    """The client submits with ``webhook_url`` against a real server; the receiver verifies with the SDK."""
+    from frameloom.client import Client
+    from frameloom.client.errors import BadRequest
+
+    url = live_server(create_app(hook_settings))
+    with Client(url) as client:
+        client.token = client.anonymous_token("sdk-webhook").token
+        secret = client.webhook().secret
+        with pytest.raises(BadRequest):
+            client.set_webhook("http://10.0.0.7/hook")  # private, and not in the allowed networks
+        assert client.set_webhook(receiver.url).url == receiver.url
+        assert client.set_webhook(None).url is None
+        job = client.generate_image("a red fox", size="128x72", webhook_url=receiver.url)
+        [delivery] = receiver.wait_for(1)
+        event = verify(delivery.body, delivery.headers["Frameloom-Signature"], secret)
+        assert event["data"]["job_id"] == job.job_id
+        assert event["data"]["status"] == client.job(job.job_id).status == "completed"

@@ -14,7 +14,8 @@ HEAVY = ("fastapi", "sqlalchemy", "numpy", "PIL", "av", "skia")
 def test_the_public_names_are_pinned() -> None:
     assert frameloom.client.__all__ == [
         "AsyncClient", "Attribution", "Balance", "Client", "ClientError", "ClientSettings", "DraftChange",
-        "EngineInfo", "Event", "Job", "MediaInfo", "Render", "SessionState", "TokenInfo", "errors",
+        "EngineInfo", "Event", "Job", "MediaInfo", "Render", "SessionState", "TokenInfo", "WebhookInfo",
+        "errors",
     ]
     assert frameloom.client.__all__ == sorted(frameloom.client.__all__)
 

@@ -22,6 +22,7 @@ from frameloom.client.models import (
     Render,
     SessionState,
     TokenInfo,
+    WebhookInfo,
 )
 from frameloom.client.settings import Attribution, ClientSettings
 from frameloom.client.sync import Client
@@ -42,5 +43,6 @@ __all__ = [
     "Render",
     "SessionState",
     "TokenInfo",
+    "WebhookInfo",
     "errors",
 ]

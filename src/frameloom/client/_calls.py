@@ -18,6 +18,7 @@ from frameloom.client.models import (
     Render,
     SessionState,
     TokenInfo,
+    WebhookInfo,
 )
 from frameloom.domain.events import Event
 
@@ -56,6 +57,14 @@ def register(email: str, password: str, bind_id: str | None) -> Call[TokenInfo]:
 def login(email: str, password: str, bind_id: str | None) -> Call[TokenInfo]:
     return Call("POST", "/api/auth/login", TokenInfo.model_validate,
                 json=_body(email=email, password=password, bind_id=bind_id))
+
+
+def webhook() -> Call[WebhookInfo]:
+    return Call("GET", "/api/account/webhook", WebhookInfo.model_validate)
+
+
+def set_webhook(url: str | None) -> Call[WebhookInfo]:
+    return Call("PUT", "/api/account/webhook", WebhookInfo.model_validate, json={"url": url})
 
 
 def balance() -> Call[Balance]:

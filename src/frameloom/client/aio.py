@@ -31,6 +31,7 @@ from frameloom.client.models import (
     Render,
     SessionState,
     TokenInfo,
+    WebhookInfo,
 )
 from frameloom.client.settings import DEFAULT_URL, Attribution
 from frameloom.client.sse import EventReader, raise_for_event, reattach_of
@@ -240,6 +241,17 @@ class AsyncClient:
             prompt, seconds=seconds, aspect=aspect, size=size, fps=fps, seed=seed, style=style, music=music,
             title=title, title_seconds=title_seconds, engine=engine, session_id=session_id,
             webhook_url=webhook_url))
+
+    # --- webhooks ----------------------------------------------------------------------------
+
+    async def webhook(self) -> WebhookInfo:
+        """The account's default webhook and its signing secret (made on first use)."""
+        return await self._do(_calls.webhook())
+
+    async def set_webhook(self, url: str | None) -> WebhookInfo:
+        """Set the default webhook of the account's jobs (400 ``BadRequest`` on ``url`` for a private or
+        odd address), or clear it with None."""
+        return await self._do(_calls.set_webhook(url))
 
     async def job(self, job_id: str) -> Job:
         return await self._do(_calls.job(job_id))

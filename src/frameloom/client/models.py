@@ -48,6 +48,14 @@ class Balance(_Model):
     total: int
 
 
+class WebhookInfo(_Model):
+    """The account's webhook: ``url``, the default for jobs that name none (None: no default), and
+    ``secret``, which signs every delivery (check them with :func:`frameloom.client.webhooks.verify`)."""
+
+    url: str | None = None
+    secret: str
+
+
 class MediaInfo(_Model):
     """A file of a session: ``kind`` video, image or audio; ``url`` signed and expiring."""
 
