@@ -60,7 +60,7 @@ class Processes:
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.started.append(proc)
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a loaded machine (2 cores, several suites) starts slowly
         while time.monotonic() < deadline:
             try:
                 if httpx.get(url + "/healthz", timeout=1).status_code == 200:
@@ -76,7 +76,7 @@ class Processes:
             with log.open("wb") as sink:  # a file, not a pipe nobody drains
                 self.started.append(subprocess.Popen([FRAMELOOM, "worker", "--threads", "1"], env=self.env(**extra),
                                                      stdout=subprocess.DEVNULL, stderr=sink))
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a loaded machine (2 cores, several suites) starts slowly
         while not all(b"ready" in log.read_bytes() for log in logs):
             assert time.monotonic() < deadline, [log.read_bytes()[-500:] for log in logs]
             time.sleep(0.05)
