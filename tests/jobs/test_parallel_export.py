@@ -191,6 +191,8 @@ def shared(stack_settings: Settings) -> dict[str, str]:
 CPU = {"FRAMELOOM_WORKER_KINDS": "cpu", "FRAMELOOM_EXPORT_CHUNK_S": "20"}
 
 
+# on PostgreSQL, Redis and S3 (no disk shared); the kill test below runs the same on the embedded stack
+@pytest.mark.parametrize("stack_settings", ["scaled"], indirect=True)
 def test_a_minute_split_across_two_workers_matches_a_single_render(
         procs: Processes, shared: dict[str, str], files: dict[str, Path], single: Path, tmp_path: Path) -> None:
     _, url = procs.serve(FRAMELOOM_WORKERS="0", **shared)  # the API only queues
