@@ -152,3 +152,14 @@ def test_moods_move_the_light(mood: str, darker: bool) -> None:
     moody = pixels(plan(f"a {mood} castle in a field at noon")).mean()
     assert (moody < plain - 10) if darker else (moody > plain - 2)
 
+
+
+def test_the_water_strip_floating_art_carries_is_measured_and_nothing_else() -> None:
+    from frameloom.engines.compose.painters.subjects import _water_strip
+
+    art = np.zeros((100, 60, 4), np.uint8)
+    art[20:80, 5:55] = (200, 40, 40, 255)  # a red hull
+    art[80:100, 0:60] = (40, 110, 220, 255)  # the art's own strip of water below it
+    assert 18 <= _water_strip(art, 100.0) <= 21
+    art[80:100] = (200, 40, 40, 255)  # the same art standing on land: nothing to cut
+    assert _water_strip(art, 100.0) == 0
