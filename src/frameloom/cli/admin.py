@@ -118,10 +118,13 @@ def _table(lines: list[JobLine]) -> None:
     from rich.table import Table
 
     table = Table(box=None, pad_edge=False)
-    for name in ("job", "key", "kind", "status", "progress", "attempts", "price", "worker", "created", "stuck"):
+    for name in ("job", "key", "kind", "status", "progress", "attempts", "price", "account", "worker", "created",
+                 "stuck or error"):
         table.add_column(name)
     for line in lines:
-        table.add_row(line.job_id, line.key[:32], line.kind, line.status, f"{line.progress:.0%}", str(line.attempts),
-                      str(line.price), line.worker or "", line.created_at.strftime("%Y-%m-%d %H:%M:%S"),
-                      line.stuck or (line.error or "")[:40])
+        key = "" if line.key == line.job_id else line.key[:32]  # generation jobs are their own key
+        note = f"stuck: {line.stuck}" if line.stuck else (line.error or "")[:40]
+        table.add_row(line.job_id, key, line.kind, line.status, f"{line.progress:.0%}", str(line.attempts),
+                      str(line.price), line.account_id, line.worker or "",
+                      line.created_at.strftime("%Y-%m-%d %H:%M:%S"), note)
     Console(width=200).print(table) if lines else click.echo("no jobs")
