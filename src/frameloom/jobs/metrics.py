@@ -5,7 +5,7 @@
   every node;
 - ``frameloom_queue_depth{queue}``: messages waiting in each huey queue, at scrape time;
 - ``frameloom_job_duration_seconds{kind, outcome}``: how long each job ran, observed
-  when it ends in this process (``outcome``: completed, failed, cancelled, requeued, gone);
+  when it ends in this process (``outcome``: completed, failed, cancelled, requeued, parked, gone);
 - ``frameloom_export_chunks_total{outcome}``: chunks of parallel exports by outcome,
   counted by whoever renders them (:meth:`JobMetrics.chunk`).
 
