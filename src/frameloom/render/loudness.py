@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import av
+import cv2
 import numpy as np
 
 from frameloom.render.audio import RATE, Array, AudioClip, mix_raw
@@ -124,9 +125,18 @@ def _lowpass() -> Array:
 _LOWPASS_TAPS = _lowpass()
 
 
+def _fir(x: Array, taps: Array, before: int) -> Array:
+    """``out[i] = sum_k taps[k] * x[i + k - before]`` down the columns of ``(n, c) float32`` ``x``,
+    for the ``n - len(taps) + 1`` rows where the window is inside ``x`` (OpenCV's SIMD filter)."""
+    kernel = np.ascontiguousarray(taps, np.float32).reshape(1, -1)
+    rows = np.ascontiguousarray(x.T, np.float32)  # one row per channel: OpenCV runs along rows fastest
+    out: Array = cv2.filter2D(rows, -1, kernel, anchor=(before, 0), borderType=cv2.BORDER_CONSTANT)
+    return out[:, before:len(x) - (len(taps) - 1 - before)].T
+
+
 def band_limited(x: Array) -> Array:
     """``x`` (``(n, 2)``) low-passed at ``LOWPASS_HZ``: ``(n - 64, 2)``, the samples 32 .. n - 33."""
-    return np.stack([np.convolve(x[:, c], _LOWPASS_TAPS, "valid") for c in range(x.shape[1])], axis=1)
+    return _fir(x, _LOWPASS_TAPS, _LOWPASS_HALF)
 
 
 def _interpolator() -> Array:
@@ -148,11 +158,8 @@ def peaks(x: Array) -> Array:
     """``(n - 12,)`` true-peak estimates of samples 6 .. n - 7 of ``x`` (``(n, 2)``): each sample's
     magnitude and its interpolated neighbours' on both sides, the larger channel's."""
     inner = np.abs(x[6:-6]).max(axis=1)
-    between = np.zeros(len(x) - 11, np.float32)  # [i]: between samples 5 + i and 6 + i
-    for channel in range(x.shape[1]):
-        for taps in _PHASES:
-            # np.convolve flips its kernel: value at i uses x[i .. i + 11], centred after sample i + 5
-            between = np.maximum(between, np.abs(np.convolve(x[:, channel], taps[::-1], "valid")))
+    # [i]: between samples 5 + i and 6 + i (taps on x[i .. i + 11]), the larger channel and phase
+    between = np.max([np.abs(_fir(x, taps, 0)).max(axis=1) for taps in _PHASES], axis=0)
     out: Array = np.maximum(inner, np.maximum(between[:-1], between[1:]))
     return out
 
