@@ -95,6 +95,7 @@ bench: $(STAMP) $(MODELS)
 	$(BIN)/python bench/policy.py
 	$(BIN)/python bench/chunks.py
 	$(BIN)/python bench/usage.py
+	$(BIN)/python bench/media.py
 
 # make test runs tests/faults too, with 2 SIGKILL runs (FAULT_RUNS defaults to 2 there)
 faults: $(STAMP)
