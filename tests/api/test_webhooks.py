@@ -357,3 +357,22 @@ def test_the_sdk_names_a_webhook_and_verifies_what_it_gets(hook_settings: Settin
         event = verify(delivery.body, delivery.headers["Frameloom-Signature"], secret)
         assert event["data"]["job_id"] == job.job_id
         assert event["data"]["status"] == client.job(job.job_id).status == "completed"
+
+
+def test_a_chat_turn_is_not_a_webhook_job(running: TestClient, receiver: Receiver) -> None:
+    """The account's default covers image, video and export jobs; the chat's own turn job is not told."""
+    from sqlalchemy import func, select
+
+    from frameloom.store.models import WebhookDelivery
+
+    headers = bearer(new_token(running))
+    running.put("/api/account/webhook", headers=headers, json={"url": receiver.url})
+    sid = running.post("/api/tasks/me/with-session/nemo_agent", json={"task_name": "p"},
+                       headers=headers).json()["data"]["session_id"]
+    events = running.post("/run", headers=headers, json={
+        "session_id": sid, "new_message": {"role": "user", "parts": [{"text": "help"}]}}).json()
+    assert events[-1]["turnComplete"] is True
+    time.sleep(0.5)
+    with services(running).db.read() as session:
+        assert session.execute(select(func.count()).select_from(WebhookDelivery)).scalar_one() == 0
+    assert receiver.got == []

@@ -61,6 +61,7 @@ from frameloom.timeline import DraftInvalid, draft_to_json, duration_ms, parse_d
 
 log = logging.getLogger("frameloom.jobs")
 ATTRIBUTION_HEADERS = ("X-Skill-Source", "X-Skill-Version", "X-Skill-Platform")
+WEBHOOK_KINDS = (JobKind.IMAGE, JobKind.VIDEO, JobKind.EXPORT)  # the jobs a caller may be told the end of
 
 
 @dataclass(frozen=True)
@@ -272,8 +273,11 @@ class JobService:
         fails on the unique key, its freeze rolls back with it, and the first job
         is returned. A session named must be the caller's (``NotFound``).
         """
-        # the webhook (the URL given, checked, else the account's default) is known before credits move
-        webhook = self.webhooks.target(who, webhook_url, base_url) if self.webhooks is not None else None
+        # the webhook (the URL given, checked, else the account's default) is known before credits move;
+        # a chat turn has none (its stream is the answer; the jobs it starts have theirs)
+        webhook = None
+        if self.webhooks is not None and kind in WEBHOOK_KINDS:
+            webhook = self.webhooks.target(who, webhook_url, base_url)
         now = self.clock()
         job_id = new_id("job")
         key = key or job_id
