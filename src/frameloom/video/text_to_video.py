@@ -107,8 +107,9 @@ def _showing(film: Film, start_ms: int, end_ms: int) -> list[tuple[int, int]]:
 
 def subject_boxes(film: Film, start_ms: int, end_ms: int) -> list[tuple[float, float, float, float]]:
     """The main subject's box (px of the frame) in every shot on screen between ``start_ms`` and ``end_ms``."""
-    players = {i: film.player(i) for i in range(len(film.shots))}
-    boxes = (players[i].subject_box(ms) for i, ms in _showing(film, start_ms, end_ms))
+    showing = _showing(film, start_ms, end_ms)
+    players = {i: film.player(i) for i in {i for i, _ in showing}}
+    boxes = (players[i].subject_box(ms) for i, ms in showing)
     return [b for b in boxes if b is not None]
 
 

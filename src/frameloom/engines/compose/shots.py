@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -25,10 +26,10 @@ import skia
 from frameloom.engines.compose.canvas import Array, as_image, new_layer, paint, radial_falloff, surface
 from frameloom.engines.compose.life import Life
 from frameloom.engines.compose.motion import Pose, pose_at
-from frameloom.engines.compose.painted import Painted, Sprite
+from frameloom.engines.compose.painted import Group, Painted, Sprite
 from frameloom.engines.compose.plan import ScenePlan
 from frameloom.engines.compose.sprites import box, posed
-from frameloom.engines.compose.tiles import add_scaled, over
+from frameloom.engines.compose.tiles import TiledLayer, add_scaled, over
 
 ZOOMS = {"wide": 1.12, "medium": 1.35, "close": 1.6}
 SHOT_MS = 4000
@@ -119,14 +120,38 @@ class ShotPlayer:
         self.painted, self.shot, self.plan = painted, shot, plan
         self.width, self.height = width, height
         self.reference = reference
-        self.images = list(zip((g for g, _ in painted.groups), painted.tiled, strict=True))
-        self.frame_px = new_layer(width, height)
-        self.canvas = surface(self.frame_px).getCanvas()
-        self.scratch = np.empty((height, width, 4), np.uint8)
-        self.life = Life(plan, width, height, painted.zoom, shot.seed)
-        self.glows = [_glow(w, h, colour) for _, _, _, w, h, colour in painted.emitters]
-        self.vignette = (255 * (1 - 0.3 * np.clip(radial_falloff(width, height) - 0.35, 0, None) ** 1.6)).astype(
-            np.uint8)
+        self.groups = [g for g, _ in painted.groups]
+
+    # the buffers are made on the first frame: a player asked only where things are (framing) costs nothing
+    @cached_property
+    def images(self) -> list[tuple[Group, TiledLayer]]:
+        return list(zip(self.groups, self.painted.tiled, strict=True))
+
+    @cached_property
+    def frame_px(self) -> Array:
+        return new_layer(self.width, self.height)
+
+    @cached_property
+    def canvas(self) -> skia.Canvas:
+        return surface(self.frame_px).getCanvas()
+
+    @cached_property
+    def scratch(self) -> Array:
+        return np.empty((self.height, self.width, 4), np.uint8)
+
+    @cached_property
+    def life(self) -> Life:
+        return Life(self.plan, self.width, self.height, self.painted.zoom, self.shot.seed)
+
+    @cached_property
+    def glows(self) -> list[tuple[Array, float]]:
+        return [_glow(w, h, colour) for _, _, _, w, h, colour in self.painted.emitters]
+
+    @cached_property
+    def vignette(self) -> Array:
+        falloff = np.clip(radial_falloff(self.width, self.height) - 0.35, 0, None) ** 1.6
+        out: Array = (255 * (1 - 0.3 * falloff)).astype(np.uint8)
+        return out
 
     def offsets(self, local_ms: int) -> list[tuple[int, int]]:
         """Where each group's top-left corner sits under the window (px, in
@@ -138,7 +163,7 @@ class ShotPlayer:
         room_x, room_y = self.painted.width - self.width, self.painted.height - self.height
         k = self.height / 1080
         out = []
-        for group, _ in self.images:
+        for group in self.groups:
             x = sx + (ex - sx) * e * group.parallax - group.drift * k * local_ms / 1000
             y = sy + (ey - sy) * e * group.parallax
             if group.drift:
