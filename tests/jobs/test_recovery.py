@@ -66,12 +66,13 @@ def test_a_job_whose_worker_stopped_beating_goes_back_to_the_queue(app: FastAPI)
     client = TestClient(app)
     headers, _ = queued_export(client)
     host: JobHost = app.state.jobs.host
-    pending = app.state.jobs.queue.pending()
+    before = app.state.jobs.queue.depths()
     job_id = set_job(app, status="running", worker="elsewhere:1:x", attempts=1, started_at=ago(60),
                      heartbeat_at=ago(60))
     assert host.recover().requeued == [job_id]
     assert status(client, headers)["status"] == "queued"
-    assert app.state.jobs.queue.pending() == pending + 1
+    cpu = f"{app.state.settings.queue_name}-cpu"  # an export goes back on the cpu queue, not the gpu one
+    assert app.state.jobs.queue.depths() == {**before, cpu: before[cpu] + 1}
     assert balance(client, headers)["frozen"] == 1
 
 
