@@ -50,6 +50,7 @@ PROMPTS = [
     # scenery no emoji draws, seasons and a studio
     "a dog on a road by a river in autumn", "a bear by a cave near a waterfall in spring",
     "a goat on a cliff under the aurora", "a cat on a windowsill", "a product shot of a sneaker", "a dog on a path",
+    "a bridge over a river",
 ]
 
 

@@ -50,6 +50,7 @@ SCENERY = [
     ("a bear by a cave in the mountains", "cave"), ("a waterfall in the jungle", "waterfall"),
     ("the aurora over a snowy field at night", "aurora"), ("a cat on a windowsill", "windowsill"),
     ("a white sneaker, product shot", "studio"), ("a fox in a forest in autumn", "blossoms"),
+    ("a bridge over a river", "bridge"),
 ]
 
 

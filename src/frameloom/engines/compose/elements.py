@@ -357,6 +357,14 @@ class Waterfall(BaseElement):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Bridge(BaseElement):
+    """A stone arch bridge across the water, its ends beyond the frame."""
+
+    kind = "bridge"
+    seed: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class Aurora(BaseElement):
     """Curtains of green and violet light across the night sky."""
 
@@ -451,7 +459,7 @@ Element = (
     | Skyline | Railing | Water | Sea
     | Trunk | Leaves | Grass | Ferns | Plant
     | Room | Table
-    | Road | Path | RiverBank | Cliff | Cave | Waterfall | Aurora | Windowsill | Studio | Blossoms
+    | Road | Path | RiverBank | Cliff | Cave | Waterfall | Bridge | Aurora | Windowsill | Studio | Blossoms
     | HazeBand | Rain | Lightning | Snowfall | Fog | Motes | Rays | Bubbles
 )
 

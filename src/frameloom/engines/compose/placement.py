@@ -515,10 +515,8 @@ def _stand(out: list[SubjectPlan], key: str, facts: PromptFacts, width: int, hei
     resting = [i for i in mains if getattr(_mention_of(facts, out[i].noun), "on", None) == key]
     if mains and (resting or rests_on(facts.text, key)) and key not in ("lighthouse", "bridge"):
         return _rest_on(out, (resting or mains)[0], key, ground_y, ref, width)
-    if key == "bridge":  # spans the water from bank to bank, its ends beyond the frame
-        size = width * 1.15 / aspect(key)
-        base = horizon + (ground_y - horizon) * 0.3
-        return [_structure(key, width / 2, base, size, "edge", 0.4), *out]
+    if key == "bridge":  # spans the water bank to bank: a scenery layer (scenery_recipes), not a subject
+        return out
     if key in BACKGROUND:
         size = ref * BACKGROUND[key] * (0.75 if mains else 1.0)
         side = (1 if out[0].x < width / 2 else -1) if out else (1 if rng.random() < 0.5 else -1)

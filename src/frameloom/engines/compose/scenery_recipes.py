@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from frameloom.engines.compose.elements import (
     Aurora,
     Blossoms,
+    Bridge,
     Bubbles,
     Cave,
     Cliff,
@@ -166,7 +167,7 @@ class SceneWords:
 _FEATURE_LAYERS: dict[str, tuple[str, float]] = {
     "road": ("road", 0.27), "path": ("path", 0.27), "river bank": ("river", 0.28), "river": ("river", 0.28),
     "cliff": ("cliff", 0.29), "cave": ("cave", 0.42), "waterfall": ("waterfall", 0.56),
-    "windowsill": ("sill", 0.17),
+    "windowsill": ("sill", 0.17), "bridge": ("bridge", 0.26),
 }
 
 
@@ -190,6 +191,8 @@ def _features(setting: str, words: SceneWords, rng: random.Random) -> Recipe:
             element = Cave(side=side, seed=_seed(rng))
         elif feature == "waterfall":
             element = Waterfall(side=side * 0.5, seed=_seed(rng))
+        elif feature == "bridge":
+            element = Bridge(seed=_seed(rng))
         else:
             element = Windowsill(top=TABLE_TOP, seed=_seed(rng))
         out.append((name, depth, [element]))

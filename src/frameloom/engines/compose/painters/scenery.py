@@ -26,6 +26,7 @@ from frameloom.engines.compose.canvas import (
 from frameloom.engines.compose.elements import (
     Aurora,
     Blossoms,
+    Bridge,
     Cave,
     Cliff,
     Path,
@@ -261,6 +262,28 @@ def waterfall(ctx: Ctx, el: Waterfall) -> None:
     with soft_layer(ctx.canvas, ctx.w, ctx.h, blur=30 * ctx.unit) as mist:
         mist.drawOval(skia.Rect.MakeXYWH(cx - ctx.w * 0.18, base - ctx.h * 0.1, ctx.w * 0.36, ctx.h * 0.14),
                       paint((255, 255, 255), 0.7))
+
+
+@painter(Bridge)
+def bridge(ctx: Ctx, el: Bridge) -> None:
+    """The structure recipe drawn straight onto the scene, wider than the frame,
+    through a colour filter that tints it by the scene's light and haze (a
+    frame-wide sprite would cost a whole relighting pass)."""
+    from frameloom.engines.compose.painters.structures import ASPECT, RECIPES
+
+    pal = ctx.plan.palette
+    w = ctx.w * 1.1
+    h = w / ASPECT["bridge"] * 0.6  # a lower, longer span than the standing structure
+    base = ctx.horizon + (ctx.h * 0.93 - ctx.horizon) * 0.25
+    tint = scale(mix(pal.ambient, pal.light, 0.4), 0.95)
+    haze = scale(pal.haze, ctx.haze_amount(0.4))
+    m, a = [c / 255 for c in tint], [c / 255 for c in haze]  # colour * tint + haze, per channel
+    layer = skia.Paint(ColorFilter=skia.ColorFilters.Matrix([m[0], 0, 0, 0, a[0], 0, m[1], 0, 0, a[1],
+                                                             0, 0, m[2], 0, a[2], 0, 0, 0, 1, 0]))
+    ctx.canvas.saveLayer(skia.Rect.MakeXYWH(0, base - h, ctx.w, h), layer)
+    ctx.canvas.translate((ctx.w - w) / 2, base - h)
+    RECIPES["bridge"](ctx.canvas, w, h, ctx.rng(el.seed))
+    ctx.canvas.restore()
 
 
 @painter(Aurora)
