@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     log_level: str = "info"
     log_format: str = "json"
     access_log: bool = True
+    malloc_arenas: int = Field(default=2, ge=0, le=64)  # glibc arenas for serve/worker; 0: the library's default
+    malloc_trim_s: float = Field(default=5.0, ge=0)  # give freed memory back this often; 0: never
 
     # accounts and credits (SPEC section 3)
     anonymous_credits: int = Field(default=100, ge=0)

@@ -23,6 +23,7 @@ from frameloom.domain.errors import FrameloomError, InvalidRequest
 from frameloom.domain.images import ImageRequest, random_seed
 from frameloom.domain.sizes import ASPECTS, resolve_size
 from frameloom.domain.video import DEFAULT_SECONDS, DEFAULT_TITLE_SECONDS, MUSIC_STYLES, VideoRequest
+from frameloom.memory import keep_memory_flat
 from frameloom.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -188,6 +189,7 @@ def serve(host: str | None, port: int | None) -> None:
     if port is not None:
         overrides["port"] = port
     settings = load_settings(**overrides)
+    keep_memory_flat(settings.malloc_arenas, settings.malloc_trim_s)
     app = create_app(settings)
     configure_logging(settings.log_level, settings.log_format)
     uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False,
@@ -216,6 +218,7 @@ def worker(threads: int | None, kinds: str | None, metrics_port: int | None, met
 
     settings = load_settings(**({"worker_kinds": kinds} if kinds is not None else {}))
     configure_logging(settings.log_level, settings.log_format)
+    keep_memory_flat(settings.malloc_arenas, settings.malloc_trim_s)
     services = build_services(settings)
     jobs = services.jobs
     if metrics_port is not None:

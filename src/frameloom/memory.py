@@ -1,0 +1,51 @@
+"""Keep a long-running process's memory flat: fewer malloc arenas and a periodic ``malloc_trim``.
+
+A soak of 50 concurrent chat clients grew the server by about 37 KiB a turn with no
+growth in Python objects (tracemalloc saw 0.3 MiB over 150 turns): glibc keeps freed
+blocks in one arena per thread, and the request and job threads fragment them. With two
+arenas and a trim every few seconds the same soak stays flat (docs/reliability.md).
+Nothing happens where the C library is not glibc.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import logging
+import threading
+
+log = logging.getLogger("frameloom.memory")
+M_ARENA_MAX = -8  # mallopt parameter, glibc's malloc.h
+
+
+def _glibc() -> ctypes.CDLL | None:
+    name = ctypes.util.find_library("c")
+    if not name:
+        return None
+    try:
+        libc = ctypes.CDLL(name)
+    except OSError:
+        return None
+    return libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
+
+
+def keep_memory_flat(arenas: int, trim_every_s: float) -> threading.Thread | None:
+    """Cap glibc's arenas at ``arenas`` (0: leave it) and start a daemon thread that gives freed memory
+    back every ``trim_every_s`` seconds (0: none). Returns the thread, or None when nothing was started."""
+    libc = _glibc()
+    if libc is None:
+        log.info("not glibc: malloc tuning skipped")
+        return None
+    if arenas > 0:
+        libc.mallopt(M_ARENA_MAX, arenas)
+    if trim_every_s <= 0:
+        return None
+    stop = threading.Event()
+
+    def trim() -> None:
+        while not stop.wait(trim_every_s):
+            libc.malloc_trim(0)
+
+    thread = threading.Thread(target=trim, name="frameloom-malloc-trim", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,57 @@
+"""The allocator tuning of long-running processes (frameloom.memory): freed memory goes back to the system."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+CHILD = textwrap.dedent("""
+    import threading, time
+    from frameloom.memory import keep_memory_flat
+
+    def rss_mib():
+        for line in open("/proc/self/status"):
+            if line.startswith("VmRSS"):
+                return int(line.split()[1]) / 1024
+
+    trim = TRIM
+    kept = []
+
+    def churn():
+        blocks = [bytearray(3000) for _ in range(40_000)]  # 120 MB in malloc'd blocks
+        kept.extend(blocks[::50])  # a few survivors pin the heap
+        del blocks
+
+    threads = [threading.Thread(target=churn) for _ in range(4)]
+    for t in threads: t.start()
+    for t in threads: t.join()
+    before = rss_mib()
+    if trim:
+        keep_memory_flat(0, 0.05)
+    time.sleep(0.5)
+    print(before, rss_mib())
+""")
+
+
+def freed_after(trim: bool) -> tuple[float, float]:
+    out = subprocess.run([sys.executable, "-c", CHILD.replace("TRIM", str(trim))], capture_output=True, text=True,
+                         check=True).stdout.split()
+    return float(out[0]), float(out[1])
+
+
+def test_the_trim_thread_gives_freed_heap_pages_back() -> None:
+    before, after = freed_after(trim=True)
+    assert before > 150
+    assert after < before - 80, (before, after)
+
+
+def test_without_it_the_freed_pages_stay() -> None:
+    before, after = freed_after(trim=False)
+    assert after > before - 20, (before, after)
+
+
+def test_no_arena_cap_and_no_thread_when_both_are_zero() -> None:
+    from frameloom.memory import keep_memory_flat
+
+    assert keep_memory_flat(0, 0) is None
