@@ -79,7 +79,7 @@ class Server:
         self.url = f"http://{HOST}:{self.port}"
         self.rss_kib: list[tuple[float, int]] = []
         self._stop = threading.Event()
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120
         while True:
             try:
                 if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
