@@ -4,11 +4,14 @@ Usage: python scripts/gallery.py [OUT_DIR]   (default docs/gallery)
 Renders each prompt at 1920x1080 and writes it as a JPEG (quality 85), a
 contact sheet, and index.md (prompt, seed, style, render time, what was not
 drawn); the two seed prompts are also written to docs/images/ for the README.
-The scores, a person's look at each picture, are kept in SCORES.md by hand.
+The scores, a person.s look at each picture, are kept by hand in scores.json
+beside the pictures (prompt -> [score, why]); index.md shows them and the mean.
 """
 
 from __future__ import annotations
 
+import json
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -75,8 +78,11 @@ def main(out: Path) -> None:
     engine = ComposeEngine()
     lines = ["# Gallery", "", "Rendered by `python scripts/gallery.py` with the compose engine at 1920x1080",
              "(JPEG, quality 85). Nothing in the engine knows these prompts. The score is a person's look at",
-             "each picture: would a viewer say it shows the prompt (1 no, 5 yes)? See SCORES.md beside this.", "",
-             "| image | prompt | seed | style | render | not drawn |", "|---|---|---|---|---|---|"]
+             "each picture (kept in scores.json beside it): would a viewer say it shows the prompt? 1 no, 5 yes.",
+             "", "| image | prompt | seed | style | render | not drawn | score | why |", "|---|---|---|---|---|---|---|---|"]
+    scores: dict[str, list[object]] = {}
+    if (out / "scores.json").is_file():
+        scores = json.loads((out / "scores.json").read_text(encoding="utf-8"))
     thumbs = []
     for i, (prompt, seed, style) in enumerate(PROMPTS):
         start = time.perf_counter()
@@ -90,13 +96,19 @@ def main(out: Path) -> None:
             result.image.save(images / FULL_SIZE[i], quality=90)
         thumbs.append(result.image.resize((480, 270), Image.Resampling.LANCZOS))
         missing = result.info.get("not_drawn", "")
+        score, why = scores.get(prompt, ["", ""])
         lines.append(f"| ![{prompt}]({name}) | {prompt} | {seed} | {style or result.info['style']} | {took:.2f} s "
-                     f"| {missing} |")
+                     f"| {missing} | {score} | {why} |")
         print(f"{name} {took:.2f}s {prompt} {missing}")
     sheet = Image.new("RGB", (480 * 4, 270 * ((len(thumbs) + 3) // 4)))
     for i, thumb in enumerate(thumbs):
         sheet.paste(thumb, ((i % 4) * 480, (i // 4) * 270))
     sheet.save(out / "sheet.jpg", quality=85)
+    given = [float(str(v[0])) for v in scores.values() if str(v[0])]
+    if given:
+        good = sum(1 for v in given if v >= 4)
+        lines += ["", f"Mean score {statistics.mean(given):.2f} over {len(given)} pictures; {good} of {len(given)} "
+                      "at 4 or better."]
     (out / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 if __name__ == "__main__":
