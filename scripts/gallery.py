@@ -1,10 +1,10 @@
-"""Render the gallery in docs/gallery/: the seed prompts and a dozen others.
+"""Render the gallery in docs/gallery/: forty prompts across the issue-15 failure classes.
 
 Usage: python scripts/gallery.py [OUT_DIR]   (default docs/gallery)
 Renders each prompt at 1920x1080 and writes it as a JPEG (quality 85), a
 contact sheet, and index.md (prompt, seed, style, render time, what was not
 drawn); the two seed prompts are also written to docs/images/ for the README.
-The scores, a person.s look at each picture, are kept by hand in scores.json
+The scores, a person's look at each picture, are kept by hand in scores.json
 beside the pictures (prompt -> [score, why]); index.md shows them and the mean.
 """
 
