@@ -70,9 +70,11 @@ class Stack:
         self.data, self.procs = data, []
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
-        self.procs.append(subprocess.Popen([FRAMELOOM, "serve", "--port", str(port)],
-                                           env={**env, "FRAMELOOM_WORKERS": "0"},
-                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        self.serve_log = data.parent / "serve.log"
+        with self.serve_log.open("wb") as sink:
+            self.procs.append(subprocess.Popen([FRAMELOOM, "serve", "--port", str(port)],
+                                               env={**env, "FRAMELOOM_WORKERS": "0"},
+                                               stdout=subprocess.DEVNULL, stderr=sink))
         logs = [data.parent / f"worker-{i}.log" for i in range(workers)]
         for log in logs:
             with log.open("wb") as sink:
@@ -81,9 +83,10 @@ class Stack:
                                                    stdout=subprocess.DEVNULL, stderr=sink))
         deadline = time.monotonic() + 300  # a loaded machine starts processes slowly
         while not all(b"ready" in log.read_bytes() for log in logs) or not self._up():
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline or self.procs[0].poll() is not None:
                 self.close()
-                raise RuntimeError(f"the processes did not start: {[log.read_bytes()[-300:] for log in logs]}")
+                raise RuntimeError(f"the processes did not start: {self.serve_log.read_bytes()[-1000:]!r} "
+                                   f"{[log.read_bytes()[-300:] for log in logs]}")
             time.sleep(0.1)
 
     def _up(self) -> bool:
@@ -158,6 +161,7 @@ def main() -> None:
     parser.add_argument("--height", type=int, default=1080)
     parser.add_argument("--fps", type=int, default=30)
     parser.add_argument("--chunk-s", type=float, default=20.0)
+    parser.add_argument("--only", choices=("one", "two"), help="run one side only")
     args = parser.parse_args()
     media = chunk_media()
     print(f"parallel exports: {args.seconds} s of {args.width}x{args.height} at {args.fps} fps "
@@ -166,11 +170,14 @@ def main() -> None:
         root = Path(tmp)
         files = media.make_media(root / "media")
         print(f"  {'':34} {'wall s':>8}   load average at the end")
-        one = run("one", 1, 0, args, media, files, root)
-        print(f"  {'1 worker, one job':34} {one['wall']:8.1f}   {os.getloadavg()[0]:.1f}", flush=True)
+        if args.only != "two":
+            one = run("one", 1, 0, args, media, files, root)
+            print(f"  {'1 worker, one job':34} {one['wall']:8.1f}   {os.getloadavg()[0]:.1f}", flush=True)
+        if args.only == "one":
+            return
         two = run("two", 2, args.chunk_s, args, media, files, root)
-    print(f"  {f'2 workers, chunks of {args.chunk_s:g} s':34} {two['wall']:8.1f}   {os.getloadavg()[0]:.1f}   "
-          f"speed-up x{one['wall'] / two['wall']:.2f}")
+    ratio = f"   speed-up x{one['wall'] / two['wall']:.2f}" if args.only is None else ""
+    print(f"  {f'2 workers, chunks of {args.chunk_s:g} s':34} {two['wall']:8.1f}   {os.getloadavg()[0]:.1f}{ratio}")
     for index, seconds, worker in two["chunks"]:
         print(f"    chunk {index}: {seconds:6.1f} s on {worker.rsplit(':', 1)[0] if worker else '?'}")
     print(f"    join (the export's last run, audio mixed there): {two['last_run']:.1f} s")
