@@ -12,7 +12,8 @@ crossfades, a Ken Burns still, fading titles, music). Side by side, in one run:
 - **2 workers**: chunks of ``--chunk-s`` seconds, each a job any worker takes, then the join.
 
 Wall time runs from the POST to the first poll that shows ``completed``. For the split run it also
-prints the chunks' render times (from their records) and the join's (the export's last run).
+prints the chunks' render times (from their records; the audio is one of them) and the join's
+(the export's last run).
 """
 
 from __future__ import annotations
@@ -178,9 +179,11 @@ def main() -> None:
         two = run("two", 2, args.chunk_s, args, media, files, root)
     ratio = f"   speed-up x{one['wall'] / two['wall']:.2f}" if args.only is None else ""
     print(f"  {f'2 workers, chunks of {args.chunk_s:g} s':34} {two['wall']:8.1f}   {os.getloadavg()[0]:.1f}{ratio}")
+    last = max(index for index, _, _ in two["chunks"])  # the audio is the last index
     for index, seconds, worker in two["chunks"]:
-        print(f"    chunk {index}: {seconds:6.1f} s on {worker.rsplit(':', 1)[0] if worker else '?'}")
-    print(f"    join (the export's last run, audio mixed there): {two['last_run']:.1f} s")
+        what = "audio (mixed once)" if index == last else f"chunk {index}"
+        print(f"    {what:18} {seconds:6.1f} s on {worker.rsplit(':', 1)[0] if worker else '?'}")
+    print(f"    join (the export's last run, packet copy): {two['last_run']:.1f} s")
 
 
 if __name__ == "__main__":
