@@ -40,22 +40,26 @@ from frameloom.engines.base import Engine, Hooks
 from frameloom.render.compositor import RenderResult, SourceMap, render_draft
 from frameloom.render.frames import rgb_to_i420
 from frameloom.render.text import TextStyle, render_text
-from frameloom.timeline import AudioSegment, Draft, TextSegment, Track, TrackKind, Transition, VideoSegment
+from frameloom.timeline import Draft, TextSegment, Track, TrackKind, Transition, VideoSegment
 from frameloom.timeline.model import Motion
 from frameloom.video.framing import needs_scrim, place
+from frameloom.video.text_to_video import (
+    CROSSFADE_MS,
+    TITLE_FADE_MS,
+    TITLE_SIZE_AT_1080,
+    soundtrack,
+    video_draft,
+)
 
 if TYPE_CHECKING:
     from frameloom.engines.diffusers import DiffusersVideo
 
 SHOT_MS = 4000
-CROSSFADE_MS = 600
 FIRST_FADE_MS = 400
 MOTIONS: tuple[Motion, ...] = ("ken_burns", "zoom_in", "pan_right", "zoom_out", "pan_left")
 FRAMINGS = ("wide shot", "medium shot", "close-up")
 CLIP_LONG_SIDE = 512  # px a text-to-video model is asked for (it draws at its own size; the compositor fits)
 DRAWING_SHARE = 0.7  # of the progress
-TITLE_SIZE_AT_1080 = 96
-TITLE_FADE_MS = 500
 Progress = Callable[[float], None]
 
 
@@ -147,17 +151,11 @@ def engine_draft(request: VideoRequest, shots: list[EngineShot]) -> Draft:
         segments.append(VideoSegment(id=f"s{i + 1}", start_ms=start, duration_ms=shot.duration_ms, src=f"shot:{i}",
                                      motion=shot.motion, transition=transition, label=shot.label))
         start += shot.duration_ms
-    tracks = [Track(id="v1", kind=TrackKind.VIDEO, name="Video", segments=tuple(segments))]
-    if request.music:
-        music = AudioSegment(id="m1", start_ms=0, duration_ms=start, src=f"bgm:{request.music}",
-                             volume=request.music_volume, fade_in_ms=500, fade_out_ms=1500, loop=True,
-                             label=f"{request.music} music")
-        tracks.append(Track(id="a1", kind=TrackKind.AUDIO, name="BGM", segments=(music,)))
+    tracks = [Track(id="v1", kind=TrackKind.VIDEO, name="Video", segments=tuple(segments)), *soundtrack(request, start)]
     if request.title is not None:
         duration = min(round(request.title_seconds * 1000), start)
         tracks.append(_title_track(request.title, duration, request.width, request.height, shots[0].path))
-    return Draft(version=1, duration_ms=start, width=request.width, height=request.height, fps=request.fps,
-                 aspect=f"{request.width}:{request.height}", tracks=tuple(tracks))
+    return video_draft(request, start, tracks)
 
 
 def _title_track(text: str, duration_ms: int, width: int, height: int, first: Path) -> Track:

@@ -62,18 +62,27 @@ def draft_for(request: VideoRequest, film: Film) -> Draft:
         segments.append(VideoSegment(id=f"s{i + 1}", start_ms=start, duration_ms=shot.duration_ms, src=f"shot:{i}",
                                      transition=transition, label=f"{shot.kind} shot"))
         start += shot.duration_ms
-    tracks = [Track(id="v1", kind=TrackKind.VIDEO, name="Video", segments=tuple(segments))]
-    if request.music:
-        music = AudioSegment(id="m1", start_ms=0, duration_ms=start, src=f"bgm:{request.music}",
-                             volume=request.music_volume, fade_in_ms=500, fade_out_ms=1500, loop=True,
-                             label=f"{request.music} music")
-        tracks.append(Track(id="a1", kind=TrackKind.AUDIO, name="BGM", segments=(music,)))
+    tracks = [Track(id="v1", kind=TrackKind.VIDEO, name="Video", segments=tuple(segments)), *soundtrack(request, start)]
     if request.title is not None:
         duration = min(round(request.title_seconds * 1000), start)  # the whole video when it is shorter
         tracks.append(_title_track(request.title, duration, request.width, request.height, film))
-    aspect = f"{request.width}:{request.height}"
-    return Draft(version=1, duration_ms=start, width=request.width, height=request.height, fps=request.fps,
-                 aspect=aspect, tracks=tuple(tracks))
+    return video_draft(request, start, tracks)
+
+
+def soundtrack(request: VideoRequest, duration_ms: int) -> list[Track]:
+    """The built-in music under the whole video, when ``request`` asks for it."""
+    if not request.music:
+        return []
+    music = AudioSegment(id="m1", start_ms=0, duration_ms=duration_ms, src=f"bgm:{request.music}",
+                         volume=request.music_volume, fade_in_ms=500, fade_out_ms=1500, loop=True,
+                         label=f"{request.music} music")
+    return [Track(id="a1", kind=TrackKind.AUDIO, name="BGM", segments=(music,))]
+
+
+def video_draft(request: VideoRequest, duration_ms: int, tracks: list[Track]) -> Draft:
+    """A generated video's draft: ``tracks`` at the request's size and frame rate."""
+    return Draft(version=1, duration_ms=duration_ms, width=request.width, height=request.height, fps=request.fps,
+                 aspect=f"{request.width}:{request.height}", tracks=tuple(tracks))
 
 
 def _title_track(text: str, duration_ms: int, width: int, height: int, film: Film) -> Track:
