@@ -60,7 +60,7 @@ def test_every_route_with_an_id_is_covered(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     with_ids = {p for p in paths if "{" in p and not p.startswith("/files/")}
     covered = {"/api/state/nemo_agent/me/{session_id}/latest", "/api/upload-video/nemo_agent/me/{session_id}",
-               "/api/render/proxy/lambda/{render_id}", "/api/jobs/{job_id}",
+               "/api/render/proxy/lambda/{render_id}", "/api/jobs/{job_id}", "/api/account/webhook/deliveries/{job_id}",
                *(f"/api/state/nemo_agent/me/{{session_id}}/{tail}"
                  for tail in ("versions", "versions/{number}", "draft", "undo", "redo", "edits")),
                # ADK's session routes: app_name and user_id are echoed, never looked up (the token decides)
@@ -90,3 +90,17 @@ def test_another_accounts_render_is_1002(client: TestClient) -> None:
     response = client.post("/api/render/proxy/lambda", headers=stranger, json={"render_id": "mine", "session_id": sid})
     assert response.json()["code"] == 1002  # and the session is not theirs either
     assert client.get("/api/render/proxy/lambda/mine", headers=owner).json()["data"]["status"] == "queued"
+
+
+def test_another_accounts_webhook_delivery_is_1002(client: TestClient) -> None:
+    owner = bearer(new_token(client))
+    sid = client.post("/api/tasks/me/with-session/nemo_agent", headers=owner).json()["data"]["session_id"]
+    job = client.post("/api/jobs/image", headers=owner, json={
+        "session_id": sid, "prompt": "a red fox", "size": "128x72", "webhook_url": "http://93.184.216.34/hook"})
+    assert job.status_code == 200, job.text
+    job_id = job.json()["data"]["job_id"]
+    assert client.get(f"/api/account/webhook/deliveries/{job_id}", headers=owner).status_code == 200
+    stranger = bearer(new_token(client))
+    theirs = client.get(f"/api/account/webhook/deliveries/{job_id}", headers=stranger)
+    missing = client.get("/api/account/webhook/deliveries/job_none", headers=stranger)
+    assert (theirs.status_code, theirs.json()["code"]) == (missing.status_code, missing.json()["code"]) == (404, 1002)
