@@ -198,7 +198,8 @@ def _account(client: TestClient, headers: dict[str, str]) -> str:
 
 
 def test_an_export_past_its_time_limit_fails_with_a_refund(jobs_settings: Settings) -> None:
-    settings = jobs_settings.model_copy(update={"export_time_limit_s": 1})
+    # one job, not split into chunks (each chunk gets the limit of its own; tests/jobs/test_parallel_export.py)
+    settings = jobs_settings.model_copy(update={"export_time_limit_s": 1, "export_chunk_s": 0})
     with TestClient(create_app(settings)) as client:
         headers, sid, media_id = studio(client)
         body = {"render_id": "slow", "session_id": sid, "draft": tiny_draft(media_id, seconds=60, fps=30)}
