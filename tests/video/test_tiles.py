@@ -62,3 +62,18 @@ def test_sprites_and_glows_are_clipped_to_the_frame() -> None:
     assert frame[:, 10:].max() == 0
     add_scaled(frame, np.full((10, 10, 4), 100, np.uint8), 45, -5, 0.5)
     assert frame[0:5, 45:50, 0].tolist() == [[50] * 5] * 5
+
+
+def test_a_solid_bottom_is_found_and_what_lies_under_it_is_not_drawn() -> None:
+    px = layer(4)  # opaque from row 140, but for a hole at rows 150-169 on the right edge
+    assert TiledLayer(px).solid_from == -(-170 // TILE) * TILE
+    ground = np.zeros((100, 80, 4), np.uint8)
+    ground[64:] = 255
+    ground[64:, :, 3] = 254  # antialiased ground: one level from below shows through at most
+    assert TiledLayer(ground).solid_from == 64
+    assert TiledLayer(layer(5)[:100]).solid_from is None
+
+    frame = np.zeros((100, 140, 4), np.uint8)
+    TiledLayer(np.full((200, 300, 4), 200, np.uint8)).draw(frame, 10, 10, np.empty_like(frame), bottom=40)
+    assert frame[:40].min() == 200
+    assert frame[40:].max() == 0

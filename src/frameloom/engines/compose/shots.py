@@ -189,11 +189,12 @@ class ShotPlayer:
         offsets = self.offsets(local_ms)
         if not self.images[0][1].opaque or self.reference:
             self.frame_px.fill(0)
+        hidden = self._hidden_below(offsets)
         for i, ((_, tiled), (x, y)) in enumerate(zip(self.images, offsets, strict=True)):
             if self.reference:
                 self.canvas.drawImage(as_image(tiled.pixels), -x, -y)
             else:
-                tiled.draw(self.frame_px, x, y, self.scratch)
+                tiled.draw(self.frame_px, x, y, self.scratch, hidden[i])
             if i == self.painted.subjects_after:
                 self._subjects(x, y, local_ms)
         self._flicker(offsets, local_ms / 1000)
@@ -202,6 +203,16 @@ class ShotPlayer:
         luma = yuv[: self.height]
         cv2.multiply(luma, self.vignette, dst=luma, scale=1 / 255)
         return yuv
+
+    def _hidden_below(self, offsets: list[tuple[int, int]]) -> list[int | None]:
+        """For each group, the frame row from which a group drawn after it hides everything
+        (None: nothing hidden); the subjects and lights drawn in between are hidden there too."""
+        out: list[int | None] = []
+        for i in range(len(self.images)):
+            rows = [tiled.solid_from - y for (_, tiled), (_, y) in zip(self.images[i + 1:], offsets[i + 1:], strict=True)
+                    if tiled.solid_from is not None]
+            out.append(min(rows, default=None))
+        return out
 
     def _subjects(self, ox: int, oy: int, local_ms: int) -> None:
         for sprite in self.painted.sprites:
