@@ -32,6 +32,7 @@ from av.video.stream import VideoStream
 from PIL import Image
 
 from frameloom.domain.errors import InvalidRequest
+from frameloom.render.encoding import i420_frame
 from frameloom.render.export import (
     ANIMATION_MAX_FPS,
     DELAY_UNIT_MS,
@@ -169,7 +170,7 @@ class AnimationWriter:
             pal8 = (self.palette.indices(i420_to_rgb(frame)), self.palette.argb)
             vf = av.VideoFrame.from_ndarray(pal8, format="pal8")  # type: ignore[arg-type]  # the stub lacks pal8's pair
         else:
-            vf = av.VideoFrame.from_ndarray(frame, format="yuv420p")
+            vf = i420_frame(frame)
         start = self._end(k - 1) if k > 0 else 0
         vf.pts, vf.time_base = start, Fraction(self.unit, 1000)
         vf.duration = self._end(k) - start

@@ -45,7 +45,7 @@ from frameloom.render.compositor import (
     output_size,
     prepare_text,
 )
-from frameloom.render.encoding import EncodeThread
+from frameloom.render.encoding import EncodeThread, i420_frame
 from frameloom.render.export import X264, AVWriter, OutputSpec
 from frameloom.render.frames import Array
 from frameloom.render.loudness import MasteredMix
@@ -116,7 +116,7 @@ class _PieceWriter:
         self.encoder = EncodeThread(self.container)
 
     def video(self, frame: Array, index: int) -> None:
-        vf = av.VideoFrame.from_ndarray(frame, format="yuv420p")
+        vf = i420_frame(frame)
         vf.pts = index - self.start
         vf.time_base = Fraction(1, self.fps)
         self.encoder.put((self.stream, vf))

@@ -33,7 +33,7 @@ from PIL import Image
 
 from frameloom.domain.errors import InvalidRequest
 from frameloom.render.audio import RATE
-from frameloom.render.encoding import EncodeThread
+from frameloom.render.encoding import EncodeThread, i420_frame
 from frameloom.render.frames import Array, i420_to_rgb
 
 VIDEO_FORMATS = ("mp4", "mov", "webm", "mkv", "avi", "gif", "webp")
@@ -140,7 +140,7 @@ class AVWriter:
     def video(self, frame: Array, index: int) -> None:
         if self.vstream is None:
             return
-        vf = av.VideoFrame.from_ndarray(frame, format="yuv420p")
+        vf = i420_frame(frame)
         vf.pts = index
         vf.time_base = Fraction(1, self.spec.fps)
         self.encoder.put((self.vstream, vf))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import cv2
 import numpy as np
@@ -147,11 +147,9 @@ class ShotPlayer:
     def glows(self) -> list[tuple[Array, float]]:
         return [_glow(w, h, colour) for _, _, _, w, h, colour in self.painted.emitters]
 
-    @cached_property
+    @property
     def vignette(self) -> Array:
-        falloff = np.clip(radial_falloff(self.width, self.height) - 0.35, 0, None) ** 1.6
-        out: Array = (255 * (1 - 0.3 * falloff)).astype(np.uint8)
-        return out
+        return _vignette(self.width, self.height)
 
     def offsets(self, local_ms: int) -> list[tuple[int, int]]:
         """Where each group's top-left corner sits under the window (px, in
@@ -245,6 +243,15 @@ class ShotPlayer:
 
     def close(self) -> None:
         return None
+
+
+@lru_cache(maxsize=4)
+def _vignette(width: int, height: int) -> Array:
+    """The luma scale of the frame's vignette (/255), made once per size: every shot shares it."""
+    falloff = np.clip(radial_falloff(width, height) - 0.35, 0, None) ** 1.6
+    out: Array = (255 * (1 - 0.3 * falloff)).astype(np.uint8)
+    out.setflags(write=False)
+    return out
 
 
 def _glow(w: float, h: float, colour: tuple[int, int, int]) -> tuple[Array, float]:
