@@ -7,6 +7,7 @@ exception becomes one line and exit status 1. No traceback is ever printed.
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from dataclasses import dataclass
@@ -16,9 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from frameloom import __version__
-from frameloom.cli.admin import admin
 from frameloom.cli.display import progress_bar
-from frameloom.cli.remote import COMMANDS as REMOTE_COMMANDS
 from frameloom.domain.errors import FrameloomError, InvalidRequest
 from frameloom.domain.images import ImageRequest, random_seed
 from frameloom.domain.sizes import ASPECTS, resolve_size
@@ -34,8 +33,28 @@ EXIT_INTERNAL_ERROR = 1
 VIDEO_SUFFIXES = (".mp4", ".gif", ".mov", ".webm", ".mkv", ".avi")
 
 
+# commands whose modules load the HTTP client: imported when named or listed, so that local
+# commands (generate, video) start without it (a quarter of a second)
+LAZY_COMMANDS = {"admin": "frameloom.cli.admin:admin", "chat": "frameloom.cli.remote:chat",
+                 "upload": "frameloom.cli.remote:upload_command", "credits": "frameloom.cli.remote:credits_command",
+                 "status": "frameloom.cli.remote:status", "export": "frameloom.cli.remote:export_command",
+                 "login": "frameloom.cli.remote:login", "register": "frameloom.cli.remote:register"}
+
+
 class _Cli(click.Group):
-    """A group that turns errors into one line on stderr and an exit status."""
+    """A group that turns errors into one line on stderr and an exit status,
+    and loads ``LAZY_COMMANDS`` on demand."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS and cmd_name not in self.commands:
+            module, name = LAZY_COMMANDS[cmd_name].split(":")
+            command = getattr(importlib.import_module(module), name)
+            assert isinstance(command, click.Command)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -301,11 +320,6 @@ def _output_paths(target: Path, n: int) -> list[Path]:
     if n == 1:
         return [target]
     return [target.with_name(f"{target.stem}-{i}{target.suffix}") for i in range(1, n + 1)]
-
-
-cli.add_command(admin)
-for _command in REMOTE_COMMANDS:
-    cli.add_command(_command)
 
 
 def main() -> None:
