@@ -133,13 +133,22 @@ class Film:
         keep = _keep_box(main, hi_plan.width, self.width / hi_plan.width) if main is not None else None
         direction = main.motion.direction if main is not None and main.motion.speed > 0 else 0
         self.shots = plan_shots(self.width, self.height, duration_ms, seed, keep, direction, headroom)
-        self.levels = {top: painted}
-        for z in sorted({s.zoom for s in self.shots} - {top}, reverse=True):
-            self.levels[z] = scaled(self.levels[min(self.levels)], z)  # from the next larger: less to read
+        # each zoom level (downscaled, classified by tiles) is made on a thread of its own in the
+        # order the shots first need them: the first shot's before its first frame, the rest while it plays
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="frameloom-levels")
+        self.levels = {z: pool.submit(_level, painted, z) for z in dict.fromkeys(s.zoom for s in self.shots)}
+        pool.shutdown(wait=False)
 
     def player(self, index: int, reference: bool = False) -> ShotPlayer:
         shot = self.shots[index]
-        return ShotPlayer(self.levels[shot.zoom], shot, self.hi_plan, self.width, self.height, reference)
+        return ShotPlayer(self.levels[shot.zoom].result(), shot, self.hi_plan, self.width, self.height, reference)
+
+
+def _level(painted: Painted, zoom: float) -> Painted:
+    """``painted`` at ``zoom``, its groups classified by tiles."""
+    level = painted if zoom == painted.zoom else scaled(painted, zoom)
+    _ = level.tiled
+    return level
 
 
 def _keep_box(sprite: Sprite, scene_width: int, k: float) -> Box:

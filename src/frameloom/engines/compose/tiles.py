@@ -99,6 +99,8 @@ class TiledLayer:
                 if kind == PARTIAL:
                     inv = np.ascontiguousarray(np.repeat(255 - pixels[y0:y1, x0:x1, 3:4], 4, axis=2))
                 self.runs.append(Run(y0, y1, x0, min(x1, self.width), inv))
+        # the runs' boxes as one array: each frame clips them all at once, then draws those on screen
+        self.boxes = np.array([(r.y0, r.y1, r.x0, r.x1) for r in self.runs], np.int64).reshape(-1, 4)
 
     def draw(self, frame: Array, ox: int, oy: int, scratch: Array, bottom: int | None = None) -> None:
         """Source-over onto ``frame`` (RGBA, premultiplied), this image's pixel
@@ -106,20 +108,22 @@ class TiledLayer:
         (what lies below is hidden); ``scratch`` is a buffer of the frame's size."""
         fh, fw = frame.shape[:2]
         fh = fh if bottom is None else max(0, min(fh, bottom))
-        for run in self.runs:
-            y0, y1 = max(run.y0, oy), min(run.y1, oy + fh)
-            x0, x1 = max(run.x0, ox), min(run.x1, ox + fw)
-            if y0 >= y1 or x0 >= x1:
-                continue
+        boxes = self.boxes
+        y0s, y1s = np.maximum(boxes[:, 0], oy), np.minimum(boxes[:, 1], oy + fh)
+        x0s, x1s = np.maximum(boxes[:, 2], ox), np.minimum(boxes[:, 3], ox + fw)
+        shown = np.flatnonzero((y0s < y1s) & (x0s < x1s))
+        pixels, runs = self.pixels, self.runs
+        for i, y0, y1, x0, x1 in zip(shown.tolist(), y0s[shown].tolist(), y1s[shown].tolist(),
+                                     x0s[shown].tolist(), x1s[shown].tolist(), strict=True):
             dst = frame[y0 - oy:y1 - oy, x0 - ox:x1 - ox]
-            src = self.pixels[y0:y1, x0:x1]
-            if run.inv is None:
-                np.copyto(dst, src)
+            inv = runs[i].inv
+            if inv is None:
+                np.copyto(dst, pixels[y0:y1, x0:x1])
                 continue
-            inv = run.inv[y0 - run.y0:y1 - run.y0, x0 - run.x0:x1 - run.x0]
+            ry, rx = runs[i].y0, runs[i].x0
             tmp = scratch[:y1 - y0, :x1 - x0]
-            cv2.multiply(dst, inv, dst=tmp, scale=1 / 255)
-            cv2.add(tmp, src, dst=dst)
+            cv2.multiply(dst, inv[y0 - ry:y1 - ry, x0 - rx:x1 - rx], dst=tmp, scale=1 / 255)
+            cv2.add(tmp, pixels[y0:y1, x0:x1], dst=dst)
 
 
 def over(frame: Array, sprite: Array, x: int, y: int) -> None:
