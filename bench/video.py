@@ -12,7 +12,9 @@ On a 2-core machine the same run varies by 10-15 % from one try to the next
    of ready-made I420 frames (and the same audio) at the same preset. Target:
    ratio at most 1.3, and the render faster than the clip plays.
 2. Peak memory (the child process's own VmHWM) rendering a 10-minute 1080p30
-   timeline, all 18,000 frames. Target: under 500 MB.
+   timeline, all 18,000 frames, in a process set up as a worker (or
+   ``frameloom generate``) sets itself up: glibc's arenas capped and trimmed
+   (``frameloom.memory``). Target: under 500 MB.
 3. The whole text-to-video command, process start included:
    ``frameloom generate "a futuristic city skyline at night with neon lights"
    -o city.mp4 --seconds 30 --music lofi``, against the encoder alone
@@ -134,6 +136,8 @@ def peak_memory(reference: Reference) -> None:
         "import sys; from pathlib import Path; sys.path.insert(0, 'bench');"
         "from video import timeline; from frameloom.render.compositor import SourceMap, render_draft;"
         "from frameloom.timeline.parse import parse_draft;"
+        "from frameloom.memory import keep_memory_flat; from frameloom.settings import load_settings;"
+        "s = load_settings(); keep_memory_flat(s.malloc_arenas, s.malloc_trim_s);"
         f"render_draft(parse_draft(timeline(600, fps=30)), Path({str(reference.folder / 'long.mp4')!r}),"
         f" media=SourceMap(files={{'img': Path({str(reference.image)!r})}}));"
         "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))"

@@ -297,9 +297,11 @@ def _video(prompt: str, target: Path, aspect: str | None, size: str | None, n: i
     request = VideoRequest(prompt=prompt, seconds=seconds, width=dims.width, height=dims.height, seed=seed,
                            style=style, music=options.music, title=options.title, title_seconds=title_seconds,
                            engine=options.engine)
-    _check_policy(load_settings(), [("prompt", prompt), ("title", options.title or "")])
+    settings = load_settings()
+    _check_policy(settings, [("prompt", prompt), ("title", options.title or "")])
     check_writable(target)
-    engines = default_registry(load_settings())  # FRAMELOOM_ENGINE: another engine draws the shots
+    keep_memory_flat(settings.malloc_arenas, settings.malloc_trim_s)  # a long render: as a worker runs one
+    engines = default_registry(settings)  # FRAMELOOM_ENGINE: another engine draws the shots
     bar = progress_bar(sys.stderr, f"rendering {seconds:g} s")
     try:
         result = text_to_video(request, target, target.suffix.lower().lstrip("."), progress=bar.update,
