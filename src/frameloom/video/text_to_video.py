@@ -34,14 +34,15 @@ SAMPLE_MS = 100  # how often the title's frames are checked for the subject
 
 
 def film_for(request: VideoRequest, engine: ComposeEngine | None = None) -> Film:
-    """Plan the scene at the output size and paint it at the closest shot's size."""
+    """Plan the scene at the closest shot's size and paint it there (one plan: the output size's
+    own would lay the same scene out again)."""
     engine = engine or ComposeEngine()
     image = ImageRequest(prompt=request.prompt, width=request.width, height=request.height, seed=request.seed,
                          style=request.style)
     top = max(ZOOMS.values())
     hi_w, hi_h = int(request.width * top) // 2 * 2, int(request.height * top) // 2 * 2
-    return Film(engine.scene(image, request.seed), engine.scene_at(image, hi_w, hi_h),
-                int(request.seconds * 1000), request.seed, _headroom(request))
+    return Film(engine.scene_at(image, hi_w, hi_h), request.width, request.height, int(request.seconds * 1000),
+                request.seed, _headroom(request))
 
 
 def _headroom(request: VideoRequest) -> tuple[int, float]:

@@ -118,15 +118,15 @@ def _grade_all(pixels: Array, plan: ScenePlan, opaque: bool) -> Array:
 
 
 class Film:
-    """All shots of one prompt: the scene painted once at the closest shot's
-    zoom, each shot's zoom level derived by downscaling, shots framed on the
+    """All shots of one prompt at ``width`` x ``height``: the scene (``hi_plan``)
+    painted once at the closest shot's zoom, each shot's zoom level derived by
+    downscaling, shots framed on the
     main subject and what goes with it (leaving ``headroom``, until ms and px,
     for a title above it). ``player(i)`` gives a source that plays shot ``i``."""
 
-    def __init__(self, facts_plan: ScenePlan, hi_plan: ScenePlan, duration_ms: int, seed: int,
+    def __init__(self, hi_plan: ScenePlan, width: int, height: int, duration_ms: int, seed: int,
                  headroom: tuple[int, float] = (0, 0.0)) -> None:
-        self.plan, self.hi_plan = facts_plan, hi_plan
-        self.width, self.height = facts_plan.width, facts_plan.height
+        self.hi_plan, self.width, self.height = hi_plan, width, height
         top = max(ZOOMS.values())
         painted = replace(paint_groups(hi_plan), zoom=top)
         main = next((s for s in painted.sprites if s.main), None)
