@@ -30,7 +30,8 @@ MOTION_ROOM = 1.2  # moving stills are prepared this much larger, so a zoom neve
 
 class VisualSource(Protocol):
     def frame(self, local_ms: int) -> Array:
-        """The I420 frame shown ``local_ms`` after the segment starts."""
+        """The I420 frame shown ``local_ms`` after the segment starts: read only, and valid
+        until the next call (a source may hand out one buffer it reuses)."""
         ...
 
     def close(self) -> None: ...

@@ -136,6 +136,11 @@ class ShotPlayer:
         return surface(self.frame_px).getCanvas()
 
     @cached_property
+    def yuv(self) -> Array:
+        """The frame handed out, reused: each is valid until the next is asked for (``VisualSource``)."""
+        return np.empty((self.height * 3 // 2, self.width), np.uint8)
+
+    @cached_property
     def scratch(self) -> Array:
         return np.empty((self.height, self.width, 4), np.uint8)
 
@@ -197,7 +202,7 @@ class ShotPlayer:
                 self._subjects(x, y, local_ms)
         self._flicker(offsets, local_ms / 1000)
         self.life.draw(self.canvas, local_ms, None if self.reference else self.frame_px)
-        yuv: Array = cv2.cvtColor(self.frame_px, cv2.COLOR_RGBA2YUV_I420)
+        yuv: Array = cv2.cvtColor(self.frame_px, cv2.COLOR_RGBA2YUV_I420, dst=self.yuv)
         luma = yuv[: self.height]
         cv2.multiply(luma, self.vignette, dst=luma, scale=1 / 255)
         return yuv
