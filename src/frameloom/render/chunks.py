@@ -45,7 +45,7 @@ from frameloom.render.compositor import (
     output_size,
     prepare_text,
 )
-from frameloom.render.encoding import EncodeThread, i420_frame
+from frameloom.render.encoding import EncodeThread, i420_frame, yielding_to_encoder
 from frameloom.render.export import X264, AVWriter, OutputSpec
 from frameloom.render.frames import Array
 from frameloom.render.loudness import MasteredMix
@@ -153,16 +153,17 @@ def render_range(draft: Draft, target: Path, frames: Frames, start: int, end: in
              for s in t.segments if isinstance(s, TextSegment)}
     writer, canvas, count = _PieceWriter(target, frames, start), Canvas(w, h), end - start
     try:
-        for i in range(start, end):
-            if cancelled is not None and cancelled():
-                raise Cancelled("the render was cancelled")
-            t_ms = i * 1000 // rate
-            writer.video(compose_frame(draft, t_ms, visuals, texts, canvas), i)
-            visuals.close_finished(t_ms, grace)
-            done = i - start + 1
-            if progress is not None and (done % max(1, rate // 10) == 0 or done == count):
-                progress(done / count)
-        writer.close()
+        with yielding_to_encoder():  # the encoder's threads first (render.encoding)
+            for i in range(start, end):
+                if cancelled is not None and cancelled():
+                    raise Cancelled("the render was cancelled")
+                t_ms = i * 1000 // rate
+                writer.video(compose_frame(draft, t_ms, visuals, texts, canvas), i)
+                visuals.close_finished(t_ms, grace)
+                done = i - start + 1
+                if progress is not None and (done % max(1, rate // 10) == 0 or done == count):
+                    progress(done / count)
+            writer.close()
     except BaseException:
         writer.abort()
         raise

@@ -8,12 +8,23 @@ two sides' jitter, small enough to keep memory flat. Frames are copied into
 buffer at once. Muxing happens on the encoder thread only (the container is
 not shared between threads). An error on that thread is raised in the
 caller at its next frame or at ``finish``.
+
+While it composes, the calling thread runs at a lower priority
+(``yielding_to_encoder``): libx264's frame threads wait on one another row by
+row, so a composing thread that preempts one of them stalls the rest. Yielding
+to them, the compositor takes the CPU they leave (the queue keeps them fed):
+the whole 30 s text-to-video command took 27.3-28.1 s against 28.7-29.8 s, and
+4 % less CPU, alternating three times each on 2 cores.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import queue
+import sys
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import av
@@ -24,6 +35,7 @@ from av.video.stream import VideoStream
 from frameloom.render.frames import Array
 
 DEPTH = 6
+COMPOSER_NICE = 10  # added to the composing thread's nice value while it feeds the encoder
 _POLL_S = 0.1
 Job = tuple[VideoStream, av.VideoFrame] | tuple[AudioStream, av.AudioFrame]
 
@@ -77,6 +89,25 @@ class EncodeThread:
     def _raise(self) -> None:
         if self.error is not None:
             raise self.error
+
+
+@contextlib.contextmanager
+def yielding_to_encoder() -> Iterator[None]:
+    """Run the block with the calling thread ``COMPOSER_NICE`` steps nicer, then restore it.
+    Linux only (there a thread's id names it alone to ``setpriority``); restoring a lower nice
+    value needs CAP_SYS_NICE or a nice rlimit, so without either the thread stays nicer."""
+    if sys.platform != "linux":
+        yield
+        return
+    tid = threading.get_native_id()
+    before = os.getpriority(os.PRIO_PROCESS, tid)
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, before + COMPOSER_NICE))
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, tid, before)
 
 
 def i420_frame(frame: Array) -> av.VideoFrame:
