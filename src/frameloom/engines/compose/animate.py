@@ -120,9 +120,9 @@ def _grade_all(pixels: Array, plan: ScenePlan, opaque: bool) -> Array:
 class Film:
     """All shots of one prompt at ``width`` x ``height``: the scene (``hi_plan``)
     painted once at the closest shot's zoom, each shot's zoom level derived by
-    downscaling, shots framed on the
-    main subject and what goes with it (leaving ``headroom``, until ms and px,
-    for a title above it). ``player(i)`` gives a source that plays shot ``i``."""
+    downscaling, shots framed on the main subject and what goes with it
+    (leaving ``headroom``, until ms and px, for a title above it).
+    ``player(i)`` gives a source that plays shot ``i``."""
 
     def __init__(self, hi_plan: ScenePlan, width: int, height: int, duration_ms: int, seed: int,
                  headroom: tuple[int, float] = (0, 0.0)) -> None:
