@@ -12,9 +12,10 @@ caller at its next frame or at ``finish``.
 While it composes, the calling thread runs at a lower priority
 (``yielding_to_encoder``): libx264's frame threads wait on one another row by
 row, so a composing thread that preempts one of them stalls the rest. Yielding
-to them, the compositor takes the CPU they leave (the queue keeps them fed):
-the whole 30 s text-to-video command took 27.3-28.1 s against 28.7-29.8 s, and
-4 % less CPU, alternating three times each on 2 cores.
+to them, the compositor takes the CPU they leave (the queue keeps them fed).
+The whole 30 s text-to-video command, alternating on 2 cores: 27.3-28.1 s
+against 28.7-29.8 s (4 % less CPU) in one set of three pairs; 21.7-26.2 s
+against 21.9-27.1 s in another, while the machine's speed drifted by a fifth.
 """
 
 from __future__ import annotations
