@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 import av
-from av.video.stream import VideoStream
 
 from frameloom.domain.errors import Cancelled, InvalidRequest
 from frameloom.render.audio import RATE
@@ -45,9 +44,8 @@ from frameloom.render.compositor import (
     output_size,
     prepare_text,
 )
-from frameloom.render.encoding import EncodeThread, i420_frame, yielding_to_encoder
-from frameloom.render.export import X264, AVWriter, OutputSpec
-from frameloom.render.frames import Array
+from frameloom.render.encoding import yielding_to_encoder
+from frameloom.render.export import PIECE, AVWriter, OutputSpec
 from frameloom.render.loudness import MasteredMix
 from frameloom.timeline import AudioSegment, Draft, TextSegment, TrackKind, VideoSegment, duration_ms
 
@@ -100,42 +98,6 @@ class Piece:
     seconds: float
 
 
-class _PieceWriter:
-    """H.264 alone in MP4, with the single render's settings; frames numbered from the range's start."""
-
-    def __init__(self, target: Path, frames: Frames, start: int) -> None:
-        self.target, self.start = target, start
-        self.temp = target.with_name(f".{target.name}.part")
-        self.container = av.open(str(self.temp), "w", format="mp4")
-        stream = self.container.add_stream("libx264", rate=frames.fps)
-        assert isinstance(stream, VideoStream)
-        stream.width, stream.height, stream.pix_fmt = frames.width, frames.height, "yuv420p"
-        stream.options = dict(X264)
-        stream.thread_type = "AUTO"
-        self.stream, self.fps = stream, frames.fps
-        self.encoder = EncodeThread(self.container)
-
-    def video(self, frame: Array, index: int) -> None:
-        vf = i420_frame(frame)
-        vf.pts = index - self.start
-        vf.time_base = Fraction(1, self.fps)
-        self.encoder.put((self.stream, vf))
-
-    def close(self) -> None:
-        self.encoder.finish()
-        for packet in self.stream.encode(None):
-            self.container.mux(packet)
-        self.container.close()
-        os.replace(self.temp, self.target)
-
-    def abort(self) -> None:
-        try:
-            self.encoder.abandon()
-            self.container.close()
-        finally:
-            self.temp.unlink(missing_ok=True)
-
-
 def render_range(draft: Draft, target: Path, frames: Frames, start: int, end: int, *,
                  media: SourceMap | None = None, progress: Progress | None = None,
                  cancelled: Cancel | None = None) -> Piece:
@@ -151,7 +113,8 @@ def render_range(draft: Draft, target: Path, frames: Frames, start: int, end: in
                  if isinstance(s, VideoSegment) and s.transition), default=0)
     texts = {s.id: prepare_text(s, draft, w, h) for t in draft.tracks if t.kind == TrackKind.TEXT
              for s in t.segments if isinstance(s, TextSegment)}
-    writer, canvas, count = _PieceWriter(target, frames, start), Canvas(w, h), end - start
+    writer = AVWriter(target, OutputSpec(PIECE, w, h, rate, frames.duration_ms), first_frame=start)
+    canvas, count = Canvas(w, h), end - start
     try:
         with yielding_to_encoder():  # the encoder's threads first (render.encoding)
             for i in range(start, end):

@@ -40,6 +40,7 @@ VIDEO_FORMATS = ("mp4", "mov", "webm", "mkv", "avi", "gif", "webp")
 STILL_FORMATS = ("jpg", "png")
 AUDIO_FORMATS = ("mp3", "wav", "m4a", "aac")
 FORMATS = VIDEO_FORMATS + STILL_FORMATS + AUDIO_FORMATS
+PIECE = "piece"
 
 # container, video codec, audio codec, container options
 _AV: dict[str, tuple[str, str | None, str | None, dict[str, str]]] = {
@@ -52,6 +53,8 @@ _AV: dict[str, tuple[str, str | None, str | None, dict[str, str]]] = {
     "wav": ("wav", None, "pcm_s16le", {}),
     "m4a": ("ipod", None, "aac", {"movflags": "+faststart"}),
     "aac": ("adts", None, "aac", {}),
+    # not a user's format: one range of a parallel export, H.264 alone, joined by packet copy (render.chunks)
+    PIECE: ("mp4", "libx264", None, {}),
 }
 X264 = {"preset": "veryfast", "crf": "21",
         # the frames are BT.601 limited range (OpenCV's I420): say so, or players shift colours
@@ -110,10 +113,12 @@ def _temp_beside(target: Path) -> Path:
 
 class AVWriter:
     """Video and/or audio through FFmpeg (PyAV), streamed frame by frame; the
-    encoding runs on a thread of its own, overlapped with the caller's composing."""
+    encoding runs on a thread of its own, overlapped with the caller's composing.
+    ``first_frame`` is the index the file's first frame has in the whole render
+    (a parallel export's range starts where the one before it ends)."""
 
-    def __init__(self, target: Path, spec: OutputSpec) -> None:
-        self.target, self.spec = target, spec
+    def __init__(self, target: Path, spec: OutputSpec, first_frame: int = 0) -> None:
+        self.target, self.spec, self.first_frame = target, spec, first_frame
         self.temp = _temp_beside(target)
         fmt, vcodec, acodec, options = _AV[spec.format]
         self.container = av.open(str(self.temp), "w", format=fmt, options=options)
@@ -141,7 +146,7 @@ class AVWriter:
         if self.vstream is None:
             return
         vf = i420_frame(frame)
-        vf.pts = index
+        vf.pts = index - self.first_frame
         vf.time_base = Fraction(1, self.spec.fps)
         self.encoder.put((self.vstream, vf))
 
