@@ -55,3 +55,12 @@ def test_no_arena_cap_and_no_thread_when_both_are_zero() -> None:
     from frameloom.memory import keep_memory_flat
 
     assert keep_memory_flat(0, 0) is None
+
+
+def test_one_trim_thread_a_process_however_often_it_is_asked() -> None:
+    from frameloom.memory import keep_memory_flat
+
+    first = keep_memory_flat(0, 60)
+    assert first is not None
+    assert first.is_alive()
+    assert keep_memory_flat(0, 60) is first

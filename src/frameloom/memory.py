@@ -13,6 +13,7 @@ import ctypes
 import ctypes.util
 import logging
 import threading
+import time
 
 log = logging.getLogger("frameloom.memory")
 M_ARENA_MAX = -8  # mallopt parameter, glibc's malloc.h
@@ -29,9 +30,16 @@ def _glibc() -> ctypes.CDLL | None:
     return libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
 
 
+_trimmer: threading.Thread | None = None
+_lock = threading.Lock()
+
+
 def keep_memory_flat(arenas: int, trim_every_s: float) -> threading.Thread | None:
     """Cap glibc's arenas at ``arenas`` (0: leave it) and start a daemon thread that gives freed memory
-    back every ``trim_every_s`` seconds (0: none). Returns the thread, or None when nothing was started."""
+    back every ``trim_every_s`` seconds (0: none). Once per process: a later call (the CLI run again
+    in one process, as tests do) returns the thread already running. Returns the thread, or None when
+    nothing was started."""
+    global _trimmer
     libc = _glibc()
     if libc is None:
         log.info("not glibc: malloc tuning skipped")
@@ -40,12 +48,13 @@ def keep_memory_flat(arenas: int, trim_every_s: float) -> threading.Thread | Non
         libc.mallopt(M_ARENA_MAX, arenas)
     if trim_every_s <= 0:
         return None
-    stop = threading.Event()
+    with _lock:
+        if _trimmer is None:
+            def trim() -> None:
+                while True:
+                    time.sleep(trim_every_s)
+                    libc.malloc_trim(0)
 
-    def trim() -> None:
-        while not stop.wait(trim_every_s):
-            libc.malloc_trim(0)
-
-    thread = threading.Thread(target=trim, name="frameloom-malloc-trim", daemon=True)
-    thread.start()
-    return thread
+            _trimmer = threading.Thread(target=trim, name="frameloom-malloc-trim", daemon=True)
+            _trimmer.start()
+        return _trimmer

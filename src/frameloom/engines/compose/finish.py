@@ -50,8 +50,8 @@ def _bloom(img: Array, threshold: float) -> Array:
 
 def _shoulder_gain(lum: Array) -> Array | None:
     """What scales each pixel's colour so that its luminance follows the curve: identity below
-    ``KNEE``, then a smooth roll-off toward 1.0 (None: 1 everywhere). Near-black pixels keep
-    the old floor (the ratio's divisor never goes under 1e-4)."""
+    ``KNEE``, then a smooth roll-off toward 1.0 (None: 1 everywhere). Near-black pixels scale
+    by ``lum / 1e-4``: the ratio's divisor never goes under 1e-4."""
     over, dark = lum > KNEE, lum < 1e-4
     if not over.any() and not dark.any():
         return None

@@ -211,11 +211,12 @@ class ShotPlayer:
         """For each group, the frame row from which a group drawn after it hides everything
         (None: nothing hidden); the subjects and lights drawn in between are hidden there too."""
         out: list[int | None] = []
-        for i in range(len(self.images)):
-            rows = [tiled.solid_from - y for (_, tiled), (_, y) in zip(self.images[i + 1:], offsets[i + 1:], strict=True)
-                    if tiled.solid_from is not None]
-            out.append(min(rows, default=None))
-        return out
+        hidden: int | None = None
+        for (_, tiled), (_, y) in zip(reversed(self.images), reversed(offsets), strict=True):
+            out.append(hidden)
+            if tiled.solid_from is not None:
+                hidden = tiled.solid_from - y if hidden is None else min(hidden, tiled.solid_from - y)
+        return out[::-1]
 
     def _subjects(self, ox: int, oy: int, local_ms: int) -> None:
         for sprite in self.painted.sprites:
