@@ -13,7 +13,7 @@ While it composes, the calling thread runs at a lower priority
 (``yielding_to_encoder``): libx264's frame threads wait on one another row by
 row, so a composing thread that preempts one of them stalls the rest. Yielding
 to them, the compositor takes the CPU they leave (the queue keeps them fed).
-The whole 30 s text-to-video command, alternating on 2 cores: 27.3-28.1 s
+The whole 30 s text-to-video command, alternating on 2 cores (a one-off script): 27.3-28.1 s
 against 28.7-29.8 s (4 % less CPU) in one set of three pairs; 21.7-26.2 s
 against 21.9-27.1 s in another, while the machine's speed drifted by a fifth.
 """
@@ -114,7 +114,7 @@ def yielding_to_encoder() -> Iterator[None]:
 def i420_frame(frame: Array) -> av.VideoFrame:
     """An I420 frame (``(h * 3 // 2, w) uint8``, as ``cv2`` lays it out) as an ``av.VideoFrame``.
     When FFmpeg's planes have no row padding (widths that are multiples of 64 px, 1080p's) the
-    planes are filled straight from the array: half the time of ``from_ndarray`` (0.3 vs 0.7 ms)."""
+    planes are filled straight from the array: a third of ``from_ndarray``'s time (bench/video.py section 5)."""
     frame = np.ascontiguousarray(frame)
     rows, width = frame.shape
     height = rows * 2 // 3
