@@ -300,7 +300,9 @@ def _video(prompt: str, target: Path, aspect: str | None, size: str | None, n: i
     settings = load_settings()
     _check_policy(settings, [("prompt", prompt), ("title", options.title or "")])
     check_writable(target)
-    keep_memory_flat(settings.malloc_arenas, settings.malloc_trim_s)  # a long render: as a worker runs one
+    # arenas capped as a worker caps them, but no periodic trim: this process renders once and exits, and the
+    # pages a trim gives back fault in again (a second of system time in a 30 s clip, docs/VIDEO.md)
+    keep_memory_flat(settings.malloc_arenas, 0)
     engines = default_registry(settings)  # FRAMELOOM_ENGINE: another engine draws the shots
     bar = progress_bar(sys.stderr, f"rendering {seconds:g} s")
     try:
