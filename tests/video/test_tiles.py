@@ -1,13 +1,16 @@
-"""Tiles: a layer drawn by its runs is premultiplied source-over of the whole
-layer, at any offset, to one level of rounding; empty runs are skipped and
-opaque ones copied."""
+"""Tiles and planes: a layer drawn by its runs onto an I420 frame is premultiplied
+source-over of the whole layer in Y'CbCr, at any offset, to a level or two of
+rounding (chroma averaged over 2 x 2 with its alpha); empty runs are skipped and
+opaque ones copied; sprites, lights and shades land where they are put, clipped."""
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
-from frameloom.engines.compose.tiles import TILE, TiledLayer, add_scaled, over
+from frameloom.engines.compose.planes import CHROMA, LUMA, Light, add_flat, frame_planes, over, shade
+from frameloom.engines.compose.tiles import TILE, TiledLayer
 
 
 def layer(seed: int) -> np.ndarray:
@@ -25,43 +28,100 @@ def layer(seed: int) -> np.ndarray:
     return out
 
 
-def source_over(frame: np.ndarray, px: np.ndarray, ox: int, oy: int) -> np.ndarray:
-    h, w = frame.shape[:2]
-    src = np.zeros_like(frame, dtype=np.float64)
-    crop = px[max(oy, 0):oy + h, max(ox, 0):ox + w]
+def random_frame(width: int, height: int, seed: int) -> np.ndarray:
+    return np.random.default_rng(seed).integers(16, 236, (height * 3 // 2, width), dtype=np.uint8)
+
+
+def expected_over(plane: np.ndarray, px: np.ndarray, ox: int, oy: int, chroma: int | None) -> np.ndarray:
+    """What source-over of ``px`` at (ox, oy) gives on one plane, in floats from the formulas:
+    luma per pixel (``chroma`` None), else chroma row ``chroma`` averaged over 2 x 2 at the even offset."""
+    weights = (LUMA if chroma is None else CHROMA[chroma:chroma + 1])[0]
+    value = px.astype(np.float64) @ weights
+    alpha = px[..., 3] / 255.0
+    if chroma is not None:
+        h, w = value.shape
+        value = value.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
+        alpha = alpha.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
+        ox, oy = ox >> 1, oy >> 1
+    fh, fw = plane.shape
+    src, a = np.zeros((fh, fw)), np.zeros((fh, fw))
+    crop = value[oy:oy + fh, ox:ox + fw]
     src[:crop.shape[0], :crop.shape[1]] = crop
-    return src + frame * (1 - src[..., 3:4] / 255)
+    a[:crop.shape[0], :crop.shape[1]] = alpha[oy:oy + fh, ox:ox + fw]
+    out: np.ndarray = src + plane * (1 - a)
+    return out
 
 
-@pytest.mark.parametrize(("ox", "oy"), [(0, 0), (17, 33), (101, 90), (150, 5)])
+@pytest.mark.parametrize(("ox", "oy"), [(0, 0), (17, 33), (101, 90), (150, 5), (160, 100)])
 def test_runs_blend_as_the_whole_layer_would(ox: int, oy: int) -> None:
     px = layer(1)
     tiled = TiledLayer(px)
-    frame = np.random.default_rng(2).integers(0, 256, (100, 140, 4), dtype=np.uint8)
-    expected = source_over(frame.astype(np.float64), px, ox, oy)
-    tiled.draw(frame, ox, oy, np.empty_like(frame))
-    assert np.abs(frame - expected).max() <= 1.0
+    yuv = random_frame(140, 100, 2)
+    before = [p.astype(np.float64) for p in frame_planes(yuv.copy(), 140, 100)]
+    planes = frame_planes(yuv, 140, 100)
+    tiled.draw(planes, ox, oy, np.empty((100, 140), np.uint8))
+    for plane, was, chroma in zip(planes, before, (None, 0, 1), strict=True):
+        assert np.abs(plane - expected_over(was, px, ox, oy, chroma)).max() <= 2.0
 
 
 def test_empty_tiles_are_skipped_and_opaque_ones_copied() -> None:
     tiled = TiledLayer(layer(3))
     assert all(run.y0 >= 60 - TILE for run in tiled.runs), "nothing above the first drawn row"
-    opaque = [run for run in tiled.runs if run.inv is None]
+    opaque = [run for run in tiled.runs if run.opaque]
     assert opaque, "the opaque bottom is copied"
     assert all((layer(3)[r.y0:r.y1, r.x0:r.x1, 3] == 255).all() for r in opaque)
     assert not tiled.opaque
     assert TiledLayer(np.full((64, 64, 4), 255, np.uint8)).opaque
 
 
-def test_sprites_and_glows_are_clipped_to_the_frame() -> None:
-    frame = np.zeros((50, 50, 4), np.uint8)
-    sprite = np.full((20, 20, 4), 255, np.uint8)
-    over(frame, sprite, -10, 40)
-    assert frame[40:50, 0:10].min() == 255
-    assert frame[:40].max() == 0
-    assert frame[:, 10:].max() == 0
-    add_scaled(frame, np.full((10, 10, 4), 100, np.uint8), 45, -5, 0.5)
-    assert frame[0:5, 45:50, 0].tolist() == [[50] * 5] * 5
+def test_runs_a_few_tiles_apart_merge_into_one() -> None:
+    px = np.zeros((TILE, 40 * TILE, 4), np.uint8)
+    for x in (0, 3 * TILE, 30 * TILE):  # two close specks, one far away
+        px[5, x + 1] = (100, 100, 100, 200)
+    assert [(r.x0, r.x1) for r in TiledLayer(px).runs] == [(0, 4 * TILE), (30 * TILE, 31 * TILE)]
+
+
+def test_an_odd_sized_layer_is_drawn_whole() -> None:
+    px = np.full((33, 41, 4), 255, np.uint8)
+    yuv = np.zeros((60, 60), np.uint8)
+    planes = frame_planes(yuv, 60, 40)
+    TiledLayer(px).draw(planes, 0, 0, np.empty((40, 60), np.uint8))
+    assert planes[0][:33, :41].min() == 235, "white to the last row and column"
+    assert planes[0][34:].max() == 0
+    assert planes[0][:, 42:].max() == 0
+
+
+def test_sprites_lights_and_shades_are_clipped_to_the_frame() -> None:
+    yuv = np.zeros((75, 50), np.uint8)
+    y, u, v = frame_planes(yuv, 50, 50)
+    over((y, u, v), np.full((20, 20, 4), 255, np.uint8), -10, 41, np.empty((50, 50), np.uint8))
+    assert y[41:50, 0:10].min() == 235, "the white sprite's part inside the frame, to the pixel"
+    assert y[:41].max() == 0
+    assert y[:, 10:].max() == 0
+    assert u[21:25, 0:5].min() == 128, "its chroma: neutral"
+    assert u[:20].max() == 0
+    Light(np.full((10, 10, 4), 100, np.uint8)).add((y, u, v), 44, -4, 0.5)
+    assert y[0:6, 44:50].tolist() == [[43] * 6] * 6, "grey light 100 at half: luma 100 * 219 / 255 / 2"
+    assert y[6:, 44:].max() == 0
+
+
+def test_a_shade_and_a_flash_reach_the_colours_they_name() -> None:
+    colour = (200, 40, 90)
+    yuv = random_frame(64, 64, 3)
+    planes = frame_planes(yuv, 64, 64)
+    shade(planes, (8, 8, 40, 40), colour, 1.0)
+    want = cv2.cvtColor(np.full((2, 2, 3), colour, np.uint8), cv2.COLOR_RGB2YUV_I420)
+    assert abs(int(planes[0][20, 20]) - int(want[0, 0])) <= 1
+    assert abs(int(planes[1][10, 10]) - int(want[2, 0])) <= 1
+    assert abs(int(planes[2][10, 10]) - int(want[2, 1])) <= 1
+    assert planes[0][41:].tolist() == frame_planes(random_frame(64, 64, 3), 64, 64)[0][41:].tolist()
+
+    dark = frame_planes(np.full((96, 64), 16, np.uint8), 64, 64)
+    for plane in dark[1:]:
+        plane.fill(128)
+    add_flat(dark, (255, 255, 255), 0.5)
+    assert abs(int(dark[0][0, 0]) - (16 + 110)) <= 1
+    assert dark[1].max() == 128
 
 
 def test_a_solid_bottom_is_found_and_what_lies_under_it_is_not_drawn() -> None:
@@ -73,7 +133,11 @@ def test_a_solid_bottom_is_found_and_what_lies_under_it_is_not_drawn() -> None:
     assert TiledLayer(ground).solid_from == 64
     assert TiledLayer(layer(5)[:100]).solid_from is None
 
-    frame = np.zeros((100, 140, 4), np.uint8)
-    TiledLayer(np.full((200, 300, 4), 200, np.uint8)).draw(frame, 10, 10, np.empty_like(frame), bottom=40)
-    assert frame[:40].min() == 200
-    assert frame[40:].max() == 0
+    yuv = np.zeros((150, 140), np.uint8)
+    planes = frame_planes(yuv, 140, 100)
+    TiledLayer(np.full((200, 300, 4), 200, np.uint8)).draw(planes, 10, 10, np.empty((100, 140), np.uint8),
+                                                           bottom=(40, 20))
+    assert planes[0][:40].min() > 0
+    assert planes[1][:20].min() > 0
+    assert planes[0][40:].max() == 0
+    assert planes[1][20:].max() == 0

@@ -17,9 +17,10 @@ import skia
 from frameloom.engines.compose.canvas import RGB, Array, mix, new_layer, paint, surface
 from frameloom.engines.compose.elements import BaseElement, Motes, Rain
 from frameloom.engines.compose.plan import ScenePlan
-from frameloom.engines.compose.tiles import add_scaled
+from frameloom.engines.compose.planes import Light, Planes3, add_flat, over
 
 PLUS = skia.BlendMode.kPlus
+FLASH = (210, 220, 255)  # lightning's light
 
 
 class Life:
@@ -35,7 +36,9 @@ class Life:
         self.horizon = plan.horizon / plan.height * height * zoom
         night = plan.time_of_day in ("night", "dusk") or plan.setting == "space"
         self.stars = rng.random((60, 4)) if night and "stars" in kinds else None
-        self.star_sprites: list[tuple[Array, int, int]] | None = None
+        self.star_lights: list[tuple[Light, int, int]] | None = None
+        self.mote_lights: list[tuple[Light, int]] | None = None
+        self.overlay: Array | None = None
         self.rain = rng.random((500 if rain.heavy else 320, 3)) if rain is not None else None
         self.snow = rng.random((260, 4)) if "snowfall" in kinds else None
         self.motes = rng.random((70, 4)) if "motes" in kinds else None
@@ -47,31 +50,53 @@ class Life:
         self.light_colour = plan.palette.light
         self.dark: RGB = mix(plan.palette.silhouette, (0, 0, 0), 0.5)
 
-    def draw(self, canvas: skia.Canvas, ms: int, pixels: Array | None = None) -> None:
-        """Draw the life at ``ms`` on ``canvas``; ``pixels``, the canvas's own
-        array when given, takes the stars as sprites prepared once (their
-        glow is a blur: drawn per frame it costs a few ms)."""
+    def draw(self, canvas: skia.Canvas, ms: int) -> None:
+        """Draw the life at ``ms`` on ``canvas`` (RGBA), all of it in vector strokes."""
         t = ms / 1000
         if self.stars is not None:
-            if pixels is None:
-                self._twinkle(canvas, t)
-            else:
-                self._twinkle_sprites(pixels, t)
-        if self.leaves is not None:
-            self._leaves(canvas, t)
+            self._twinkle(canvas, t)
         if self.motes is not None:
             self._motes(canvas, t)
+        self._weather(canvas, t)
+        if self.flashes:
+            self._lightning(canvas, t)
+
+    @property
+    def has_weather(self) -> bool:
+        """Strokes drawn over the frame (not light added to it)."""
+        return any(x is not None for x in (self.leaves, self.snow, self.rain, self.bubbles))
+
+    def draw_planes(self, planes: Planes3, ms: int, scratch: Array) -> None:
+        """Draw the life at ``ms`` onto an I420 frame's ``planes``: the stars as lights prepared
+        once (their glow is a blur: drawn per frame it costs a few ms), the weather in strokes
+        on an RGBA overlay laid over the frame, a lightning flash added to the whole frame."""
+        t = ms / 1000
+        if self.stars is not None:
+            self._twinkle_lights(planes, t)
+        if self.motes is not None:
+            self._mote_lights(planes, t)
+        if self.has_weather:
+            if self.overlay is None:
+                self.overlay = new_layer(self.w, self.h)
+            self.overlay.fill(0)
+            self._weather(surface(self.overlay).getCanvas(), t)
+            over(planes, self.overlay, 0, 0, scratch)
+        for at in self.flashes:
+            if at <= t < at + 0.25:
+                add_flat(planes, FLASH, 0.35 * (1 - (t - at) / 0.25))
+
+    def _weather(self, canvas: skia.Canvas, t: float) -> None:
+        if self.leaves is not None:
+            self._leaves(canvas, t)
         if self.snow is not None:
             self._snow(canvas, t)
         if self.rain is not None:
             self._rain(canvas, t)
         if self.bubbles is not None:
             self._bubbles(canvas, t)
-        if self.flashes:
-            self._lightning(canvas, t)
 
-    def _star_sprites(self) -> list[tuple[Array, int, int]]:
-        """Each star at full brightness on a patch of its own, and where the patch's corner goes (px)."""
+    def _star_lights(self) -> list[tuple[Light, int, int]]:
+        """Each star at full brightness as a light of its own, and where its corner goes (px)."""
         assert self.stars is not None
         sky = min(self.horizon, self.h) * 0.9
         out = []
@@ -83,17 +108,17 @@ class Life:
             canvas = surface(patch).getCanvas()
             canvas.drawCircle(cx - x0, cy - y0, r * 3, paint((255, 250, 235), 0.25, blend=PLUS, blur=r * 2))
             canvas.drawCircle(cx - x0, cy - y0, r, paint((255, 255, 255), 0.9, blend=PLUS))
-            out.append((patch, x0, y0))
+            out.append((Light(patch), x0, y0))
         return out
 
-    def _twinkle_sprites(self, pixels: Array, t: float) -> None:
+    def _twinkle_lights(self, planes: Planes3, t: float) -> None:
         assert self.stars is not None
-        if self.star_sprites is None:
-            self.star_sprites = self._star_sprites()
-        for (_, _, f, p), (patch, x0, y0) in zip(self.stars, self.star_sprites, strict=True):
+        if self.star_lights is None:
+            self.star_lights = self._star_lights()
+        for (_, _, f, p), (light, x0, y0) in zip(self.stars, self.star_lights, strict=True):
             level = max(0.0, math.sin(2 * math.pi * (0.3 + f * 0.9) * t + p * 6.28)) ** 3
             if level > 0.05:
-                add_scaled(pixels, patch, x0, y0, level)
+                light.add(planes, x0, y0, level)
 
     def _twinkle(self, canvas: skia.Canvas, t: float) -> None:
         assert self.stars is not None
@@ -128,16 +153,36 @@ class Life:
             r = (1.5 + 3.5 * v) * self.unit
             canvas.drawCircle(px, py, r, paint((250, 252, 255), 0.85))
 
-    def _motes(self, canvas: skia.Canvas, t: float) -> None:
+    def _mote_places(self, t: float) -> list[tuple[float, float, float, float]]:
+        """Each mote at ``t``: centre (px), level (0..1) and radius (px)."""
         assert self.motes is not None
-        colour = (255, 220, 120) if self.fireflies else mix(self.light_colour, (255, 255, 255), 0.3)
+        out = []
         for x, y, v, p in self.motes:
             px = (x * self.w + math.sin(t * 0.5 + p * 6.28) * 40 * self.unit + t * 8 * self.unit) % self.w
             py = self.horizon * 0.8 + (y - 0.3) * self.h * 0.6 + math.cos(t * 0.7 + p * 6.28) * 25 * self.unit
             level = 0.5 + 0.5 * math.sin(t * (1.5 + v * 2) + p * 6.28) if self.fireflies else 0.7
-            r = (1.5 + 2 * v) * self.unit
-            canvas.drawCircle(px, py, r * 4, paint(colour, 0.25 * level, blend=PLUS, blur=r * 2))
-            canvas.drawCircle(px, py, r * 0.7, paint(colour, 0.9 * level, blend=PLUS))
+            out.append((px, py, level, (1.5 + 2 * v) * self.unit))
+        return out
+
+    @property
+    def _mote_colour(self) -> RGB:
+        return (255, 220, 120) if self.fireflies else mix(self.light_colour, (255, 255, 255), 0.3)
+
+    def _motes(self, canvas: skia.Canvas, t: float) -> None:
+        for px, py, level, r in self._mote_places(t):
+            _mote(canvas, px, py, r, self._mote_colour, level)
+
+    def _mote_lights(self, planes: Planes3, t: float) -> None:
+        """The motes as lights drawn once each (a blurred glow per frame costs skia a few ms)."""
+        if self.mote_lights is None:
+            self.mote_lights = []
+            for _, _, _, r in self._mote_places(0.0):
+                reach = math.ceil(r * 11) + 1  # the glow, 4 r, and its blur, 3 sigma of 2 r
+                patch = new_layer(2 * reach, 2 * reach)
+                _mote(surface(patch).getCanvas(), reach, reach, r, self._mote_colour, 1.0)
+                self.mote_lights.append((Light(patch), reach))
+        for (px, py, level, _), (light, reach) in zip(self._mote_places(t), self.mote_lights, strict=True):
+            light.add(planes, round(px) - reach, round(py) - reach, level)
 
     def _leaves(self, canvas: skia.Canvas, t: float) -> None:
         assert self.leaves is not None
@@ -169,7 +214,7 @@ class Life:
         for at in self.flashes:
             if at <= t < at + 0.25:
                 level = 1 - (t - at) / 0.25
-                canvas.drawRect(skia.Rect.MakeWH(self.w, self.h), paint((210, 220, 255), 0.35 * level, blend=PLUS))
+                canvas.drawRect(skia.Rect.MakeWH(self.w, self.h), paint(FLASH, 0.35 * level, blend=PLUS))
 
 
 
@@ -183,3 +228,9 @@ def _last(elements: Iterable[BaseElement], kind: type[E]) -> E | None:
         if isinstance(element, kind):
             found = element
     return found
+
+
+def _mote(canvas: skia.Canvas, x: float, y: float, r: float, colour: RGB, level: float) -> None:
+    """A mote of light (dust in a sunbeam, a firefly): a soft glow and a bright core, added."""
+    canvas.drawCircle(x, y, r * 4, paint(colour, 0.25 * level, blend=PLUS, blur=r * 2))
+    canvas.drawCircle(x, y, r * 0.7, paint(colour, 0.9 * level, blend=PLUS))

@@ -5,11 +5,13 @@ framed on what must stay in view (the main subject's head with what it holds,
 rides or sits in), pulling back from the level's zoom when that would not fit,
 and their camera never moves it out of the window.
 
-A frame is the groups drawn by tiles at their parallax offsets (only what
-each covers is touched; opaque runs are copied), the subjects at their pose
-right after their group, the neon's flicker from glows prepared once, the
-life (weather, stars) in vector strokes, then one conversion to I420 and the
-vignette on luma.
+A frame is composed in premultiplied I420 (``planes``), the encoder's own
+format, so no conversion is left: the groups drawn by tiles at their parallax
+offsets (only what each covers is touched; opaque runs are copied), the
+subjects at their pose right after their group, the neon's flicker and the
+stars from lights prepared once, the weather in vector strokes on an RGBA
+overlay, then the vignette on luma. ``reference`` draws the same frame in
+RGBA with skia and converts it, as before tiles and planes.
 """
 
 from __future__ import annotations
@@ -28,12 +30,14 @@ from frameloom.engines.compose.life import Life
 from frameloom.engines.compose.motion import Pose, pose_at
 from frameloom.engines.compose.painted import Group, Painted, Sprite
 from frameloom.engines.compose.plan import ScenePlan
+from frameloom.engines.compose.planes import Light, Planes3, frame_planes, over, shade
 from frameloom.engines.compose.sprites import box, posed
-from frameloom.engines.compose.tiles import TiledLayer, add_scaled, over
+from frameloom.engines.compose.tiles import TiledLayer
 
 ZOOMS = {"wide": 1.12, "medium": 1.35, "close": 1.6}
 SHOT_MS = 4000
 PLUS = skia.BlendMode.kPlus
+DARK_TUBE = (10, 8, 20)  # a neon sign's tubes when they drop out
 # how much of its gait's path a subject covers per shot: a close shot keeps it near the centre
 TRAVEL = {"wide": 1.0, "medium": 0.5, "close": 0.25}
 ROOM = 0.12  # space kept around what a shot frames, a share of the window
@@ -141,16 +145,22 @@ class ShotPlayer:
         return np.empty((self.height * 3 // 2, self.width), np.uint8)
 
     @cached_property
+    def planes(self) -> Planes3:
+        """The Y, U and V planes of ``yuv``: the tiled path composes straight into them."""
+        return frame_planes(self.yuv, self.width, self.height)
+
+    @cached_property
     def scratch(self) -> Array:
-        return np.empty((self.height, self.width, 4), np.uint8)
+        return np.empty((self.height, self.width), np.uint8)
 
     @cached_property
     def life(self) -> Life:
         return Life(self.plan, self.width, self.height, self.painted.zoom, self.shot.seed)
 
     @cached_property
-    def glows(self) -> list[tuple[Array, float]]:
-        return [_glow(w, h, colour) for _, _, _, w, h, colour in self.painted.emitters]
+    def glows(self) -> list[tuple[Light, float]]:
+        return [(Light(pixels), reach) for pixels, reach in
+                (_glow(w, h, colour) for _, _, _, w, h, colour in self.painted.emitters)]
 
     @property
     def vignette(self) -> Array:
@@ -189,33 +199,49 @@ class ShotPlayer:
         return (x0 - ox, y0 - oy, x1 - ox, y1 - oy)
 
     def frame(self, local_ms: int) -> Array:
+        if self.reference:
+            return self._reference_frame(local_ms)
         offsets = self.offsets(local_ms)
-        if not self.images[0][1].opaque or self.reference:
-            self.frame_px.fill(0)
+        planes = self.planes
+        if not self.images[0][1].opaque:
+            for plane, black in zip(planes, (16, 128, 128), strict=True):
+                plane.fill(black)
         hidden = self._hidden_below(offsets)
         for i, ((_, tiled), (x, y)) in enumerate(zip(self.images, offsets, strict=True)):
-            if self.reference:
-                self.canvas.drawImage(as_image(tiled.pixels), -x, -y)
-            else:
-                tiled.draw(self.frame_px, x, y, self.scratch, hidden[i])
+            tiled.draw(planes, x, y, self.scratch, hidden[i])
             if i == self.painted.subjects_after:
                 self._subjects(x, y, local_ms)
         self._flicker(offsets, local_ms / 1000)
-        self.life.draw(self.canvas, local_ms, None if self.reference else self.frame_px)
-        yuv: Array = cv2.cvtColor(self.frame_px, cv2.COLOR_RGBA2YUV_I420, dst=self.yuv)
-        luma = yuv[: self.height]
-        cv2.multiply(luma, self.vignette, dst=luma, scale=1 / 255)
-        return yuv
+        self.life.draw_planes(planes, local_ms, self.scratch)
+        return self._vignetted()
 
-    def _hidden_below(self, offsets: list[tuple[int, int]]) -> list[int | None]:
-        """For each group, the frame row from which a group drawn after it hides everything
-        (None: nothing hidden); the subjects and lights drawn in between are hidden there too."""
-        out: list[int | None] = []
-        hidden: int | None = None
+    def _reference_frame(self, local_ms: int) -> Array:
+        offsets = self.offsets(local_ms)
+        self.frame_px.fill(0)
+        for i, ((_, pixels), (x, y)) in enumerate(zip(self.painted.groups, offsets, strict=True)):
+            self.canvas.drawImage(as_image(pixels), -x, -y)
+            if i == self.painted.subjects_after:
+                self._subjects(x, y, local_ms)
+        self._flicker(offsets, local_ms / 1000)
+        self.life.draw(self.canvas, local_ms)
+        cv2.cvtColor(self.frame_px, cv2.COLOR_RGBA2YUV_I420, dst=self.yuv)
+        return self._vignetted()
+
+    def _vignetted(self) -> Array:
+        luma = self.yuv[: self.height]
+        cv2.multiply(luma, self.vignette, dst=luma, scale=1 / 255)
+        return self.yuv
+
+    def _hidden_below(self, offsets: list[tuple[int, int]]) -> list[tuple[int, int] | None]:
+        """For each group, the frame's luma and chroma rows from which a group drawn after it hides
+        everything (None: nothing hidden); the subjects and lights drawn in between are hidden there too."""
+        out: list[tuple[int, int] | None] = []
+        hidden: tuple[int, int] | None = None
         for (_, tiled), (_, y) in zip(reversed(self.images), reversed(offsets), strict=True):
             out.append(hidden)
             if tiled.solid_from is not None:
-                hidden = tiled.solid_from - y if hidden is None else min(hidden, tiled.solid_from - y)
+                rows = (tiled.solid_from - y, tiled.solid_from // 2 - (y >> 1))  # chroma sits at the even row
+                hidden = rows if hidden is None else (min(hidden[0], rows[0]), min(hidden[1], rows[1]))
         return out[::-1]
 
     def _subjects(self, ox: int, oy: int, local_ms: int) -> None:
@@ -224,7 +250,7 @@ class ShotPlayer:
             if self.reference:
                 self.canvas.drawImage(as_image(np.ascontiguousarray(pixels)), x - ox, y - oy)
             else:
-                over(self.frame_px, pixels, x - ox, y - oy)
+                over(self.planes, pixels, x - ox, y - oy, self.scratch)
 
     def _flicker(self, offsets: list[tuple[int, int]], t: float) -> None:
         """Neon hums: each sign's glow breathes at its own rate and now and then
@@ -236,7 +262,10 @@ class ShotPlayer:
                 continue
             phase = (n * 0.618) % 1.0
             if (t * (0.35 + phase * 0.3) + phase) % 1.0 < 0.03:
-                self.canvas.drawRect(skia.Rect.MakeXYWH(sx, sy, w, h), paint((10, 8, 20), 0.55))
+                if self.reference:
+                    self.canvas.drawRect(skia.Rect.MakeXYWH(sx, sy, w, h), paint(DARK_TUBE, 0.55))
+                else:
+                    shade(self.planes, (sx, sy, sx + w, sy + h), DARK_TUBE, 0.55)
                 continue
             level = 0.5 + 0.5 * math.sin(2 * math.pi * (1.5 + 2.5 * phase) * t + phase * 6.28)
             if self.reference:
@@ -245,7 +274,7 @@ class ShotPlayer:
                                      paint(colour, 0.12 * level, blend=PLUS, blur=grow))
                 continue
             glow, reach = self.glows[n]
-            add_scaled(self.frame_px, glow, round(sx - reach), round(sy - reach), level)
+            glow.add(self.planes, round(sx - reach), round(sy - reach), level)
 
     def close(self) -> None:
         return None

@@ -4,8 +4,9 @@ A painted group is mostly empty (clouds cover a tenth of the sky, the
 foreground frames the edges) or opaque (a skyline's lower half). Its alpha is
 classified once in tiles of ``TILE`` px; runs of tiles along a tile row are
 empty (skipped), opaque (copied) or partial (blended, premultiplied
-source-over, with the inverse alpha of the run kept beside it). A full-frame
-blend of RGBA costs about 6 ms at 1080p; a copy a tenth of that.
+source-over in I420, ``planes``); runs a few tiles apart merge into one
+blended run, since each run drawn costs Python calls and a few blended tiles
+cost less.
 
 What lies under a layer's solid bottom (ground, water, a skyline's lower
 half: every tile row opaque from there down) is never seen: a layer below it
@@ -16,28 +17,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from frameloom.engines.compose.canvas import Array
+from frameloom.engines.compose.planes import Planes3, blend, premultiplied
 
 TILE = 32
 EMPTY, OPAQUE, PARTIAL = 0, 1, 2
 # alpha 254 lets at most one level of what lies under it through: such a tile is copied as opaque
 # (painted water and ground edges come out of skia's antialiasing at 254)
 SOLID = 254
+MERGE = 8  # tiles: runs this close merge into one blended run
 
 
 @dataclass(frozen=True)
 class Run:
-    """Image rows ``y0 .. y1 - 1``, columns ``x0 .. x1 - 1``; ``inv`` is
-    255 - alpha over the run (4 channels) for a partial run, None for an opaque one."""
+    """Image rows ``y0 .. y1 - 1``, columns ``x0 .. x1 - 1`` (even), copied when ``opaque``, else blended."""
 
     y0: int
     y1: int
     x0: int
     x1: int
-    inv: Array | None
+    opaque: bool
 
 
 def _classes(alpha: Array) -> Array:
@@ -58,24 +59,34 @@ def _classes(alpha: Array) -> Array:
 
 
 def _runs(classes: Array) -> list[tuple[int, int, int]]:
-    """One tile row's runs of equal class, empty ones left out: (x0, x1 px, class)."""
+    """One tile row's runs (x0, x1 px, class), empty ones left out; runs up to ``MERGE`` tiles
+    apart merge into one blended run unless both are long opaque ones (blending a few empty or
+    opaque tiles costs less than drawing another run)."""
     out: list[tuple[int, int, int]] = []
     c = 0
     while c < len(classes):
         kind, start = int(classes[c]), c
         while c < len(classes) and classes[c] == kind:
             c += 1
-        if kind != EMPTY:
-            out.append((start * TILE, c * TILE, kind))
-    return out
+        if kind == EMPTY:
+            continue
+        if out:
+            s0, e0, k0 = out[-1]
+            small = (k0 == PARTIAL or e0 - s0 <= MERGE) and (kind == PARTIAL or c - start <= MERGE)
+            if start - e0 <= MERGE and small:
+                out[-1] = (s0, c, PARTIAL)
+                continue
+        out.append((start, c, kind))
+    return [(s * TILE, e * TILE, k) for s, e, k in out]
 
 
 class TiledLayer:
-    """A premultiplied RGBA image, drawn over a frame at an integer offset by its runs."""
+    """A premultiplied RGBA image, drawn over an I420 frame at an integer offset by its runs
+    (premultiplied I420 planes, ``planes``)."""
 
     def __init__(self, pixels: Array) -> None:
-        self.pixels = pixels
-        self.height, self.width = pixels.shape[:2]
+        self.planes = premultiplied(pixels)
+        self.height, self.width = self.planes.y.shape
         classes = _classes(pixels[..., 3])
         self.opaque = bool((classes == OPAQUE).all())
         full_rows = (classes == OPAQUE).all(axis=1)
@@ -91,62 +102,39 @@ class TiledLayer:
                 spans[-1] = (spans[-1][0], r + 1, runs)
             else:
                 spans.append((r, r + 1, runs))
-        self.runs: list[Run] = []
-        for r0, r1, runs in spans:
-            y0, y1 = r0 * TILE, min(r1 * TILE, self.height)
-            for x0, x1, kind in runs:
-                inv = None
-                if kind == PARTIAL:
-                    inv = np.ascontiguousarray(np.repeat(255 - pixels[y0:y1, x0:x1, 3:4], 4, axis=2))
-                self.runs.append(Run(y0, y1, x0, min(x1, self.width), inv))
-        # the runs' boxes as one array: each frame clips them all at once, then draws those on screen
+        self.runs = [Run(r0 * TILE, min(r1 * TILE, self.height), x0, min(x1, self.width), kind == OPAQUE)
+                     for r0, r1, runs in spans for x0, x1, kind in runs]
+        # the runs' boxes as one array (luma px, all even): each frame clips them all at once
         self.boxes = np.array([(r.y0, r.y1, r.x0, r.x1) for r in self.runs], np.int64).reshape(-1, 4)
 
-    def draw(self, frame: Array, ox: int, oy: int, scratch: Array, bottom: int | None = None) -> None:
-        """Source-over onto ``frame`` (RGBA, premultiplied), this image's pixel
-        (ox, oy) on the frame's top-left corner, down to the frame's row ``bottom``
-        (what lies below is hidden); ``scratch`` is a buffer of the frame's size."""
-        fh, fw = frame.shape[:2]
-        fh = fh if bottom is None else max(0, min(fh, bottom))
-        boxes = self.boxes
-        y0s, y1s = np.maximum(boxes[:, 0], oy), np.minimum(boxes[:, 1], oy + fh)
-        x0s, x1s = np.maximum(boxes[:, 2], ox), np.minimum(boxes[:, 3], ox + fw)
-        shown = np.flatnonzero((y0s < y1s) & (x0s < x1s))
-        pixels, runs = self.pixels, self.runs
-        for i, y0, y1, x0, x1 in zip(shown.tolist(), y0s[shown].tolist(), y1s[shown].tolist(),
-                                     x0s[shown].tolist(), x1s[shown].tolist(), strict=True):
-            dst = frame[y0 - oy:y1 - oy, x0 - ox:x1 - ox]
-            inv = runs[i].inv
-            if inv is None:
-                np.copyto(dst, pixels[y0:y1, x0:x1])
-                continue
-            ry, rx = runs[i].y0, runs[i].x0
-            tmp = scratch[:y1 - y0, :x1 - x0]
-            cv2.multiply(dst, inv[y0 - ry:y1 - ry, x0 - rx:x1 - rx], dst=tmp, scale=1 / 255)
-            cv2.add(tmp, pixels[y0:y1, x0:x1], dst=dst)
+    def draw(self, planes: Planes3, ox: int, oy: int, scratch: Array,
+             bottom: tuple[int, int] | None = None) -> None:
+        """Source-over onto ``planes`` (an I420 frame's), this image's pixel (ox, oy) on the frame's
+        top-left corner (its chroma at the even pixel at or before it), down to the frame's luma and
+        chroma rows ``bottom`` (what lies below is hidden); ``scratch`` is a buffer of the luma's size."""
+        fy, fu, fv = planes
+        fh, fw = fy.shape
+        lh, ch = (fh, fh // 2) if bottom is None else (min(fh, bottom[0]), min(fh // 2, bottom[1]))
+        luma = _shown(self.boxes, ox, oy, fw, lh)
+        chroma = _shown(self.boxes // 2, ox >> 1, oy >> 1, fw // 2, ch)
+        src = self.planes
+        for (plane, image, inv), shown in ((fy, src.y, src.inv), luma), ((fu, src.u, src.inv2), chroma), \
+                ((fv, src.v, src.inv2), chroma):
+            for i, y0, y1, x0, x1, dy, dx in shown:
+                dst = plane[y0 - dy:y1 - dy, x0 - dx:x1 - dx]
+                if self.runs[i].opaque:
+                    np.copyto(dst, image[y0:y1, x0:x1])
+                else:
+                    blend(dst, image[y0:y1, x0:x1], inv[y0:y1, x0:x1], scratch)
 
 
-def over(frame: Array, sprite: Array, x: int, y: int) -> None:
-    """Premultiplied ``sprite`` source-over onto ``frame`` with its top-left at
-    (x, y) px, clipped to the frame (a moving subject: no tiles, it changes)."""
-    fh, fw = frame.shape[:2]
-    sh, sw = sprite.shape[:2]
-    fx0, fy0, fx1, fy1 = max(0, x), max(0, y), min(fw, x + sw), min(fh, y + sh)
-    if fx1 <= fx0 or fy1 <= fy0:
-        return
-    src = sprite[fy0 - y:fy1 - y, fx0 - x:fx1 - x]
-    dst = frame[fy0:fy1, fx0:fx1]
-    inv = cv2.merge([255 - src[..., 3]] * 4)
-    cv2.multiply(dst, inv, dst=inv, scale=1 / 255)
-    cv2.add(inv, src, dst=dst)
-
-
-def add_scaled(frame: Array, patch: Array, x: int, y: int, level: float) -> None:
-    """``patch * level`` added (saturating, as skia's Plus) onto ``frame`` at (x, y), clipped."""
-    fh, fw = frame.shape[:2]
-    sh, sw = patch.shape[:2]
-    fx0, fy0, fx1, fy1 = max(0, x), max(0, y), min(fw, x + sw), min(fh, y + sh)
-    if fx1 <= fx0 or fy1 <= fy0 or level <= 0:
-        return
-    dst = frame[fy0:fy1, fx0:fx1]
-    cv2.scaleAdd(patch[fy0 - y:fy1 - y, fx0 - x:fx1 - x], level, dst, dst=dst)
+def _shown(boxes: Array, ox: int, oy: int, fw: int, fh: int) -> list[tuple[int, int, int, int, int, int, int]]:
+    """The runs' boxes (image px) clipped to a ``fw`` x ``fh`` window at (ox, oy): (run, y0, y1, x0, x1, oy, ox)
+    for each one that shows."""
+    fh = max(0, fh)
+    y0s, y1s = np.maximum(boxes[:, 0], oy), np.minimum(boxes[:, 1], oy + fh)
+    x0s, x1s = np.maximum(boxes[:, 2], ox), np.minimum(boxes[:, 3], ox + fw)
+    shown = np.flatnonzero((y0s < y1s) & (x0s < x1s))
+    return [(i, y0, y1, x0, x1, oy, ox) for i, y0, y1, x0, x1 in
+            zip(shown.tolist(), y0s[shown].tolist(), y1s[shown].tolist(), x0s[shown].tolist(),
+                x1s[shown].tolist(), strict=True)]
