@@ -32,6 +32,7 @@ from frameloom.engines.compose.canvas import Array
 LUMA = np.array([[65.481, 128.553, 24.966, 16.0]]) / 255
 CHROMA = np.array([[-37.797, -74.203, 112.0, 128.0], [112.0, -93.786, -18.214, 128.0]]) / 255
 
+FAINT = 2  # levels: a light's chroma part no larger than this is left out
 Planes3 = tuple[Array, Array, Array]  # Y (h, w), U and V (h / 2, w / 2)
 
 
@@ -146,7 +147,8 @@ class Light:
                             interpolation=cv2.INTER_AREA)
         parts = [(np.clip(np.rint(part), 0, 255).astype(np.uint8), sign, index)
                  for index, c in ((1, chroma[..., 0]), (2, chroma[..., 1])) for part, sign in ((c, 1), (-c, -1))]
-        self.chroma = [(part, sign, index) for part, sign, index in parts if part.any()]  # white light: none
+        # a white light's chroma is a level or two: not worth two more calls a frame
+        self.chroma = [(part, sign, index) for part, sign, index in parts if part.max() > FAINT]
 
     def add(self, planes: Planes3, x: int, y: int, level: float) -> None:
         """Add the light at ``level`` (0..1) with its top-left corner at (x, y) px (chroma at the even

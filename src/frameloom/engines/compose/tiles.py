@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from frameloom.engines.compose.canvas import Array
-from frameloom.engines.compose.planes import Planes3, blend, premultiplied
+from frameloom.engines.compose.planes import Planes3, Premultiplied, blend, premultiplied
 
 TILE = 32
 EMPTY, OPAQUE, PARTIAL = 0, 1, 2
@@ -85,9 +85,9 @@ class TiledLayer:
     (premultiplied I420 planes, ``planes``)."""
 
     def __init__(self, pixels: Array) -> None:
-        self.planes = premultiplied(pixels)
-        self.height, self.width = self.planes.y.shape
         classes = _classes(pixels[..., 3])
+        self.planes = _planes(pixels, classes)
+        self.height, self.width = self.planes.y.shape
         self.opaque = bool((classes == OPAQUE).all())
         full_rows = (classes == OPAQUE).all(axis=1)
         # the first row from which every row down to the bottom is opaque across the whole width
@@ -126,6 +126,26 @@ class TiledLayer:
                     np.copyto(dst, image[y0:y1, x0:x1])
                 else:
                     blend(dst, image[y0:y1, x0:x1], inv[y0:y1, x0:x1], scratch)
+
+
+def _planes(pixels: Array, classes: Array) -> Premultiplied:
+    """``pixels`` as premultiplied I420 planes (even sides), converted over the box of its non-empty
+    tiles only: nothing outside it is ever drawn, so it stays zero (pages never touched)."""
+    h, w = pixels.shape[:2]
+    hh, ww = h + h % 2, w + w % 2
+    out = Premultiplied(y=np.zeros((hh, ww), np.uint8), u=np.zeros((hh // 2, ww // 2), np.uint8),
+                        v=np.zeros((hh // 2, ww // 2), np.uint8), inv=np.zeros((hh, ww), np.uint8),
+                        inv2=np.zeros((hh // 2, ww // 2), np.uint8))
+    rows, cols = np.flatnonzero(classes.any(axis=1)), np.flatnonzero(classes.any(axis=0))
+    if rows.size == 0:
+        return out
+    y0, y1, x0, x1 = rows[0] * TILE, min(rows[-1] * TILE + TILE, h), cols[0] * TILE, min(cols[-1] * TILE + TILE, w)
+    part = premultiplied(pixels[y0:y1, x0:x1])
+    for name in ("y", "inv"):
+        getattr(out, name)[y0:y0 + part.y.shape[0], x0:x0 + part.y.shape[1]] = getattr(part, name)
+    for name in ("u", "v", "inv2"):
+        getattr(out, name)[y0 // 2:y0 // 2 + part.u.shape[0], x0 // 2:x0 // 2 + part.u.shape[1]] = getattr(part, name)
+    return out
 
 
 def _shown(boxes: Array, ox: int, oy: int, fw: int, fh: int) -> list[tuple[int, int, int, int, int, int, int]]:
