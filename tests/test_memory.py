@@ -64,3 +64,22 @@ def test_one_trim_thread_a_process_however_often_it_is_asked() -> None:
     assert first is not None
     assert first.is_alive()
     assert keep_memory_flat(0, 60) is first
+
+
+def test_small_pages_turns_numpys_huge_pages_off_for_the_block_and_back() -> None:
+    from numpy._core.multiarray import _set_madvise_hugepage  # type: ignore[attr-defined]
+
+    from frameloom.memory import small_pages
+
+    def huge() -> bool:
+        state = bool(_set_madvise_hugepage(True))
+        _set_madvise_hugepage(state)
+        return state
+
+    outside = huge()
+    with small_pages():
+        assert not huge()
+        with small_pages():
+            assert not huge()
+        assert not huge(), "a nested block leaves the outer one's setting"
+    assert huge() == outside

@@ -30,6 +30,7 @@ from frameloom.engines.compose.render import paint as paint_layers
 from frameloom.engines.compose.shots import SHOT_MS, TRAVEL, ZOOMS, Box, Shot, ShotPlayer, plan_shots
 from frameloom.engines.compose.sprites import paint_sprites
 from frameloom.engines.compose.styles import FILTERS
+from frameloom.memory import small_pages
 
 __all__ = ["ZOOMS", "Film", "Group", "Painted", "Shot", "ShotPlayer", "Sprite", "paint_groups", "plan_shots",
            "split_groups"]
@@ -128,7 +129,8 @@ class Film:
                  headroom: tuple[int, float] = (0, 0.0)) -> None:
         self.hi_plan, self.width, self.height = hi_plan, width, height
         top = max(ZOOMS.values())
-        painted = replace(paint_groups(hi_plan), zoom=top)
+        with small_pages():  # hundreds of short-lived large arrays (frameloom.memory)
+            painted = replace(paint_groups(hi_plan), zoom=top)
         main = next((s for s in painted.sprites if s.main), None)
         keep = _keep_box(main, hi_plan.width, self.width / hi_plan.width) if main is not None else None
         direction = main.motion.direction if main is not None and main.motion.speed > 0 else 0
@@ -146,8 +148,9 @@ class Film:
 
 def _level(painted: Painted, zoom: float) -> Painted:
     """``painted`` at ``zoom``, its groups classified by tiles."""
-    level = painted if zoom == painted.zoom else scaled(painted, zoom)
-    _ = level.tiled
+    with small_pages():
+        level = painted if zoom == painted.zoom else scaled(painted, zoom)
+        _ = level.tiled
     return level
 
 
