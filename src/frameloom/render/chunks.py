@@ -44,7 +44,6 @@ from frameloom.render.compositor import (
     output_size,
     prepare_text,
 )
-from frameloom.render.encoding import yielding_to_encoder
 from frameloom.render.export import PIECE, AVWriter, OutputSpec
 from frameloom.render.loudness import MasteredMix
 from frameloom.timeline import AudioSegment, Draft, TextSegment, TrackKind, VideoSegment, duration_ms
@@ -116,17 +115,16 @@ def render_range(draft: Draft, target: Path, frames: Frames, start: int, end: in
     writer = AVWriter(target, OutputSpec(PIECE, w, h, rate, frames.duration_ms), first_frame=start)
     canvas, count = Canvas(w, h), end - start
     try:
-        with yielding_to_encoder():  # the encoder's threads first (render.encoding)
-            for i in range(start, end):
-                if cancelled is not None and cancelled():
-                    raise Cancelled("the render was cancelled")
-                t_ms = i * 1000 // rate
-                writer.video(compose_frame(draft, t_ms, visuals, texts, canvas), i)
-                visuals.close_finished(t_ms, grace)
-                done = i - start + 1
-                if progress is not None and (done % max(1, rate // 10) == 0 or done == count):
-                    progress(done / count)
-            writer.close()
+        for i in range(start, end):
+            if cancelled is not None and cancelled():
+                raise Cancelled("the render was cancelled")
+            t_ms = i * 1000 // rate
+            writer.video(compose_frame(draft, t_ms, visuals, texts, canvas), i)
+            visuals.close_finished(t_ms, grace)
+            done = i - start + 1
+            if progress is not None and (done % max(1, rate // 10) == 0 or done == count):
+                progress(done / count)
+        writer.close()
     except BaseException:
         writer.abort()
         raise

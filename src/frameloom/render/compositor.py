@@ -24,7 +24,6 @@ from frameloom.domain.errors import Cancelled, InvalidRequest
 from frameloom.music import music_loop
 from frameloom.render.animation import web_defaults
 from frameloom.render.audio import RATE, AudioClip, AudioSource, BufferAudio, FileAudio
-from frameloom.render.encoding import yielding_to_encoder
 from frameloom.render.export import OutputSpec, check_format, open_writer
 from frameloom.render.frames import Array, Box, Overlay, black, blend, draw, overlay_from_rgba
 from frameloom.render.loudness import MasteredMix
@@ -263,21 +262,20 @@ def render_draft(draft: Draft, target: Path, fmt: str = "mp4", *, media: SourceM
     writer = open_writer(target, spec, lambda times: preview(draft, media, texts, w, h, times))
     canvas = Canvas(w, h)
     try:
-        # 3. frame by frame, the encoder's threads first (render.encoding)
-        with yielding_to_encoder():
-            for i in range(frames):
-                if cancelled is not None and cancelled():
-                    raise Cancelled("the render was cancelled")
-                t_ms = i * 1000 // rate
-                if spec.wants_video:
-                    writer.video(compose_frame(draft, t_ms, visuals, texts, canvas), i)
-                    visuals.close_finished(t_ms, grace)
-                a0, a1 = i * RATE // rate, (i + 1) * RATE // rate
-                if clips or spec.wants_audio:
-                    writer.audio(audio.read(a0, a1 - a0), a0)
-                if progress is not None and (i % max(1, rate // 10) == 0 or i == frames - 1):
-                    progress((i + 1) / frames)
-            writer.close()
+        # 3. frame by frame, the encoder on a thread of its own (render.encoding)
+        for i in range(frames):
+            if cancelled is not None and cancelled():
+                raise Cancelled("the render was cancelled")
+            t_ms = i * 1000 // rate
+            if spec.wants_video:
+                writer.video(compose_frame(draft, t_ms, visuals, texts, canvas), i)
+                visuals.close_finished(t_ms, grace)
+            a0, a1 = i * RATE // rate, (i + 1) * RATE // rate
+            if clips or spec.wants_audio:
+                writer.audio(audio.read(a0, a1 - a0), a0)
+            if progress is not None and (i % max(1, rate // 10) == 0 or i == frames - 1):
+                progress((i + 1) / frames)
+        writer.close()
     except BaseException:
         writer.abort()
         raise

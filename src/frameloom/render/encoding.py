@@ -9,23 +9,17 @@ buffer at once. Muxing happens on the encoder thread only (the container is
 not shared between threads). An error on that thread is raised in the
 caller at its next frame or at ``finish``.
 
-While it composes, the calling thread runs at a lower priority
-(``yielding_to_encoder``): libx264's frame threads wait on one another row by
-row, so a composing thread that preempts one of them stalls the rest. Yielding
-to them, the compositor takes the CPU they leave (the queue keeps them fed).
-The whole 30 s text-to-video command, alternating on 2 cores (a one-off script): 27.3-28.1 s
-against 28.7-29.8 s (4 % less CPU) in one set of three pairs; 21.7-26.2 s
-against 21.9-27.1 s in another, while the machine's speed drifted by a fifth.
+The composing thread keeps its priority. It once ran 10 nice steps lower
+while it fed the encoder (libx264's frame threads wait on one another, and
+one preempted stalls the rest); once frames were composed in I420 that lost:
+the whole 30 s text-to-video command took 0.1-0.8 s longer niced in 7 of 7
+alternating pairs (docs/VIDEO.md).
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import queue
-import sys
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import av
@@ -36,7 +30,6 @@ from av.video.stream import VideoStream
 from frameloom.render.frames import Array
 
 DEPTH = 6
-COMPOSER_NICE = 10  # added to the composing thread's nice value while it feeds the encoder
 _POLL_S = 0.1
 Job = tuple[VideoStream, av.VideoFrame] | tuple[AudioStream, av.AudioFrame]
 
@@ -90,25 +83,6 @@ class EncodeThread:
     def _raise(self) -> None:
         if self.error is not None:
             raise self.error
-
-
-@contextlib.contextmanager
-def yielding_to_encoder() -> Iterator[None]:
-    """Run the block with the calling thread ``COMPOSER_NICE`` steps nicer, then restore it.
-    Linux only (there a thread's id names it alone to ``setpriority``); restoring a lower nice
-    value needs CAP_SYS_NICE or a nice rlimit, so without either the thread stays nicer."""
-    if sys.platform != "linux":
-        yield
-        return
-    tid = threading.get_native_id()
-    before = os.getpriority(os.PRIO_PROCESS, tid)
-    with contextlib.suppress(OSError):
-        os.setpriority(os.PRIO_PROCESS, tid, min(19, before + COMPOSER_NICE))
-    try:
-        yield
-    finally:
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, tid, before)
 
 
 def i420_frame(frame: Array) -> av.VideoFrame:
