@@ -135,29 +135,38 @@ def shade(planes: Planes3, box: tuple[float, float, float, float], rgb: tuple[in
 
 class Light:
     """Light added to a frame (drawn with skia's Plus onto a transparent patch): its luma and the
-    positive and negative parts of its chroma, added at a level with saturation, as Plus adds."""
+    positive and negative parts of its chroma, added at a level with saturation, as Plus adds.
+    Each part keeps only the box where it is not zero (a blur's far tail rounds to nothing)."""
 
     def __init__(self, rgba: Array) -> None:
         rgba = _even(rgba)
         rgb0 = rgba.copy()
         rgb0[..., 3] = 0  # added light has no offset: only the colour's own part
         h, w = rgba.shape[:2]
-        self.y = cv2.transform(rgb0, LUMA)
         chroma = cv2.resize(cv2.transform(rgb0.astype(np.float32), CHROMA), (w // 2, h // 2),
                             interpolation=cv2.INTER_AREA)
-        parts = [(np.clip(np.rint(part), 0, 255).astype(np.uint8), sign, index)
-                 for index, c in ((1, chroma[..., 0]), (2, chroma[..., 1])) for part, sign in ((c, 1), (-c, -1))]
+        parts = [(0, 1, cv2.transform(rgb0, LUMA))] + [
+            (index, sign, np.clip(np.rint(sign * c), 0, 255).astype(np.uint8))
+            for index, c in ((1, chroma[..., 0]), (2, chroma[..., 1])) for sign in (1, -1)]
         # a white light's chroma is a level or two: not worth two more calls a frame
-        self.chroma = [(part, sign, index) for part, sign, index in parts if part.max() > FAINT]
+        self.parts = [(index, sign, *_cropped(part)) for index, sign, part in parts
+                      if part.max() > (0 if index == 0 else FAINT)]
 
     def add(self, planes: Planes3, x: int, y: int, level: float) -> None:
         """Add the light at ``level`` (0..1) with its top-left corner at (x, y) px (chroma at the even
         px at or before it), clipped to the frame."""
         if level <= 0:
             return
-        _add(planes[0], self.y, x, y, level)
-        for part, sign, index in self.chroma:
-            _add(planes[index], part, x >> 1, y >> 1, sign * level)
+        for index, sign, part, dx, dy in self.parts:
+            k = 0 if index == 0 else 1
+            _add(planes[index], part, (x >> k) + dx, (y >> k) + dy, sign * level)
+
+
+def _cropped(part: Array) -> tuple[Array, int, int]:
+    """``part`` cut to the box of its non-zero values, and where that box starts in it (x, y)."""
+    rows, cols = np.flatnonzero(part.any(axis=1)), np.flatnonzero(part.any(axis=0))
+    y0, y1, x0, x1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+    return np.ascontiguousarray(part[y0:y1, x0:x1]), x0, y0
 
 
 def _add(plane: Array, part: Array, x: int, y: int, level: float) -> None:
