@@ -23,7 +23,7 @@ import numpy as np
 from frameloom.engines.compose.canvas import Array, new_layer, surface
 from frameloom.engines.compose.finish import finish
 from frameloom.engines.compose.layers import Layer
-from frameloom.engines.compose.painted import Group, Painted, Sprite, scaled
+from frameloom.engines.compose.painted import Group, Painted, Sprite, scaled, tiled
 from frameloom.engines.compose.painters import Ctx
 from frameloom.engines.compose.plan import ScenePlan
 from frameloom.engines.compose.render import paint as paint_layers
@@ -131,6 +131,7 @@ class Film:
         top = max(ZOOMS.values())
         with small_pages():  # hundreds of short-lived large arrays (frameloom.memory)
             painted = replace(paint_groups(hi_plan), zoom=top)
+        self.painted = painted
         main = next((s for s in painted.sprites if s.main), None)
         keep = _keep_box(main, hi_plan.width, self.width / hi_plan.width) if main is not None else None
         direction = main.motion.direction if main is not None and main.motion.speed > 0 else 0
@@ -142,16 +143,21 @@ class Film:
         pool.shutdown(wait=False)
 
     def player(self, index: int, reference: bool = False) -> ShotPlayer:
+        """Shot ``index``'s frames; ``reference``: drawn by skia from the level's RGBA pixels,
+        scaled again from the painted scene (the level made for frames keeps only its tiles)."""
         shot = self.shots[index]
-        return ShotPlayer(self.levels[shot.zoom].result(), shot, self.hi_plan, self.width, self.height, reference)
+        level = self.levels[shot.zoom].result()
+        if reference:
+            level = self.painted if shot.zoom == self.painted.zoom else scaled(self.painted, shot.zoom)
+        return ShotPlayer(level, shot, self.hi_plan, self.width, self.height, reference)
 
 
 def _level(painted: Painted, zoom: float) -> Painted:
-    """``painted`` at ``zoom``, its groups classified by tiles."""
+    """``painted`` at ``zoom``, its groups classified by tiles; a lower level keeps only those."""
     with small_pages():
-        level = painted if zoom == painted.zoom else scaled(painted, zoom)
-        _ = level.tiled
-    return level
+        if zoom == painted.zoom:
+            return tiled(painted)
+        return tiled(scaled(painted, zoom), keep_pixels=False)
 
 
 def _keep_box(sprite: Sprite, scene_width: int, k: float) -> Box:

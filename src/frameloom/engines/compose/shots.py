@@ -129,7 +129,7 @@ class ShotPlayer:
     # the buffers are made on the first frame: a player asked only where things are (framing) costs nothing
     @cached_property
     def images(self) -> list[tuple[Group, TiledLayer]]:
-        return list(zip(self.groups, self.painted.tiled, strict=True))
+        return list(zip(self.groups, self.painted.tiles, strict=True))
 
     @cached_property
     def frame_px(self) -> Array:
