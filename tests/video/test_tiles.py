@@ -141,3 +141,18 @@ def test_a_solid_bottom_is_found_and_what_lies_under_it_is_not_drawn() -> None:
     assert planes[1][:20].min() > 0
     assert planes[0][40:].max() == 0
     assert planes[1][20:].max() == 0
+
+
+@pytest.mark.parametrize(("x", "y"), [(4, 6), (5, 6), (4, 7), (-3, -2), (30, 20)])
+def test_a_sprite_lands_the_same_aligned_or_not(x: int, y: int) -> None:
+    """An even-aligned sprite inside the frame is converted as it is, any other through an aligned
+    copy: both are source-over of the sprite at (x, y), luma to the pixel."""
+    rgba = layer(6)[50:90, 100:140].copy()  # 40 x 40, partial alpha
+    yuv = random_frame(64, 64, 7)
+    was = frame_planes(yuv.copy(), 64, 64)[0].astype(np.float64)
+    planes = frame_planes(yuv, 64, 64)
+    over(planes, rgba, x, y, np.empty((64, 64), np.uint8))
+    shifted = np.zeros((64 + 80, 64 + 80, 4), np.uint8)  # the sprite placed on a canvas around the frame
+    shifted[40 + y:80 + y, 40 + x:80 + x] = rgba
+    expected = expected_over(was, shifted, 40, 40, None)
+    assert np.abs(planes[0] - expected).max() <= 2.0

@@ -102,8 +102,10 @@ def over(planes: Planes3, rgba: Array, x: int, y: int, scratch: Array) -> None:
     if box is None:
         return
     x0, y0, x1, y1 = box[0] & ~1, box[1] & ~1, box[2] + box[2] % 2, box[3] + box[3] % 2
-    part = np.zeros((y1 - y0, x1 - x0, 4), np.uint8)  # the even-aligned box, the sprite where it lies
-    part[box[1] - y0:box[3] - y0, box[0] - x0:box[2] - x0] = rgba[box[1] - y:box[3] - y, box[0] - x:box[2] - x]
+    part = rgba  # already even-aligned and inside the frame (the weather's overlay): no copy
+    if (x0, y0, x1 - x0, y1 - y0) != (x, y, sw, sh):
+        part = np.zeros((y1 - y0, x1 - x0, 4), np.uint8)  # the even-aligned box, the sprite where it lies
+        part[box[1] - y0:box[3] - y0, box[0] - x0:box[2] - x0] = rgba[box[1] - y:box[3] - y, box[0] - x:box[2] - x]
     layer = premultiplied(part)
     for plane, src, inv, (px0, py0, px1, py1) in _parts(planes, layer, x0, y0, x1, y1):
         blend(plane[py0:py1, px0:px1], src, inv, scratch)
