@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from frameloom.engines.compose.planes import CHROMA, LUMA, Light, add_flat, frame_planes, over, shade
-from frameloom.engines.compose.tiles import TILE, TiledLayer
+from frameloom.engines.compose.tiles import MERGE, TILE, TiledLayer
 
 
 def layer(seed: int) -> np.ndarray:
@@ -74,11 +74,12 @@ def test_empty_tiles_are_skipped_and_opaque_ones_copied() -> None:
     assert TiledLayer(np.full((64, 64, 4), 255, np.uint8)).opaque
 
 
-def test_runs_a_few_tiles_apart_merge_into_one() -> None:
-    px = np.zeros((TILE, 40 * TILE, 4), np.uint8)
-    for x in (0, 3 * TILE, 30 * TILE):  # two close specks, one far away
+def test_runs_up_to_merge_tiles_apart_merge_into_one() -> None:
+    px = np.zeros((TILE, (2 * MERGE + 10) * TILE, 4), np.uint8)
+    far = (MERGE + 10) * TILE
+    for x in (0, 3 * TILE, far):  # two close specks, one farther than MERGE tiles
         px[5, x + 1] = (100, 100, 100, 200)
-    assert [(r.x0, r.x1) for r in TiledLayer(px).runs] == [(0, 4 * TILE), (30 * TILE, 31 * TILE)]
+    assert [(r.x0, r.x1) for r in TiledLayer(px).runs] == [(0, 4 * TILE), (far, far + TILE)]
 
 
 def test_an_odd_sized_layer_is_drawn_whole() -> None:
