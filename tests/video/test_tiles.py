@@ -1,6 +1,6 @@
 """Tiles and planes: a layer drawn by its runs onto an I420 frame is premultiplied
 source-over of the whole layer in Y'CbCr, at any offset, to a level or two of
-rounding (chroma averaged over 2 x 2 with its alpha); empty runs are skipped and
+rounding (chroma from each 2 x 2 block's top-left pixel, as OpenCV converts); empty runs are skipped and
 opaque ones copied; sprites, lights and shades land where they are put, clipped."""
 
 from __future__ import annotations
@@ -34,14 +34,12 @@ def random_frame(width: int, height: int, seed: int) -> np.ndarray:
 
 def expected_over(plane: np.ndarray, px: np.ndarray, ox: int, oy: int, chroma: int | None) -> np.ndarray:
     """What source-over of ``px`` at (ox, oy) gives on one plane, in floats from the formulas:
-    luma per pixel (``chroma`` None), else chroma row ``chroma`` averaged over 2 x 2 at the even offset."""
+    luma per pixel (``chroma`` None), else chroma row ``chroma`` of each 2 x 2 block at the even offset."""
     weights = (LUMA if chroma is None else CHROMA[chroma:chroma + 1])[0]
     value = px.astype(np.float64) @ weights
     alpha = px[..., 3] / 255.0
-    if chroma is not None:
-        h, w = value.shape
-        value = value.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
-        alpha = alpha.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
+    if chroma is not None:  # each 2 x 2 block's top-left pixel, as OpenCV converts a frame
+        value, alpha = value[::2, ::2], alpha[::2, ::2]
         ox, oy = ox >> 1, oy >> 1
     fh, fw = plane.shape
     src, a = np.zeros((fh, fw)), np.zeros((fh, fw))

