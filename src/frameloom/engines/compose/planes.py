@@ -75,8 +75,8 @@ def premultiplied(rgba: Array) -> Premultiplied:
     rgba = _even(rgba)
     h, w = rgba.shape[:2]
     y, u, v = frame_planes(cv2.cvtColor(rgba, cv2.COLOR_RGBA2YUV_I420), w, h)
-    inv = cv2.subtract(255, np.ascontiguousarray(rgba[..., 3]))  # type: ignore[call-overload]
-    inv2 = np.ascontiguousarray(inv[::2, ::2])
+    inv = cv2.subtract(255, cv2.extractChannel(rgba, 3))  # type: ignore[call-overload]
+    inv2 = cv2.resize(inv, (w // 2, h // 2), interpolation=cv2.INTER_NEAREST)  # each block's top-left
     cv2.subtract(y, cv2.convertScaleAbs(inv, alpha=16 / 255), dst=y)
     offset2 = cv2.convertScaleAbs(inv2, alpha=128 / 255)
     u, v = np.ascontiguousarray(u), np.ascontiguousarray(v)
