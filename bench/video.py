@@ -23,7 +23,8 @@ On a 2-core machine the same run varies by 10-15 % from one try to the next
    temporary file appears): what start-up, planning and painting cost.
 4. Text to video's frames alone (1080p, the same prompt, CPU ms a frame,
    one OpenCV thread): the tiled path against the reference path (every group
-   drawn by skia over the whole frame, as before).
+   drawn by skia over the whole frame, as before); then four other scenes by
+   the tiled path (subjects, fireflies, leaves, rain), which the city lacks.
 5. One-off and per-frame pieces: the grade of one 3072x1728 painted layer, and a
    1080p I420 frame handed to PyAV by ``i420_frame`` against ``from_ndarray``.
 """
@@ -52,6 +53,9 @@ from frameloom.render.sources import StillSource
 from frameloom.timeline.parse import parse_draft
 
 CITY = "a futuristic city skyline at night with neon lights"
+# section 4's other scenes: what the city has not (subjects, fireflies, leaves, rain)
+SCENES = ("a fox reading a book in a forest at sunset", "a lighthouse by the sea in the rain",
+          "a dog running on the beach", "a cat sleeping on a sofa")
 
 
 def timeline(seconds: float, fps: int = 30) -> dict[str, object]:
@@ -182,8 +186,6 @@ def text_to_video(reference: Reference, runs: int) -> None:
 def one_off_costs() -> None:
     """5. Pieces the text-to-video path pays once or per frame, median of 5 each: the grade of one
     painted layer at the close shot's size, and an I420 frame handed to PyAV."""
-    import av
-
     from frameloom.engines.compose.finish import finish
     from frameloom.render.encoding import i420_frame
 
@@ -229,6 +231,19 @@ def frame_cost() -> None:
                 player.frame(ms)
             costs.append((time.process_time() - start) * 1000 / len(range(0, shot.duration_ms, 66)))
         print(f"   {shot.kind:<6} shot  {costs[0]:5.1f} / {costs[1]:5.1f} ms")
+    print("   other scenes, tiles only, wide / medium / close (sprites, fireflies, leaves, rain):")
+    for prompt in SCENES:
+        film = film_for(VideoRequest(prompt=prompt, seconds=12, seed=2))
+        for level in film.levels.values():
+            level.result()
+        costs = []
+        for index, shot in enumerate(film.shots[:3]):
+            player = film.player(index)
+            start = time.process_time()
+            for ms in range(0, shot.duration_ms, 66):
+                player.frame(ms)
+            costs.append((time.process_time() - start) * 1000 / len(range(0, shot.duration_ms, 66)))
+        print(f"   {prompt:<44} {' / '.join(f'{c:5.1f}' for c in costs)} ms")
 
 
 def main() -> None:

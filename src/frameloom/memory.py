@@ -70,21 +70,29 @@ def keep_memory_flat(arenas: int, trim_every_s: float) -> threading.Thread | Non
 
 
 _pages_lock = threading.Lock()
+_pages_users = 0  # blocks inside small_pages() now, on any thread
+_pages_before = True
 
 
 @contextmanager
 def small_pages() -> Iterator[None]:
-    """Within the block NumPy does not ask for huge pages (the switch is the process's: arrays
-    made on other threads meanwhile get small pages too). A no-op if NumPy lacks the switch."""
+    """Within the block NumPy does not ask for huge pages. The switch is the process's, so blocks
+    on several threads (painting, a zoom level) count: the first in turns it off, the last out
+    puts it back. A no-op if NumPy lacks the switch."""
+    global _pages_users, _pages_before
     try:
         from numpy._core.multiarray import _set_madvise_hugepage  # type: ignore[attr-defined]
     except ImportError:
         yield
         return
     with _pages_lock:
-        before = _set_madvise_hugepage(False)
+        if _pages_users == 0:
+            _pages_before = bool(_set_madvise_hugepage(False))
+        _pages_users += 1
     try:
         yield
     finally:
         with _pages_lock:
-            _set_madvise_hugepage(before)
+            _pages_users -= 1
+            if _pages_users == 0:
+                _set_madvise_hugepage(_pages_before)

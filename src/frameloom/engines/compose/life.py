@@ -43,11 +43,11 @@ class Life:
         self.snow = rng.random((260, 4)) if "snowfall" in kinds else None
         self.motes = rng.random((70, 4)) if "motes" in kinds else None
         self.fireflies = motes.fireflies if motes is not None else False
+        self.mote_colour: RGB = (255, 220, 120) if self.fireflies else mix(plan.palette.light, (255, 255, 255), 0.3)
         self.bubbles = rng.random((40, 3)) if "bubbles" in kinds else None
         leafy = plan.setting in ("forest", "jungle", "garden", "field") and plan.weather not in ("rain", "snow")
         self.leaves = rng.random((14, 5)) if leafy else None
         self.flashes = sorted(rng.uniform(0.5, 5, 3).tolist()) if "lightning" in kinds else []
-        self.light_colour = plan.palette.light
         self.dark: RGB = mix(plan.palette.silhouette, (0, 0, 0), 0.5)
 
     def draw(self, canvas: skia.Canvas, ms: int) -> None:
@@ -164,13 +164,9 @@ class Life:
             out.append((px, py, level, (1.5 + 2 * v) * self.unit))
         return out
 
-    @property
-    def _mote_colour(self) -> RGB:
-        return (255, 220, 120) if self.fireflies else mix(self.light_colour, (255, 255, 255), 0.3)
-
     def _motes(self, canvas: skia.Canvas, t: float) -> None:
         for px, py, level, r in self._mote_places(t):
-            _mote(canvas, px, py, r, self._mote_colour, level)
+            _mote(canvas, px, py, r, self.mote_colour, level)
 
     def _mote_lights(self, planes: Planes3, t: float) -> None:
         """The motes as lights drawn once each (a blurred glow per frame costs skia a few ms)."""
@@ -179,7 +175,7 @@ class Life:
             for _, _, _, r in self._mote_places(0.0):
                 reach = math.ceil(r * 11) + 1  # the glow, 4 r, and its blur, 3 sigma of 2 r
                 patch = new_layer(2 * reach, 2 * reach)
-                _mote(surface(patch).getCanvas(), reach, reach, r, self._mote_colour, 1.0)
+                _mote(surface(patch).getCanvas(), reach, reach, r, self.mote_colour, 1.0)
                 self.mote_lights.append((Light(patch), reach))
         for (px, py, level, _), (light, reach) in zip(self._mote_places(t), self.mote_lights, strict=True):
             light.add(planes, round(px) - reach, round(py) - reach, level)
