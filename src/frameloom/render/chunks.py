@@ -36,17 +36,16 @@ import av
 from frameloom.domain.errors import Cancelled, InvalidRequest
 from frameloom.render.audio import RATE
 from frameloom.render.compositor import (
-    Canvas,
     OpenVisuals,
     SourceMap,
     _clip,
-    compose_frame,
     output_size,
-    prepare_text,
+    prepare_texts,
+    write_frames,
 )
 from frameloom.render.export import PIECE, AVWriter, OutputSpec
 from frameloom.render.loudness import MasteredMix
-from frameloom.timeline import AudioSegment, Draft, TextSegment, TrackKind, VideoSegment, duration_ms
+from frameloom.timeline import AudioSegment, Draft, TrackKind, duration_ms
 
 SPLIT_FORMATS = {"mp4": "mp4", "mov": "mov"}  # format -> container; H.264 + AAC both
 Progress = Callable[[float], None]
@@ -108,29 +107,10 @@ def render_range(draft: Draft, target: Path, frames: Frames, start: int, end: in
     media = media or SourceMap()
     w, h, rate = frames.width, frames.height, frames.fps
     visuals = OpenVisuals(media, w, h)
-    grace = max((s.transition.duration_ms for t in draft.tracks for s in t.segments
-                 if isinstance(s, VideoSegment) and s.transition), default=0)
-    texts = {s.id: prepare_text(s, draft, w, h) for t in draft.tracks if t.kind == TrackKind.TEXT
-             for s in t.segments if isinstance(s, TextSegment)}
     writer = AVWriter(target, OutputSpec(PIECE, w, h, rate, frames.duration_ms), first_frame=start)
-    canvas, count = Canvas(w, h), end - start
-    try:
-        for i in range(start, end):
-            if cancelled is not None and cancelled():
-                raise Cancelled("the render was cancelled")
-            t_ms = i * 1000 // rate
-            writer.video(compose_frame(draft, t_ms, visuals, texts, canvas), i)
-            visuals.close_finished(t_ms, grace)
-            done = i - start + 1
-            if progress is not None and (done % max(1, rate // 10) == 0 or done == count):
-                progress(done / count)
-        writer.close()
-    except BaseException:
-        writer.abort()
-        raise
-    finally:
-        visuals.close()
-    return Piece(target, start, count, time.perf_counter() - began)
+    write_frames(draft, range(start, end), rate, visuals, prepare_texts(draft, w, h), writer,
+                 progress=progress, cancelled=cancelled)
+    return Piece(target, start, end - start, time.perf_counter() - began)
 
 
 def timeline_mix(draft: Draft, media: SourceMap, frames: Frames) -> MasteredMix:

@@ -24,7 +24,7 @@ from frameloom.domain.errors import Cancelled, InvalidRequest
 from frameloom.music import music_loop
 from frameloom.render.animation import web_defaults
 from frameloom.render.audio import RATE, AudioClip, AudioSource, BufferAudio, FileAudio
-from frameloom.render.export import OutputSpec, check_format, open_writer
+from frameloom.render.export import OutputSpec, Writer, check_format, open_writer
 from frameloom.render.frames import Array, Box, Overlay, black, blend, draw, overlay_from_rgba
 from frameloom.render.loudness import MasteredMix
 from frameloom.render.sources import Fitted, StillSource, VideoFileSource, VisualSource
@@ -252,37 +252,54 @@ def render_draft(draft: Draft, target: Path, fmt: str = "mp4", *, media: SourceM
     frames = max(1, duration * rate // 1000)
     # 2. prepare once: sources on demand, text sprites, audio clips
     visuals = OpenVisuals(media, w, h)
-    grace = max((s.transition.duration_ms for t in draft.tracks for s in t.segments
-                 if isinstance(s, VideoSegment) and s.transition), default=0)
-    texts = {s.id: prepare_text(s, draft, w, h) for t in draft.tracks if t.kind == TrackKind.TEXT
-             for s in t.segments if isinstance(s, TextSegment)}
+    texts = prepare_texts(draft, w, h)
     clips = [_clip(s, media) for t in draft.tracks if t.kind == TrackKind.AUDIO
              for s in t.segments if isinstance(s, AudioSegment)] if spec.wants_audio else []
     audio = MasteredMix(clips, frames * RATE // rate)  # measures the whole mix first: loudness is global
     writer = open_writer(target, spec, lambda times: preview(draft, media, texts, w, h, times))
-    canvas = Canvas(w, h)
+    # 3. frame by frame, the encoder on a thread of its own (render.encoding)
+    write_frames(draft, range(frames), rate, visuals, texts, writer, video=spec.wants_video,
+                 audio=audio if clips or spec.wants_audio else None, progress=progress, cancelled=cancelled)
+    return RenderResult(target, fmt, w, h, rate, duration, frames, target.stat().st_size,
+                        time.perf_counter() - started)
+
+
+def prepare_texts(draft: Draft, width: int, height: int) -> dict[str, TextLayer]:
+    """Every text segment's sprite, made once for the whole render."""
+    return {s.id: prepare_text(s, draft, width, height) for t in draft.tracks if t.kind == TrackKind.TEXT
+            for s in t.segments if isinstance(s, TextSegment)}
+
+
+def write_frames(draft: Draft, indices: range, rate: int, visuals: OpenVisuals, texts: Mapping[str, TextLayer],
+                 writer: Writer, *, video: bool = True, audio: MasteredMix | None = None,
+                 progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> None:
+    """Frames ``indices`` of ``draft`` at ``rate`` composed and handed to ``writer`` (with ``audio``'s
+    samples for each frame when given), then the file closed. ``progress`` gets the share of
+    ``indices`` done about ten times a second of output; ``cancelled`` is asked before every frame
+    (:class:`Cancelled`). On any error the writer aborts, leaving no file; the sources are closed
+    either way. One loop for a whole render and for a parallel export's range (``render.chunks``)."""
+    grace = max((s.transition.duration_ms for t in draft.tracks for s in t.segments
+                 if isinstance(s, VideoSegment) and s.transition), default=0)
+    canvas, total, every = Canvas(visuals.width, visuals.height), len(indices), max(1, rate // 10)
     try:
-        # 3. frame by frame, the encoder on a thread of its own (render.encoding)
-        for i in range(frames):
+        for done, i in enumerate(indices, 1):
             if cancelled is not None and cancelled():
                 raise Cancelled("the render was cancelled")
             t_ms = i * 1000 // rate
-            if spec.wants_video:
+            if video:
                 writer.video(compose_frame(draft, t_ms, visuals, texts, canvas), i)
                 visuals.close_finished(t_ms, grace)
-            a0, a1 = i * RATE // rate, (i + 1) * RATE // rate
-            if clips or spec.wants_audio:
+            if audio is not None:
+                a0, a1 = i * RATE // rate, (i + 1) * RATE // rate
                 writer.audio(audio.read(a0, a1 - a0), a0)
-            if progress is not None and (i % max(1, rate // 10) == 0 or i == frames - 1):
-                progress((i + 1) / frames)
+            if progress is not None and ((done - 1) % every == 0 or done == total):
+                progress(done / total)
         writer.close()
     except BaseException:
         writer.abort()
         raise
     finally:
         visuals.close()
-    return RenderResult(target, fmt, w, h, rate, duration, frames, target.stat().st_size,
-                        time.perf_counter() - started)
 
 
 def preview(draft: Draft, media: SourceMap, texts: Mapping[str, TextLayer], width: int, height: int,
