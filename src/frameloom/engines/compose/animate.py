@@ -23,13 +23,14 @@ import numpy as np
 from frameloom.engines.compose.canvas import Array, new_layer, surface
 from frameloom.engines.compose.finish import finish
 from frameloom.engines.compose.layers import Layer
-from frameloom.engines.compose.painted import Group, Painted, Sprite, scaled, tiled
+from frameloom.engines.compose.painted import Group, Painted, Sprite, level, scaled, scaled_size, shrunk_tiles
 from frameloom.engines.compose.painters import Ctx
 from frameloom.engines.compose.plan import ScenePlan
 from frameloom.engines.compose.render import paint as paint_layers
 from frameloom.engines.compose.shots import SHOT_MS, TRAVEL, ZOOMS, Box, Shot, ShotPlayer, plan_shots
 from frameloom.engines.compose.sprites import paint_sprites
 from frameloom.engines.compose.styles import FILTERS
+from frameloom.engines.compose.tiles import TiledLayer
 from frameloom.memory import small_pages
 
 __all__ = ["ZOOMS", "Film", "Group", "Painted", "Shot", "ShotPlayer", "Sprite", "paint_groups", "plan_shots",
@@ -67,11 +68,16 @@ def _reflects(group: Group) -> bool:
     return any(e.kind in REFLECTING for layer in group.layers for e in layer.elements)
 
 
-def paint_groups(plan: ScenePlan) -> Painted:
+def paint_groups(plan: ScenePlan, level_size: tuple[int, int] | None = None
+                 ) -> tuple[Painted, tuple[TiledLayer, ...]]:
     """Paint every group at the plan's size and each subject unit on its own
     sprite; grade each (bloom only on the sky). A group is graded on a second
     thread while the next one is painted: grading is NumPy and OpenCV work
-    that runs without the GIL, painting is mostly skia's."""
+    that runs without the GIL, painting is mostly skia's. With ``level_size``
+    (w, h px), once painting is done, each group is also shrunk to it and
+    classified by tiles as soon as it is graded, while the next one is (the
+    first shot's level, ready with the last grade). More grading threads lose:
+    skia holds the GIL, and each thread waits for it between OpenCV calls."""
     groups = split_groups(plan)
     composite = new_layer(plan.width, plan.height)
     graded: list[Future[Array]] = []
@@ -86,9 +92,13 @@ def paint_groups(plan: ScenePlan) -> Painted:
             graded.append(pool.submit(_grade, pixels, plan, group.name == "sky"))
             emitters.extend((index, *e) for e in ctx.emitters)
         sprites = paint_sprites(plan, lambda px: _grade(px, plan, False))
-        out = tuple((group, done.result()) for group, done in zip(groups, graded, strict=True))
+        out, tiles = [], []
+        for group, done in zip(groups, graded, strict=True):  # in turn: the next is graded meanwhile
+            out.append((group, done.result()))
+            if level_size is not None:
+                tiles.append(shrunk_tiles(out[-1][1], level_size))
     after = next(i for i, g in enumerate(groups) if g.subjects)
-    return Painted(1.0, plan.width, plan.height, out, tuple(emitters), sprites, after)
+    return Painted(1.0, plan.width, plan.height, tuple(out), tuple(emitters), sprites, after), tuple(tiles)
 
 
 def _grade(pixels: Array, plan: ScenePlan, opaque: bool) -> Array:
@@ -128,18 +138,22 @@ class Film:
     def __init__(self, hi_plan: ScenePlan, width: int, height: int, duration_ms: int, seed: int,
                  headroom: tuple[int, float] = (0, 0.0)) -> None:
         self.hi_plan, self.width, self.height = hi_plan, width, height
-        top = max(ZOOMS.values())
+        top, first = max(ZOOMS.values()), ZOOMS["wide"]  # every film opens on a wide shot
         with small_pages():  # hundreds of short-lived large arrays (frameloom.memory)
-            painted = replace(paint_groups(hi_plan), zoom=top)
+            painted, first_tiles = paint_groups(hi_plan, scaled_size(hi_plan.width, hi_plan.height, first / top))
+        painted = replace(painted, zoom=top)
         self.painted = painted
         main = next((s for s in painted.sprites if s.main), None)
         keep = _keep_box(main, hi_plan.width, self.width / hi_plan.width) if main is not None else None
         direction = main.motion.direction if main is not None and main.motion.speed > 0 else 0
         self.shots = plan_shots(self.width, self.height, duration_ms, seed, keep, direction, headroom)
-        # each zoom level (downscaled, classified by tiles) is made on a thread of its own in the
-        # order the shots first need them: the first shot's before its first frame, the rest while it plays
+        # the first shot's level is made as the groups are graded; the others, each on a thread of
+        # its own, in the order the shots first need them, while the first shot plays
+        opening: Future[Painted] = Future()
+        opening.set_result(level(painted, first, first_tiles))
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="frameloom-levels")
-        self.levels = {z: pool.submit(_level, painted, z) for z in dict.fromkeys(s.zoom for s in self.shots)}
+        self.levels = {z: opening if z == first else pool.submit(_level, painted, z)
+                       for z in dict.fromkeys(s.zoom for s in self.shots)}
         pool.shutdown(wait=False)
 
     def player(self, index: int, reference: bool = False) -> ShotPlayer:
@@ -153,11 +167,8 @@ class Film:
 
 
 def _level(painted: Painted, zoom: float) -> Painted:
-    """``painted`` at ``zoom``, its groups classified by tiles; a lower level keeps only those."""
     with small_pages():
-        if zoom == painted.zoom:
-            return tiled(painted)
-        return tiled(scaled(painted, zoom), keep_pixels=False)
+        return level(painted, zoom)
 
 
 def _keep_box(sprite: Sprite, scene_width: int, k: float) -> Box:

@@ -87,18 +87,44 @@ class Painted:
 NO_PIXELS = np.zeros((0, 0, 4), np.uint8)
 
 
-def tiled(painted: Painted, keep_pixels: bool = True) -> Painted:
-    """``painted`` with each group classified by tiles, its RGBA pixels dropped unless ``keep_pixels``
-    (a level's frames read only the tiles: a 1080p film's two lower levels hold 130 MB less)."""
-    tiles = tuple(TiledLayer(px) for _, px in painted.groups)
-    groups = painted.groups if keep_pixels else tuple((g, NO_PIXELS) for g, _ in painted.groups)
-    return replace(painted, groups=groups, tiles=tiles)
+def tiled(painted: Painted) -> Painted:
+    """``painted`` with each group classified by tiles."""
+    return replace(painted, tiles=tuple(TiledLayer(px) for _, px in painted.groups))
 
 
 def scaled(painted: Painted, zoom: float) -> Painted:
     """The same groups and sprites at a lower zoom (painted once at the highest)."""
-    k = zoom / painted.zoom
-    w, h = round(painted.width * k), round(painted.height * k)
+    w, h = scaled_size(painted.width, painted.height, zoom / painted.zoom)
     groups = tuple((g, cv2.resize(px, (w, h), interpolation=cv2.INTER_AREA)) for g, px in painted.groups)
+    return replace(_scaled_rest(painted, zoom), groups=groups)
+
+
+def scaled_size(width: int, height: int, k: float) -> tuple[int, int]:
+    """A ``width`` x ``height`` image's size (w, h px) scaled by ``k``."""
+    return round(width * k), round(height * k)
+
+
+def shrunk_tiles(pixels: Array, size: tuple[int, int]) -> TiledLayer:
+    """A group's ``pixels`` at ``size`` (w, h px), classified by tiles."""
+    return TiledLayer(cv2.resize(pixels, size, interpolation=cv2.INTER_AREA))
+
+
+def level(painted: Painted, zoom: float, tiles: tuple[TiledLayer, ...] = ()) -> Painted:
+    """``painted`` at ``zoom`` with its groups classified by tiles, made to draw frames: a lower
+    level keeps only the tiles (a 1080p film's two lower levels hold 130 MB less), each group
+    shrunk and classified in turn, or ``tiles`` when they were made as the groups were graded
+    (``shrunk_tiles``)."""
+    if zoom == painted.zoom:
+        return tiled(painted)
+    size = scaled_size(painted.width, painted.height, zoom / painted.zoom)
+    tiles = tiles or tuple(shrunk_tiles(px, size) for _, px in painted.groups)
+    return replace(_scaled_rest(painted, zoom), groups=tuple((g, NO_PIXELS) for g, _ in painted.groups), tiles=tiles)
+
+
+def _scaled_rest(painted: Painted, zoom: float) -> Painted:
+    """``painted``'s emitters and sprites at ``zoom``, its groups still at its own."""
+    k = zoom / painted.zoom
+    w, h = scaled_size(painted.width, painted.height, zoom / painted.zoom)
     emitters = tuple((i, x * k, y * k, ew * k, eh * k, c) for i, x, y, ew, eh, c in painted.emitters)
-    return Painted(zoom, w, h, groups, emitters, tuple(s.at(k) for s in painted.sprites), painted.subjects_after)
+    return Painted(zoom, w, h, painted.groups, emitters, tuple(s.at(k) for s in painted.sprites),
+                   painted.subjects_after)
