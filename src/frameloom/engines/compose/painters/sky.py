@@ -106,7 +106,7 @@ def clouds(ctx: Ctx, el: Clouds) -> None:
     rgb = dark + (bright - dark) * lit
     alpha = (density * 0.92)[..., None]
     rgba = np.concatenate([rgb * alpha, alpha * 255], axis=2).clip(0, 255).astype(np.uint8)
-    draw_pixels(ctx.canvas, rgba, (0, 0, ctx.w, ctx.horizon))
+    draw_pixels(ctx.canvas, rgba, (0, 0, ctx.w, round(ctx.horizon)))
 
 
 @painter(Nebula)
@@ -118,7 +118,7 @@ def nebula(ctx: Ctx, el: Nebula) -> None:
         n = value_noise((ch, cw), rng, octaves=5, base=3)
         a = (np.clip((n - cut) * 2.2, 0, 1) ** 1.5 * 0.55)[..., None]
         rgba = np.concatenate([np.array(colour, np.float32) * a, a * 255], axis=2).astype(np.uint8)
-        draw_pixels(ctx.canvas, rgba, (0, 0, ctx.w, ctx.horizon), PLUS)
+        draw_pixels(ctx.canvas, rgba, (0, 0, ctx.w, round(ctx.horizon)), PLUS)
 
 
 @painter(Planet)
