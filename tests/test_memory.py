@@ -83,3 +83,29 @@ def test_small_pages_turns_numpys_huge_pages_off_for_the_block_and_back() -> Non
             assert not huge()
         assert not huge(), "a nested block leaves the outer one's setting"
     assert huge() == outside
+
+
+REUSE_CHILD = textwrap.dedent("""
+    import resource
+    import numpy as np
+    from frameloom.memory import reuse_freed_memory, small_pages
+
+    if REUSE:
+        assert reuse_freed_memory()
+    with small_pages():  # as painting runs: 4 KiB pages, one fault each
+        np.ones((64, 1024, 1024), np.uint8)  # 64 MiB made, touched and freed
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+        np.ones((64, 1024, 1024), np.uint8)
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+""")
+
+
+def faults_of_a_second_array(reuse: bool) -> int:
+    code = REUSE_CHILD.replace("REUSE", str(reuse))
+    return int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+
+
+def test_a_one_off_render_reuses_the_large_blocks_it_frees() -> None:
+    # without it a 64 MiB array is mapped anew and each of its 16,384 pages faulted in again
+    assert faults_of_a_second_array(reuse=False) > 8000
+    assert faults_of_a_second_array(reuse=True) < 1000

@@ -22,7 +22,7 @@ from frameloom.domain.errors import FrameloomError, InvalidRequest
 from frameloom.domain.images import ImageRequest, random_seed
 from frameloom.domain.sizes import ASPECTS, resolve_size
 from frameloom.domain.video import DEFAULT_SECONDS, DEFAULT_TITLE_SECONDS, MUSIC_STYLES, VideoRequest
-from frameloom.memory import keep_memory_flat
+from frameloom.memory import keep_memory_flat, reuse_freed_memory
 from frameloom.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -301,8 +301,10 @@ def _video(prompt: str, target: Path, aspect: str | None, size: str | None, n: i
     _check_policy(settings, [("prompt", prompt), ("title", options.title or "")])
     check_writable(target)
     # arenas capped as a worker caps them, but no periodic trim: this process renders once and exits, and the
-    # pages a trim gives back fault in again (a second of system time in a 30 s clip, docs/VIDEO.md)
+    # pages a trim gives back fault in again (a second of system time in a 30 s clip, docs/VIDEO.md); for the
+    # same reason large freed blocks are kept for reuse
     keep_memory_flat(settings.malloc_arenas, 0)
+    reuse_freed_memory()
     engines = default_registry(settings)  # FRAMELOOM_ENGINE: another engine draws the shots
     bar = progress_bar(sys.stderr, f"rendering {seconds:g} s")
     try:
