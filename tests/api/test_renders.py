@@ -39,9 +39,13 @@ def running(jobs_settings: Settings) -> Iterator[TestClient]:
         yield client
 
 
-def tiny_draft(media_id: str, seconds: int = 2, fps: int = 10) -> dict[str, Any]:
+# an export that surely takes seconds: 600 frames of 320x180 take 0.4 s on this machine, of 1280x720 about 3 s
+SLOW = (1280, 720)
+
+
+def tiny_draft(media_id: str, seconds: int = 2, fps: int = 10, size: tuple[int, int] = (320, 180)) -> dict[str, Any]:
     ms = seconds * 1000
-    return {"v": 1, "d": ms, "m": {"w": 320, "h": 180, "fps": fps, "ar": "16:9"},
+    return {"v": 1, "d": ms, "m": {"w": size[0], "h": size[1], "fps": fps, "ar": "16:9"},
             "t": [{"id": "v1", "tt": 0, "sg": [{"id": "s1", "s": 0, "d": ms, "m": {"src": media_id,
                                                                                  "motion": "zoom_in"}}]},
                   {"id": "x1", "tt": 7, "sg": [{"id": "s2", "s": 0, "d": ms, "m": {"text": "Hello"}}]}]}
@@ -114,7 +118,7 @@ def test_the_same_render_id_returns_the_same_job(running: TestClient) -> None:
 
 def test_cancel_returns_the_frozen_credits(running: TestClient) -> None:
     headers, sid, media_id = studio(running)
-    body = {"render_id": "long-one", "session_id": sid, "draft": tiny_draft(media_id, seconds=30, fps=30)}
+    body = {"render_id": "long-one", "session_id": sid, "draft": tiny_draft(media_id, seconds=30, fps=30, size=SLOW)}
     assert running.post(EXPORT, headers=headers, json=body).status_code == 200
     assert balance(running, headers)["frozen"] == 3  # 30 s: three started blocks of 10 s
     wait_for(running, "long-one", headers, {"rendering"})
@@ -202,7 +206,7 @@ def test_an_export_past_its_time_limit_fails_with_a_refund(jobs_settings: Settin
     settings = jobs_settings.model_copy(update={"export_time_limit_s": 1, "export_chunk_s": 0})
     with TestClient(create_app(settings)) as client:
         headers, sid, media_id = studio(client)
-        body = {"render_id": "slow", "session_id": sid, "draft": tiny_draft(media_id, seconds=60, fps=30)}
+        body = {"render_id": "slow", "session_id": sid, "draft": tiny_draft(media_id, seconds=60, fps=30, size=SLOW)}
         assert client.post(EXPORT, headers=headers, json=body).status_code == 200
         failed = wait_for(client, "slow", headers, {"failed", "completed"})
         assert failed["status"] == "failed"

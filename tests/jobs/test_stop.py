@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from fastapi.testclient import TestClient
-from tests.api.test_renders import EXPORT, balance, studio, tiny_draft, wait_for
+from tests.api.test_renders import EXPORT, SLOW, balance, studio, tiny_draft, wait_for
 
 from frameloom.api import create_app
 from frameloom.settings import Settings
@@ -15,7 +15,7 @@ def test_a_running_export_goes_back_to_the_queue_when_the_server_stops(settings:
     settings = settings.model_copy(update={"workers": 1, "job_heartbeat_s": 0.2})
     with TestClient(create_app(settings)) as client:
         headers, sid, media_id = studio(client)
-        body = {"render_id": "interrupted", "session_id": sid, "draft": tiny_draft(media_id, seconds=20, fps=30)}
+        body = {"render_id": "interrupted", "session_id": sid, "draft": tiny_draft(media_id, seconds=20, fps=30, size=SLOW)}
         assert client.post(EXPORT, headers=headers, json=body).status_code == 200
         wait_for(client, "interrupted", headers, {"rendering"})
         time.sleep(0.3)
