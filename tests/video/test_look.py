@@ -11,7 +11,7 @@ from frameloom.domain.video import VideoRequest
 from frameloom.video.text_to_video import film_for
 
 PROMPTS = ("a futuristic city skyline at night with neon lights", "a fox reading a book in a forest at sunset",
-           "a lighthouse by the sea in the rain")
+           "a lighthouse by the sea in the rain", "a cabin in the mountains in the snow")
 
 
 def psnr(a: np.ndarray, b: np.ndarray) -> float:

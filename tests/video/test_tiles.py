@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from frameloom.engines.compose.planes import CHROMA, LUMA, Light, add_flat, frame_planes, over, shade
+from frameloom.engines.compose.planes import CHROMA, LUMA, Light, add_flat, frame_planes, over, shade, tint
 from frameloom.engines.compose.tiles import MERGE, TILE, TiledLayer
 
 
@@ -155,3 +155,21 @@ def test_a_sprite_lands_the_same_aligned_or_not(x: int, y: int) -> None:
     shifted[40 + y:80 + y, 40 + x:80 + x] = rgba
     expected = expected_over(was, shifted, 40, 40, None)
     assert np.abs(planes[0] - expected).max() <= 2.0
+
+
+def test_a_tint_through_a_mask_is_that_colour_laid_over_with_the_mask_as_alpha() -> None:
+    # rain and snow: strokes of one colour drawn as coverage only, laid as an RGBA overlay would be
+    rng = np.random.default_rng(7)
+    mask = np.zeros((100, 140), np.uint8)
+    mask[10:90, 5:120] = rng.integers(0, 256, (80, 115), dtype=np.uint8)
+    colour = (180, 200, 230)
+    overlay = np.empty((100, 140, 4), np.uint8)
+    overlay[..., :3] = (np.array(colour, np.uint16) * mask[..., None] // 255).astype(np.uint8)
+    overlay[..., 3] = mask
+    yuv = random_frame(140, 100, 3)
+    by_overlay, by_mask = yuv.copy(), yuv.copy()
+    scratch = np.empty((100, 140), np.uint8)
+    over(frame_planes(by_overlay, 140, 100), overlay, 0, 0, scratch)
+    tint(frame_planes(by_mask, 140, 100), mask, colour, scratch)
+    assert np.abs(by_mask.astype(np.int16) - by_overlay).max() <= 2
+    assert not np.array_equal(by_mask, yuv)

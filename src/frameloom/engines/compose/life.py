@@ -17,10 +17,11 @@ import skia
 from frameloom.engines.compose.canvas import RGB, Array, mix, new_layer, paint, surface
 from frameloom.engines.compose.elements import BaseElement, Motes, Rain
 from frameloom.engines.compose.plan import ScenePlan
-from frameloom.engines.compose.planes import Light, Planes3, add_flat, over
+from frameloom.engines.compose.planes import Light, Planes3, add_flat, over, tint
 
 PLUS = skia.BlendMode.kPlus
 FLASH = (210, 220, 255)  # lightning's light
+SNOW = (250, 252, 255)
 
 
 class Life:
@@ -39,7 +40,9 @@ class Life:
         self.star_lights: list[tuple[Light, int, int]] | None = None
         self.mote_lights: list[tuple[Light, int]] | None = None
         self.overlay: Array | None = None
+        self.mask: Array | None = None
         self.rain = rng.random((500 if rain.heavy else 320, 3)) if rain is not None else None
+        self.rain_colour: RGB = mix(plan.palette.haze, (255, 255, 255), 0.6)
         self.snow = rng.random((260, 4)) if "snowfall" in kinds else None
         self.motes = rng.random((70, 4)) if "motes" in kinds else None
         self.fireflies = motes.fireflies if motes is not None else False
@@ -61,29 +64,47 @@ class Life:
         if self.flashes:
             self._lightning(canvas, t)
 
-    @property
-    def has_weather(self) -> bool:
-        """Strokes drawn over the frame (not light added to it)."""
-        return any(x is not None for x in (self.leaves, self.snow, self.rain, self.bubbles))
-
     def draw_planes(self, planes: Planes3, ms: int, scratch: Array) -> None:
         """Draw the life at ``ms`` onto an I420 frame's ``planes``: the stars as lights prepared
-        once (their glow is a blur: drawn per frame it costs a few ms), the weather in strokes
-        on an RGBA overlay laid over the frame, a lightning flash added to the whole frame."""
+        once (their glow is a blur: drawn per frame it costs a few ms), rain and snow (strokes of
+        one colour) as coverage laid as that colour, leaves and bubbles in strokes on an RGBA
+        overlay laid over the frame, a lightning flash added to the whole frame."""
         t = ms / 1000
         if self.stars is not None:
             self._twinkle_lights(planes, t)
         if self.motes is not None:
             self._mote_lights(planes, t)
-        if self.has_weather:
+        if self.snow is not None:
+            self._snow(self._mask_canvas(), t)
+            tint(planes, self._mask(), SNOW, scratch)
+        if self.rain is not None:
+            self._rain(self._mask_canvas(), t)
+            tint(planes, self._mask(), self.rain_colour, scratch)
+        if self.leaves is not None or self.bubbles is not None:
             if self.overlay is None:
                 self.overlay = new_layer(self.w, self.h)
             self.overlay.fill(0)
-            self._weather(surface(self.overlay).getCanvas(), t)
+            canvas = surface(self.overlay).getCanvas()
+            if self.leaves is not None:
+                self._leaves(canvas, t)
+            if self.bubbles is not None:
+                self._bubbles(canvas, t)
             over(planes, self.overlay, 0, 0, scratch)
         for at in self.flashes:
             if at <= t < at + 0.25:
                 add_flat(planes, FLASH, 0.35 * (1 - (t - at) / 0.25))
+
+    def _mask_canvas(self) -> skia.Canvas:
+        """A cleared coverage-only canvas the frame's size: strokes of one colour drawn as alpha,
+        blended as a flat colour (``planes.tint``), cheaper than an RGBA overlay to draw and to lay."""
+        if self.mask is None:
+            self.mask = np.zeros((self.h, self.w), np.uint8)
+        self.mask.fill(0)
+        return skia.Surface(self.mask, colorType=skia.kAlpha_8_ColorType, alphaType=skia.kPremul_AlphaType).getCanvas()
+
+    def _mask(self) -> Array:
+        assert self.mask is not None
+        return self.mask
 
     def _weather(self, canvas: skia.Canvas, t: float) -> None:
         if self.leaves is not None:
@@ -141,8 +162,7 @@ class Life:
             px = (x * self.w * 1.2 - slant * speed * t) % (self.w * 1.2) - self.w * 0.1
             path.moveTo(px, py)
             path.lineTo(px - slant * length, py + length)
-        canvas.drawPath(path, paint(mix(self.plan.palette.haze, (255, 255, 255), 0.6), 0.3,
-                                    stroke=1.4 * self.unit))
+        canvas.drawPath(path, paint(self.rain_colour, 0.3, stroke=1.4 * self.unit))
 
     def _snow(self, canvas: skia.Canvas, t: float) -> None:
         assert self.snow is not None
@@ -151,7 +171,7 @@ class Life:
             py = (y * self.h + speed * t) % self.h
             px = x * self.w + math.sin(t * (0.8 + v) + p * 6.28) * 20 * self.unit
             r = (1.5 + 3.5 * v) * self.unit
-            canvas.drawCircle(px, py, r, paint((250, 252, 255), 0.85))
+            canvas.drawCircle(px, py, r, paint(SNOW, 0.85))
 
     def _mote_places(self, t: float) -> list[tuple[float, float, float, float]]:
         """Each mote at ``t``: centre (px), level (0..1) and radius (px)."""

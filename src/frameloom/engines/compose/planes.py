@@ -189,6 +189,17 @@ def _add(plane: Array, part: Array, x: int, y: int, level: float) -> None:
     cv2.scaleAdd(part[y0 - y:y1 - y, x0 - x:x1 - x], level, dst, dst=dst)
 
 
+def tint(planes: Planes3, mask: Array, rgb: tuple[int, int, int], scratch: Array) -> None:
+    """``rgb`` source-over the frame through ``mask`` (its alpha, the luma's size): strokes of one
+    colour (rain, snow) drawn as coverage only. Chroma takes each 2 x 2 block's top-left pixel's
+    alpha, as ``premultiplied`` does."""
+    colour = np.array([[[*rgb, 255]]], np.uint8)
+    values = [float(cv2.transform(colour, LUMA)[0, 0]), *(float(c) for c in cv2.transform(colour, CHROMA)[0, 0])]
+    half = np.ascontiguousarray(mask[::2, ::2])
+    for plane, value, alpha in zip(planes, values, (mask, half, half), strict=True):
+        blend(plane, cv2.convertScaleAbs(alpha, alpha=value / 255), cv2.bitwise_not(alpha), scratch)
+
+
 def add_flat(planes: Planes3, rgb: tuple[int, int, int], amount: float) -> None:
     """``rgb`` times ``amount`` added to the whole frame with saturation (a flash of light)."""
     colour = np.array([[[*rgb, 0]]], np.float32) * amount
