@@ -8,7 +8,7 @@ in window px, a few hundred a frame; deterministic by the shot's seed.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 import numpy as np
@@ -17,11 +17,12 @@ import skia
 from frameloom.engines.compose.canvas import RGB, Array, mix, new_layer, paint, surface
 from frameloom.engines.compose.elements import BaseElement, Motes, Rain
 from frameloom.engines.compose.plan import ScenePlan
-from frameloom.engines.compose.planes import Light, Planes3, add_flat, over, tint
+from frameloom.engines.compose.planes import Light, Planes3, add_flat, tint
 
 PLUS = skia.BlendMode.kPlus
 FLASH = (210, 220, 255)  # lightning's light
 SNOW = (250, 252, 255)
+BUBBLE = (220, 245, 255)
 
 
 class Life:
@@ -39,7 +40,6 @@ class Life:
         self.stars = rng.random((60, 4)) if night and "stars" in kinds else None
         self.star_lights: list[tuple[Light, int, int]] | None = None
         self.mote_lights: list[tuple[Light, int]] | None = None
-        self.overlay: Array | None = None
         self.mask: Array | None = None
         self.rain = rng.random((500 if rain.heavy else 320, 3)) if rain is not None else None
         self.rain_colour: RGB = mix(plan.palette.haze, (255, 255, 255), 0.6)
@@ -66,37 +66,31 @@ class Life:
 
     def draw_planes(self, planes: Planes3, ms: int, scratch: Array) -> None:
         """Draw the life at ``ms`` onto an I420 frame's ``planes``: the stars as lights prepared
-        once (their glow is a blur: drawn per frame it costs a few ms), rain and snow (strokes of
-        one colour) as coverage laid as that colour, leaves and bubbles in strokes on an RGBA
-        overlay laid over the frame, a lightning flash added to the whole frame."""
+        once (their glow is a blur: drawn per frame it costs a few ms), the weather (leaves, snow,
+        rain, bubbles: strokes of one colour each) as coverage laid in that colour, a lightning
+        flash added to the whole frame."""
         t = ms / 1000
         if self.stars is not None:
             self._twinkle_lights(planes, t)
         if self.motes is not None:
             self._mote_lights(planes, t)
-        if self.snow is not None:
-            self._snow(self._mask_canvas(), t)
-            tint(planes, self._mask(), SNOW, scratch)
-        if self.rain is not None:
-            self._rain(self._mask_canvas(), t)
-            tint(planes, self._mask(), self.rain_colour, scratch)
-        if self.leaves is not None or self.bubbles is not None:
-            if self.overlay is None:
-                self.overlay = new_layer(self.w, self.h)
-            self.overlay.fill(0)
-            canvas = surface(self.overlay).getCanvas()
-            if self.leaves is not None:
-                self._leaves(canvas, t)
-            if self.bubbles is not None:
-                self._bubbles(canvas, t)
-            over(planes, self.overlay, 0, 0, scratch)
+        for strokes, colour in self._strokes():
+            strokes(self._mask_canvas(), t)
+            tint(planes, self._mask(), colour, scratch)
         for at in self.flashes:
             if at <= t < at + 0.25:
                 add_flat(planes, FLASH, 0.35 * (1 - (t - at) / 0.25))
 
+    def _strokes(self) -> list[tuple[Callable[[skia.Canvas, float], None], RGB]]:
+        """The weather in this shot, each kind drawn in strokes of one colour: how, and that colour."""
+        kinds = ((self.leaves, self._leaves, self.dark), (self.snow, self._snow, SNOW),
+                 (self.rain, self._rain, self.rain_colour), (self.bubbles, self._bubbles, BUBBLE))
+        return [(draw, colour) for present, draw, colour in kinds if present is not None]
+
     def _mask_canvas(self) -> skia.Canvas:
-        """A cleared coverage-only canvas the frame's size: strokes of one colour drawn as alpha,
-        blended as a flat colour (``planes.tint``), cheaper than an RGBA overlay to draw and to lay."""
+        """A cleared coverage-only canvas the frame's size: strokes of one colour drawn as alpha and
+        laid as a flat colour (``planes.tint``); an RGBA overlay converted every frame cost twice
+        as much (a frame of rain 15.6 -> 7.3 ms)."""
         if self.mask is None:
             self.mask = np.zeros((self.h, self.w), np.uint8)
         self.mask.fill(0)
@@ -224,7 +218,7 @@ class Life:
             py = self.h - (y * self.h + speed * t) % self.h
             px = x * self.w + math.sin(t * 2 + v * 9) * 8 * self.unit
             r = (3 + 9 * v) * self.unit
-            canvas.drawCircle(px, py, r, paint((220, 245, 255), 0.5, stroke=1.5 * self.unit))
+            canvas.drawCircle(px, py, r, paint(BUBBLE, 0.5, stroke=1.5 * self.unit))
 
     def _lightning(self, canvas: skia.Canvas, t: float) -> None:
         for at in self.flashes:
