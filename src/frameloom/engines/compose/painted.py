@@ -124,7 +124,7 @@ def level(painted: Painted, zoom: float, tiles: tuple[TiledLayer, ...] = ()) -> 
 def _scaled_rest(painted: Painted, zoom: float) -> Painted:
     """``painted``'s emitters and sprites at ``zoom``, its groups still at its own."""
     k = zoom / painted.zoom
-    w, h = scaled_size(painted.width, painted.height, zoom / painted.zoom)
+    w, h = scaled_size(painted.width, painted.height, k)
     emitters = tuple((i, x * k, y * k, ew * k, eh * k, c) for i, x, y, ew, eh, c in painted.emitters)
     return Painted(zoom, w, h, painted.groups, emitters, tuple(s.at(k) for s in painted.sprites),
                    painted.subjects_after)

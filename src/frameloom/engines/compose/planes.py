@@ -93,6 +93,11 @@ def blend(dst: Array, src: Array, inv: Array, scratch: Array) -> None:
     cv2.add(tmp, src, dst=dst)
 
 
+def _ycbcr(pixel: Array) -> list[float]:
+    """Y', Cb', Cr' of one premultiplied RGBA ``pixel`` (a ``(1, 1, 4)`` array; its alpha gives the offsets)."""
+    return [float(cv2.transform(pixel, LUMA)[0, 0]), *(float(c) for c in cv2.transform(pixel, CHROMA)[0, 0])]
+
+
 def _clip(x: int, y: int, w: int, h: int, fw: int, fh: int) -> tuple[int, int, int, int] | None:
     """The part of a ``w`` x ``h`` box at (x, y) inside an ``fw`` x ``fh`` frame: frame x0, y0, x1, y1."""
     x0, y0, x1, y1 = max(0, x), max(0, y), min(fw, x + w), min(fh, y + h)
@@ -136,9 +141,7 @@ def shade(planes: Planes3, box: tuple[float, float, float, float], rgb: tuple[in
     x1, y1 = min(fw, round(box[2] / 2) * 2), min(fh, round(box[3] / 2) * 2)
     if x0 >= x1 or y0 >= y1:
         return
-    colour = np.array([[[*rgb, 255]]], np.uint8)
-    values = [float(cv2.transform(colour, LUMA)[0, 0]), *(float(c) for c in cv2.transform(colour, CHROMA)[0, 0])]
-    for plane, value, k in zip(planes, values, (1, 2, 2), strict=True):
+    for plane, value, k in zip(planes, _ycbcr(np.array([[[*rgb, 255]]], np.uint8)), (1, 2, 2), strict=True):
         part = plane[y0 // k:y1 // k, x0 // k:x1 // k]
         cv2.convertScaleAbs(part, dst=part, alpha=1 - opacity, beta=value * opacity)
 
@@ -193,16 +196,14 @@ def tint(planes: Planes3, mask: Array, rgb: tuple[int, int, int], scratch: Array
     """``rgb`` source-over the frame through ``mask`` (its alpha, the luma's size): strokes of one
     colour (rain, snow) drawn as coverage only. Chroma takes each 2 x 2 block's top-left pixel's
     alpha, as ``premultiplied`` does."""
-    colour = np.array([[[*rgb, 255]]], np.uint8)
-    values = [float(cv2.transform(colour, LUMA)[0, 0]), *(float(c) for c in cv2.transform(colour, CHROMA)[0, 0])]
     half = np.ascontiguousarray(mask[::2, ::2])
+    values = _ycbcr(np.array([[[*rgb, 255]]], np.uint8))
     for plane, value, alpha in zip(planes, values, (mask, half, half), strict=True):
         blend(plane, cv2.convertScaleAbs(alpha, alpha=value / 255), cv2.bitwise_not(alpha), scratch)
 
 
 def add_flat(planes: Planes3, rgb: tuple[int, int, int], amount: float) -> None:
     """``rgb`` times ``amount`` added to the whole frame with saturation (a flash of light)."""
-    colour = np.array([[[*rgb, 0]]], np.float32) * amount
-    deltas = [float(cv2.transform(colour, LUMA)[0, 0]), *(float(c) for c in cv2.transform(colour, CHROMA)[0, 0])]
+    deltas = _ycbcr(np.array([[[*rgb, 0]]], np.float32) * amount)
     for plane, delta in zip(planes, deltas, strict=True):
         cv2.addWeighted(plane, 1.0, plane, 0.0, delta, dst=plane)  # saturating either way
