@@ -69,15 +69,14 @@ def _reflects(group: Group) -> bool:
     return any(e.kind in REFLECTING for layer in group.layers for e in layer.elements)
 
 
-def paint_groups(plan: ScenePlan, level_size: tuple[int, int] | None = None
-                 ) -> tuple[Painted, tuple[TiledLayer, ...]]:
+def paint_groups(plan: ScenePlan, level_size: tuple[int, int]) -> tuple[Painted, tuple[TiledLayer, ...]]:
     """Paint every group at the plan's size and each subject unit on its own
     sprite; grade each (bloom only on the sky). A group is graded on a second
     thread while the next one is painted: grading is NumPy and OpenCV work
-    that runs without the GIL, painting is mostly skia's. With ``level_size``
-    (w, h px), once painting is done, each group is also shrunk to it and
-    classified by tiles as soon as it is graded, while the next one is (the
-    first shot's level, ready with the last grade). More grading threads lose:
+    that runs without the GIL, painting is mostly skia's. Once painting is
+    done, each group is also shrunk to ``level_size`` (w, h px) and classified
+    by tiles as soon as it is graded, while the next one is (the first shot's
+    level, ready with the last grade). More grading threads lose:
     skia holds the GIL, and each thread waits for it between OpenCV calls."""
     groups = split_groups(plan)
     composite: Array | None = None  # what the groups painted so far show, once a later group reflects it
@@ -97,8 +96,7 @@ def paint_groups(plan: ScenePlan, level_size: tuple[int, int] | None = None
         out, tiles = [], []
         for group, done in zip(groups, graded, strict=True):  # in turn: the next is graded meanwhile
             out.append((group, done.result()))
-            if level_size is not None:
-                tiles.append(shrunk_tiles(out[-1][1], level_size))
+            tiles.append(shrunk_tiles(out[-1][1], level_size))
     after = next(i for i, g in enumerate(groups) if g.subjects)
     return Painted(1.0, plan.width, plan.height, tuple(out), tuple(emitters), sprites, after), tuple(tiles)
 

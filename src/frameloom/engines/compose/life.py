@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from functools import cached_property
 from typing import TypeVar
 
 import numpy as np
@@ -40,7 +41,6 @@ class Life:
         self.stars = rng.random((60, 4)) if night and "stars" in kinds else None
         self.star_lights: list[tuple[Light, int, int]] | None = None
         self.mote_lights: list[tuple[Light, int]] | None = None
-        self.mask: Array | None = None
         self.rain = rng.random((500 if rain.heavy else 320, 3)) if rain is not None else None
         self.rain_colour: RGB = mix(plan.palette.haze, (255, 255, 255), 0.6)
         self.snow = rng.random((260, 4)) if "snowfall" in kinds else None
@@ -75,8 +75,10 @@ class Life:
         if self.motes is not None:
             self._mote_lights(planes, t)
         for strokes, colour in self._strokes():
-            strokes(self._mask_canvas(), t)
-            tint(planes, self._mask(), colour, scratch)
+            self.mask.fill(0)
+            strokes(skia.Surface(self.mask, colorType=skia.kAlpha_8_ColorType, alphaType=skia.kPremul_AlphaType)
+                    .getCanvas(), t)
+            tint(planes, self.mask, colour, scratch)
         for at in self.flashes:
             if at <= t < at + 0.25:
                 add_flat(planes, FLASH, 0.35 * (1 - (t - at) / 0.25))
@@ -87,28 +89,16 @@ class Life:
                  (self.rain, self._rain, self.rain_colour), (self.bubbles, self._bubbles, BUBBLE))
         return [(draw, colour) for present, draw, colour in kinds if present is not None]
 
-    def _mask_canvas(self) -> skia.Canvas:
-        """A cleared coverage-only canvas the frame's size: strokes of one colour drawn as alpha and
-        laid as a flat colour (``planes.tint``); an RGBA overlay converted every frame cost a third
-        more (bench section 4: a frame of rain 10.0 -> 7.2 ms)."""
-        if self.mask is None:
-            self.mask = np.zeros((self.h, self.w), np.uint8)
-        self.mask.fill(0)
-        return skia.Surface(self.mask, colorType=skia.kAlpha_8_ColorType, alphaType=skia.kPremul_AlphaType).getCanvas()
-
-    def _mask(self) -> Array:
-        assert self.mask is not None
-        return self.mask
+    @cached_property
+    def mask(self) -> Array:
+        """The weather's coverage, the frame's size: strokes of one colour drawn as alpha and laid
+        as a flat colour (``planes.tint``); an RGBA overlay converted every frame cost a third more
+        (bench section 4: a frame of rain 10.0 -> 7.2 ms)."""
+        return np.zeros((self.h, self.w), np.uint8)
 
     def _weather(self, canvas: skia.Canvas, t: float) -> None:
-        if self.leaves is not None:
-            self._leaves(canvas, t)
-        if self.snow is not None:
-            self._snow(canvas, t)
-        if self.rain is not None:
-            self._rain(canvas, t)
-        if self.bubbles is not None:
-            self._bubbles(canvas, t)
+        for strokes, _ in self._strokes():
+            strokes(canvas, t)
 
     def _star_lights(self) -> list[tuple[Light, int, int]]:
         """Each star at full brightness as a light of its own, and where its corner goes (px)."""

@@ -115,7 +115,7 @@ def over(planes: Planes3, rgba: Array, x: int, y: int, scratch: Array) -> None:
     if box is None:
         return
     x0, y0, x1, y1 = box[0] & ~1, box[1] & ~1, box[2] + box[2] % 2, box[3] + box[3] % 2
-    part = rgba  # already even-aligned and inside the frame (the weather's overlay): no copy
+    part = rgba  # already even-aligned and inside the frame: no copy
     if (x0, y0, x1 - x0, y1 - y0) != (x, y, sw, sh):
         part = np.zeros((y1 - y0, x1 - x0, 4), np.uint8)  # the even-aligned box, the sprite where it lies
         part[box[1] - y0:box[3] - y0, box[0] - x0:box[2] - x0] = rgba[box[1] - y:box[3] - y, box[0] - x:box[2] - x]
@@ -194,7 +194,7 @@ def _add(plane: Array, part: Array, x: int, y: int, level: float) -> None:
 
 def tint(planes: Planes3, mask: Array, rgb: tuple[int, int, int], scratch: Array) -> None:
     """``rgb`` source-over the frame through ``mask`` (its alpha, the luma's size): strokes of one
-    colour (rain, snow) drawn as coverage only. Chroma takes each 2 x 2 block's top-left pixel's
+    colour (the weather) drawn as coverage only. Chroma takes each 2 x 2 block's top-left pixel's
     alpha, as ``premultiplied`` does."""
     half = np.ascontiguousarray(mask[::2, ::2])
     values = _ycbcr(np.array([[[*rgb, 255]]], np.uint8))

@@ -9,9 +9,8 @@ A frame is composed in premultiplied I420 (``planes``), the encoder's own
 format, so no conversion is left: the groups drawn by tiles at their parallax
 offsets (only what each covers is touched; opaque runs are copied), the
 subjects at their pose right after their group, the neon's flicker and the
-stars from lights prepared once, rain and snow as coverage masks laid in
-their one colour, leaves and bubbles in strokes on an RGBA overlay, then the
-vignette on luma. ``reference`` draws the same frame in
+stars from lights prepared once, the weather (leaves, snow, rain, bubbles)
+as coverage laid in its one colour, then the vignette on luma. ``reference`` draws the same frame in
 RGBA with skia and converts it, as before tiles and planes.
 """
 
